@@ -1,0 +1,321 @@
+"""Chrome removal around trafilatura: prune the page before it, filter its blocks after it.
+
+The rules themselves are data in `rules.py`; this module only applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction import rules
+
+# Containers that hold the whole story; pruning never removes one of these outright.
+_STORY_TAGS = frozenset({"html", "body", "main", "article"})
+# Pitch boxes are short: a container larger than this is not treated as one.
+_BOX_MAX_CHARS = 1800
+_BOX_MAX_SHARE = 0.4
+_SUBSTANTIAL_PARAGRAPH_WORDS = 30
+# Teaser detection: a link's first characters find it; a teaser is led by a link this big.
+_LINK_KEY_CHARS = 12
+_TEASER_LINK_SHARE = 0.3
+_TRAILER_MAX_HEADING_CHARS = 80
+# Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
+_MIN_STORY_SHARE = 0.3
+# Block-level text elements: a class on one of these names the text's style, not a container.
+_NEVER_CHROME_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "span", "a", "strong", "em", "b", "i", "script", "style", "template", "noscript"}
+)
+# CMS taxonomy classes name the story's topic ("category-social-media", "tag-comments").
+_TAXONOMY_CLASS = r"(?<![a-z0-9])(?:entry-|post-)?(?:category|tag|tags|author|format|topic|section)-[\w-]+"
+
+
+@lru_cache(maxsize=None)
+def class_id_matcher(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex finding any of `parts` as a whole dash/underscore/space-separated class or id part."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+
+
+@lru_cache(maxsize=None)
+def any_of(patterns: tuple[str, ...], anchored: bool = False) -> re.Pattern[str]:
+    """One case-insensitive regex for a tuple of patterns (anchored at the start if asked)."""
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(("^(?:" + body + ")") if anchored else body, re.IGNORECASE)
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.split())  # the same as collapsing r"\s+", and faster
+
+
+def class_and_id(element: HtmlElement) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+
+
+# The page is read with a few XPath queries rather than element by element: building a Python
+# proxy for each of a page's thousand elements cost more than all the rules together. (Queries
+# scan attributes, `//@class/..`, because libxml2 tests long `//*[a or b or ...]` predicates slowly.)
+_UPPER_TO_LOWER = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'"  # also drops spaces
+_HIDDEN_OR_ROLE = etree.XPath(
+    "//@hidden/.. | //@aria-hidden[. = 'true']/.. | //@role/.."
+    f" | //@style[contains(translate(., {_UPPER_TO_LOWER}), 'display:none')"
+    f" or contains(translate(., {_UPPER_TO_LOWER}), 'visibility:hidden')]/.."
+)
+_NAME_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+# Elements whose whole class or id value is one of the $sep-delimited values in $names.
+_NAMED = etree.XPath(
+    "//@class[contains($names, concat($sep, ., $sep))]/.. | //@id[contains($names, concat($sep, ., $sep))]/.."
+)
+_SEPARATOR = "\ue000"
+_TEXT_NODES = etree.XPath("//text()")
+_TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
+_PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
+_LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
+
+
+@lru_cache(maxsize=None)
+def _story_paragraphs_xpath(min_words: int) -> etree.XPath:
+    # `min_words` words take at least 2 * min_words - 1 characters: shorter paragraphs are skipped.
+    return etree.XPath(f"//p[string-length() >= {2 * min_words - 1}]")
+
+
+@lru_cache(maxsize=None)
+def _lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """`any_of(patterns)` for text already lower-cased: case-sensitive matching is far faster."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@lru_cache(maxsize=4096)
+def _is_chrome_name(names: str) -> bool:
+    """Whether a lower-cased "class id" string names a chrome container."""
+    if not names.strip():
+        return False
+    without_taxonomy = re.sub(_TAXONOMY_CLASS, " ", names)
+    return class_id_matcher(rules.CHROME_CLASS_ID_PARTS).search(without_taxonomy) is not None
+
+
+def is_hidden(element: HtmlElement) -> bool:
+    style = element.get("style", "").replace(" ", "").lower()
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
+def _remove(element: HtmlElement) -> None:
+    """Drop an element but keep its tail text, which belongs to the parent."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+class _Page:
+    """What pruning needs to know about a parsed page, measured once."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self.keywords = _lowercase_matcher(rules.CALL_TO_ACTION_KEYWORDS)
+        self.pitch = _lowercase_matcher(rules.CALL_TO_ACTION_PATTERNS)
+        self.paragraph_chars = sum(map(len, _PARAGRAPH_TEXT(tree)))
+        # How many substantial story paragraphs each element holds (only elements holding some).
+        self._story_counts: dict[HtmlElement, int] = {}
+        for paragraph in _story_paragraphs_xpath(_SUBSTANTIAL_PARAGRAPH_WORDS)(tree):
+            text = paragraph.text_content()
+            if len(text.split()) < _SUBSTANTIAL_PARAGRAPH_WORDS or self._is_pitch(text.lower()):
+                continue
+            for element in (paragraph, *paragraph.iterancestors()):
+                self._story_counts[element] = self._story_counts.get(element, 0) + 1
+
+    def _is_pitch(self, lowered: str) -> bool:
+        return self.keywords.search(lowered) is not None and self.pitch.search(lowered) is not None
+
+    def story_paragraphs_in(self, element: HtmlElement) -> int:
+        return self._story_counts.get(element, 0)
+
+    def holds_story(self, element: HtmlElement) -> bool:
+        """True when removing `element` would take story paragraphs with it."""
+        return element.tag in _STORY_TAGS or self.story_paragraphs_in(element) >= 3
+
+    def chrome_containers(self, extra_xpaths: Sequence[etree.XPath]) -> Iterable[HtmlElement]:
+        roles = frozenset(rules.CHROME_ROLES)
+        for element in _HIDDEN_OR_ROLE(self.tree):
+            if element.tag not in _NEVER_CHROME_TAGS and (element.get("role") in roles or is_hidden(element)):
+                yield element
+        names = [name for name in set(_NAME_VALUES(self.tree)) if _is_chrome_name(name.lower())]
+        if names:
+            try:
+                named = _NAMED(self.tree, names=_SEPARATOR + _SEPARATOR.join(names) + _SEPARATOR, sep=_SEPARATOR)
+            except ValueError:  # a name XPath cannot take (control characters): test one by one
+                named = [element for element in self.tree.iter() if {element.get("class"), element.get("id")} & set(names)]
+            for element in named:
+                if element.tag not in _NEVER_CHROME_TAGS:
+                    yield element
+        for xpath in extra_xpaths:
+            yield from xpath(self.tree)
+
+    def pitch_boxes(self) -> Iterable[HtmlElement]:
+        """Small containers around text that pitches a subscription, newsletter or donation."""
+        strings = _TEXT_STRINGS(self.tree)
+        lowered = "\x00".join(strings).lower()  # text nodes never hold NUL characters
+        if not self.keywords.search(lowered):
+            return
+        parts = lowered.split("\x00")
+        starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
+        hits = sorted({bisect_right(starts, match.start()) - 1 for match in self.keywords.finditer(lowered)})
+        pitches = [
+            index for index in hits
+            if 12 <= len(strings[index]) <= rules.CALL_TO_ACTION_MAX_CHARS and self.pitch.search(parts[index])
+        ]
+        if not pitches:
+            return
+        nodes = _TEXT_NODES(self.tree)
+        for index in pitches:
+            node = nodes[index]
+            box = node.getparent()
+            if box is not None and node.is_tail:
+                box = box.getparent()
+            while box is not None:
+                parent = box.getparent()
+                if parent is None or parent.tag in _STORY_TAGS or self._too_big_for_a_box(parent):
+                    break
+                box = parent
+            if box is not None:
+                yield box
+
+    def _too_big_for_a_box(self, element: HtmlElement) -> bool:
+        if self.story_paragraphs_in(element) >= 2:
+            return True
+        length = len(element.text_content())
+        return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
+
+
+def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> "PageText":
+    """The text of the page's chrome containers (never the story's), beside the page's whole text.
+
+    The tree is only read: trafilatura picks the story from the page as it is, and what it picked
+    is filtered afterwards by `clean_blocks` (pruning first changed its choice of container on
+    some pages, for the worse).
+    """
+    page = _Page(tree)
+    chrome = {
+        element
+        for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
+        if not page.holds_story(element)
+    }
+    outermost = [
+        element for element in chrome if not any(ancestor in chrome for ancestor in element.iterancestors())
+    ]
+    return PageText(
+        chrome="\x00".join(normalize_space(element.text_content()) for element in outermost),
+        whole=normalize_space(tree.text_content()),
+        links=[normalize_space(anchor.text_content()) for anchor in _LINKS(tree, min_chars=_LINK_KEY_CHARS)],
+    )
+
+
+class PageText:
+    """Normalised text of a whole page and of its chrome, to tell where a block came from."""
+
+    def __init__(self, chrome: str = "", whole: str = "", links: Iterable[str] = ()) -> None:
+        self.chrome = chrome
+        self.whole = whole
+        self._links_by_start: dict[str, list[str]] = {}
+        for link in links:
+            if len(link) >= _LINK_KEY_CHARS:
+                self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
+
+    def starts_with_link(self, text: str) -> bool:
+        """True when `text` opens with the text of a link that makes up much of it (a teaser)."""
+        for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
+            if text.startswith(link) and len(link) >= _TEASER_LINK_SHARE * len(text):
+                return True
+        return False
+
+    def is_link_list(self, block: etree._Element) -> bool:
+        """A block made of teasers: every item, or the block itself, led by a link."""
+        items = [block_text(item) for item in block.iter("item")] if block.tag == "list" else []
+        if not items:
+            return self.starts_with_link(block_text(block))
+        return sum(map(self.starts_with_link, items)) >= 0.75 * len(items)
+
+    def only_in_chrome(self, text: str) -> bool:
+        """True when every copy of `text` on the page sits inside chrome."""
+        if not text or text not in self.chrome:
+            return False
+        return self.whole.count(text) <= self.chrome.count(text)
+
+
+def block_text(block: etree._Element) -> str:
+    return normalize_space(" ".join(block.itertext()))
+
+
+def _dedup_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
+
+
+def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._Element:
+    """Drop chrome, boilerplate and repeated blocks and everything after the story, in place."""
+    boilerplate = any_of(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
+    end_of_article = any_of(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
+    blocks = list(body)
+    texts = [block_text(block) for block in blocks]
+    total = sum(len(text) for text in texts) or 1
+    in_chrome = [page.only_in_chrome(text) for text in texts] if page else [False] * len(texts)
+    if sum(len(text) for text, chrome in zip(texts, in_chrome) if not chrome) < _MIN_STORY_SHARE * total:
+        # Nearly everything sits in "chrome": a photo or video page whose captions are the story.
+        in_chrome = [False] * len(texts)
+    seen: set[str] = set()
+    position = 0
+    for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome)):
+        if (
+            position >= rules.END_OF_ARTICLE_MIN_SHARE * total
+            and len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
+            and end_of_article.match(text)
+        ):
+            for rest in blocks[index:]:
+                body.remove(rest)
+            break
+        position += len(text)
+        key = _dedup_key(text)
+        if chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
+            body.remove(block)
+            continue
+        if len(key) > 20:
+            seen.add(key)
+    _drop_trailing_teasers(body, page, total)
+    return body
+
+
+def _drop_trailing_teasers(body: etree._Element, page: PageText, total: int) -> None:
+    """Drop the run of link teasers (and their headings) that trails the story."""
+    blocks = list(body)
+    kept = sum(len(block_text(block)) for block in blocks)
+    trailer: list[etree._Element] = []
+    found_teasers = False
+    for block in reversed(blocks):
+        text = block_text(block)
+        if page.is_link_list(block):
+            found_teasers = True
+        elif not (len(text) <= _TRAILER_MAX_HEADING_CHARS and not text.endswith((".", "!", "?", '"', "”"))):
+            break
+        trailer.append(block)
+        kept -= len(text)
+        if kept < rules.END_OF_ARTICLE_MIN_SHARE * total:
+            return
+    if found_teasers:
+        for block in trailer:
+            body.remove(block)

@@ -1,0 +1,147 @@
+"""The extractor: one page in, one Article out. The CLI, the crawl pipeline and the tests call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from crawler.extraction.article import Article, ExtractionError, PageKind
+from crawler.extraction.cleaning import chrome_text, clean_blocks
+from crawler.extraction.decoding import decode_html
+from crawler.extraction.language import detect_language
+from crawler.extraction.metadata import extract_metadata
+from crawler.extraction.outlets import outlet_selectors
+from crawler.extraction.pagekind import MIN_ARTICLE_WORDS, blocking_kind, is_index_page, visible_text
+from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
+
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+# trafilatura deletes zero-width (non-)joiners, which spell Persian words: they travel through it
+# disguised as two archaic Cyrillic letters no modern text uses (printable, so they survive).
+_JOINERS = {"\u200c": "\ua66e", "\u200d": "\ua66d"}
+_HIDE_JOINERS = str.maketrans(_JOINERS)
+_SHOW_JOINERS = str.maketrans({v: k for k, v in _JOINERS.items()})
+# A story has at least this many words in lines of prose (MIN_PROSE_LINE_WORDS words or more).
+MIN_PROSE_LINE_WORDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """How to extract; built once and passed along."""
+
+    markdown: bool = False  # also render the text as Markdown (Article.markdown)
+    max_bytes: int = MAX_PAGE_BYTES
+    drop_selectors: tuple[str, ...] = ()  # the source's own drop-list (CSS or XPath)
+    now: datetime | None = None  # the moment a published date may not be after (default: now)
+
+
+DEFAULT_OPTIONS = ExtractOptions()
+
+
+def extract_article(
+    page: bytes | str,
+    url: str | None = None,
+    *,
+    encoding: str | None = None,
+    source: str | None = None,
+    options: ExtractOptions = DEFAULT_OPTIONS,
+) -> Article:
+    """Extract the article of one page (bytes as fetched, or text).
+
+    `encoding` is the charset the server declared, if any. Raises ExtractionError when the page
+    cannot be read at all; a page that is read but is no article comes back with its `kind` set
+    and no text.
+    """
+    size = len(page)
+    if size > options.max_bytes:
+        raise ExtractionError(
+            "too_large", f"page is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit"
+        )
+    html = decode_html(page, encoding) if isinstance(page, bytes) else page
+    if not html.strip():
+        raise ExtractionError("empty", "empty document")
+    joiners = any(joiner in html for joiner in _JOINERS)
+    try:
+        article = _extract(_parse(html.translate(_HIDE_JOINERS) if joiners else html), url, source, options)
+    except RecursionError as exc:
+        raise ExtractionError("too_deep", "markup nested too deeply to extract") from exc
+    return _show_joiners(article) if joiners else article
+
+
+def _show_joiners(article: Article) -> Article:
+    for name in ("title", "description", "text", "markdown"):
+        value = getattr(article, name)
+        if value:
+            setattr(article, name, value.translate(_SHOW_JOINERS))
+    article.authors = [author.translate(_SHOW_JOINERS) for author in article.authors]
+    return article
+
+
+def _parse(html: str) -> HtmlElement:
+    try:
+        tree = load_html(html)
+    except (ValueError, TypeError) as exc:
+        raise ExtractionError("unparseable", f"cannot parse HTML: {exc}") from exc
+    if tree is None or not len(tree):
+        raise ExtractionError("unparseable", "no HTML markup found")
+    return tree
+
+
+def _extract(tree: HtmlElement, url: str | None, source: str | None, options: ExtractOptions) -> Article:
+    metadata = extract_metadata(tree, url, options.now)
+    article = Article(
+        url=url,
+        canonical_url=metadata.canonical_url,
+        title=metadata.title,
+        description=metadata.description,
+        authors=metadata.authors,
+        published=metadata.published,
+        language=metadata.language,
+        text="",
+        paywalled=False,
+        source=source or metadata.site_name,
+    )
+    blocked = blocking_kind(tree, metadata.title)
+    if blocked:
+        article.kind, article.reason = blocked
+        article.language = article.language or detect_language(visible_text(tree))
+        return article
+
+    article.paywalled = is_paywalled(tree, metadata)
+    remove_paywalled_parts(tree, metadata)
+    page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        favor_recall=True,
+        include_formatting=options.markdown,
+    )
+    if document is not None and document.body is not None:
+        clean_blocks(document.body, page_text)
+        article.text = xmltotxt(document.body, False).strip()
+        if options.markdown:
+            article.markdown = xmltotxt(document.body, True).strip()
+    article.language = article.language or detect_language(article.text or visible_text(tree))
+
+    if is_index_page(tree, metadata, article.text):
+        _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
+    elif prose_words(article.text) < MIN_ARTICLE_WORDS:
+        _not_an_article(article, PageKind.EMPTY, f"no story body ({prose_words(article.text)} words of prose)")
+    return article
+
+
+def prose_words(text: str) -> int:
+    """Words in lines long enough to be sentences; menus and link lists do not count."""
+    counts = (len(line.split()) for line in text.splitlines())
+    return sum(count for count in counts if count >= MIN_PROSE_LINE_WORDS)
+
+
+def _not_an_article(article: Article, kind: PageKind, reason: str) -> None:
+    article.kind, article.reason = kind, reason
+    article.text = ""
+    article.markdown = None if article.markdown is None else ""

@@ -1,0 +1,399 @@
+"""Article metadata from the page's own declarations: JSON-LD, meta tags, bylines and datelines.
+
+Where several places give a field, the first source in each `*_SOURCES` tuple that yields a valid
+value wins; the tuples are the rules, the functions below only read them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction import rules
+from crawler.extraction.cleaning import any_of, normalize_space
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+        "backgroundnewsarticle", "blogposting", "liveblogposting", "scholarlyarticle", "techarticle",
+        "report", "socialmediaposting",
+    }
+)
+INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "sitenavigationelement"})
+
+# meta tags, by the attribute that names them (name/property/itemprop), lower-cased.
+TITLE_META = ("og:title", "twitter:title", "sailthru.title", "parsely-title", "dc.title")
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "parsely-pub-date",
+    "sailthru.date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued",
+    "dcterms.created", "dc.date", "date", "article.published", "cxenseparse:recs:publishtime",
+)
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
+CANONICAL_META = ("og:url", "twitter:url")
+# Elements whose text is a byline.
+BYLINE_XPATH = etree.XPath(
+    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@class,'Byline')"
+    " or contains(@class,'author') or contains(@class,'Author') or contains(@class,'contributor')]"
+    "[not(self::meta or self::link or self::img or self::script)]"
+)
+# Elements holding a visible publication date, and a visible standfirst.
+DATE_XPATH = etree.XPath(
+    "//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or"
+    " contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')]"
+    "[not(self::meta or self::script or self::style)]"
+)
+STANDFIRST_XPATH = etree.XPath(
+    "//*[self::p or self::div or self::h2][contains(@class,'standfirst') or contains(@class,'summary') or"
+    " contains(@class,'dek') or contains(@class,'subheadline') or contains(@class,'subtitle') or"
+    " contains(@class,'intro') or contains(@class,'excerpt') or contains(@class,'lede') or"
+    " contains(@class,'sub-headline') or contains(@class,'teaser-text')]"
+)
+_STANDFIRST_WORDS = (5, 80)
+TIME_XPATH = etree.XPath("//time[@datetime] | //*[@itemprop='datePublished'][@datetime or @content]")
+_SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
+_BY_PREFIX = re.compile(r"^(?:by|from|автор|авторы|от)\s*:?\s+", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|•|·|\band\b|\bи\b|\bو\b|\n)\s*", re.IGNORECASE)
+_FUTURE_TOLERANCE = timedelta(days=1)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "января", "январь", "janvier", "januar", "enero"),
+            ("february", "feb", "февраля", "февраль", "février", "februar", "febrero"),
+            ("march", "mar", "марта", "март", "mars", "märz", "marzo"),
+            ("april", "apr", "апреля", "апрель", "avril", "abril"),
+            ("may", "мая", "май", "mai", "mayo"),
+            ("june", "jun", "июня", "июнь", "juin", "juni", "junio"),
+            ("july", "jul", "июля", "июль", "juillet", "juli", "julio"),
+            ("august", "aug", "августа", "август", "août", "agosto"),
+            ("september", "sep", "sept", "сентября", "сентябрь", "septembre", "septiembre"),
+            ("october", "oct", "октября", "октябрь", "octobre", "oktober", "octubre"),
+            ("november", "nov", "ноября", "ноябрь", "novembre", "noviembre"),
+            ("december", "dec", "декабря", "декабрь", "décembre", "dezember", "diciembre"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_TEXT_DATES = (
+    re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+)
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    page_types: set[str] = field(default_factory=set)  # JSON-LD @type values and og:type, lower-cased
+    free_to_read: bool | None = None  # schema.org isAccessibleForFree of the article
+    paywalled_selectors: list[str] = field(default_factory=list)  # hasPart cssSelectors behind the wall
+
+
+def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = None) -> Metadata:
+    """Read the page's metadata. `now` bounds the published date (a future date is rejected)."""
+    meta = _meta_tags(tree)
+    ld_objects = list(_json_ld_objects(tree))
+    article_ld = next((obj for obj in ld_objects if _types(obj) & ARTICLE_TYPES), {})
+    result = Metadata()
+    result.page_types = {t for obj in ld_objects for t in _types(obj)}
+    if meta.get("og:type"):
+        result.page_types.add(meta["og:type"].lower())
+    result.site_name = _first_text(
+        [_publisher_name(article_ld), *(meta.get(name) for name in SITE_NAME_META)]
+    ) or _domain(url)
+    result.title = _title(tree, meta, article_ld, result.site_name)
+    result.description = _first_text(
+        [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META), _standfirst(tree)]
+    )
+    result.authors = _authors(tree, meta, article_ld)
+    result.published = _published(tree, meta, article_ld, now or datetime.now(UTC))
+    result.language = _language(tree, meta, article_ld)
+    result.canonical_url = _canonical(tree, meta, url)
+    result.free_to_read, result.paywalled_selectors = _access(article_ld)
+    return result
+
+
+# --- sources ----------------------------------------------------------------------------------
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        content = element.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
+
+
+def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        yield from _flatten_ld(data)
+
+
+def _flatten_ld(data: object) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten_ld(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten_ld(data["@graph"])
+        main_entity = data.get("mainEntity")
+        if isinstance(main_entity, dict | list):
+            yield from _flatten_ld(main_entity)
+
+
+def _types(obj: dict) -> set[str]:
+    value = obj.get("@type", ())
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
+
+
+def _names(value: object) -> list[str]:
+    """Names out of a JSON-LD person/organisation value (string, object or list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return _names(name) if name else []
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _publisher_name(article_ld: dict) -> str | None:
+    names = _names(article_ld.get("publisher"))
+    return names[0] if names else None
+
+
+def _first_text(values: Iterable[object]) -> str | None:
+    for value in values:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and normalize_space(value):
+            return normalize_space(value)
+    return None
+
+
+def _domain(url: str | None) -> str | None:
+    host = urlsplit(url or "").hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+# --- fields -----------------------------------------------------------------------------------
+def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name: str | None) -> str | None:
+    h1 = next((normalize_space(h.text_content()) for h in tree.iter("h1") if h.text_content().strip()), None)
+    title_tag = next((normalize_space(t.text_content()) for t in tree.iter("title")), None)
+    candidates = [article_ld.get("headline"), *(meta.get(name) for name in TITLE_META), h1, title_tag]
+    for candidate in candidates:
+        text = _first_text([candidate])
+        if text:
+            return strip_site_name(text, site_name, h1)
+    return None
+
+
+def strip_site_name(title: str, site_name: str | None, h1: str | None = None) -> str:
+    """Drop a " | Outlet" style suffix or prefix naming the site (or everything but the <h1>)."""
+    parts = _SITE_SUFFIX_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if h1 and h1 in parts:
+        return h1
+    site = (site_name or "").lower()
+    site_words = set(re.findall(r"\w+", site.split(".")[0] if "." in site and " " not in site else site))
+    kept = [
+        part for part in parts
+        if not (part.lower() == site or (site_words and set(re.findall(r"\w+", part.lower())) <= site_words))
+    ]
+    if kept and len(kept) < len(parts):
+        return " - ".join(kept) if len(kept) > 1 else kept[0]
+    return title
+
+
+def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[str]:
+    sources = (
+        _names(article_ld.get("author")) + _names(article_ld.get("creator")),
+        [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
+        ["\n".join(element.itertext()) for element in BYLINE_XPATH(tree)],
+    )
+    for candidates in sources:
+        names = clean_author_names(candidates)
+        if names:
+            return names
+    return []
+
+
+def clean_author_names(candidates: Iterable[str]) -> list[str]:
+    """People's names out of byline strings: "By A, B and C" → [A, B, C], minus non-names."""
+    not_author = any_of(rules.NOT_AUTHOR_PATTERNS, anchored=True)
+    noise = any_of(rules.BYLINE_NOISE_PATTERNS)
+    names: list[str] = []
+    seen: set[str] = set()
+    for candidate in candidates:
+        for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", candidate.strip())):
+            name = normalize_space(noise.sub(" ", _BY_PREFIX.sub("", normalize_space(part)))).strip(" .:-–—|·•")
+            words = name.split()
+            if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
+                continue
+            if not_author.match(name) or name.lower() in seen:
+                continue
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+def _standfirst(tree: HtmlElement) -> str | None:
+    for element in STANDFIRST_XPATH(tree):
+        text = normalize_space(element.text_content())
+        if _STANDFIRST_WORDS[0] <= len(text.split()) <= _STANDFIRST_WORDS[1]:
+            return text
+    return None
+
+
+def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: datetime) -> str | None:
+    candidates: list[str] = []
+    for key in ("datePublished", "dateCreated", "uploadDate"):
+        if isinstance(article_ld.get(key), str):
+            candidates.append(article_ld[key])
+    candidates += [meta[name] for name in PUBLISHED_META if name in meta]
+    candidates += [element.get("datetime") or element.get("content") or "" for element in TIME_XPATH(tree)]
+    for candidate in candidates:
+        parsed = parse_date(candidate)
+        if parsed is not None and not _in_future(parsed, now):
+            return format_date(parsed)
+    for element in [*BYLINE_XPATH(tree), *tree.iter("time"), *DATE_XPATH(tree)]:
+        parsed = parse_date_in_text(element.text_content()[:300])
+        if parsed is not None and not _in_future(parsed, now):
+            return format_date(parsed)
+    return None
+
+
+def parse_date(value: str) -> datetime | date | None:
+    """A date or datetime from ISO 8601, RFC 2822 or a written-out date; None if it is none of those."""
+    value = normalize_space(value)
+    if not value:
+        return None
+    iso = value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", value) else value
+    iso = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", iso)  # +0300 → +03:00
+    try:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", iso):
+            return date.fromisoformat(iso)
+        if re.fullmatch(r"\d{8}", iso):
+            return date(int(iso[:4]), int(iso[4:6]), int(iso[6:]))
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    return parse_date_in_text(value)
+
+
+def parse_date_in_text(text: str) -> date | None:
+    """The first written-out date in a byline or dateline ("March 15, 2023", "15 марта 2023")."""
+    for pattern in _TEXT_DATES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        month_text = match.group("month").lower().rstrip(".")
+        month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+        try:
+            return date(int(match.group("year")), month or 0, int(match.group("day")))
+        except ValueError:
+            continue
+    return None
+
+
+def _in_future(value: datetime | date, now: datetime) -> bool:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment > now + _FUTURE_TOLERANCE
+    return value > (now + _FUTURE_TOLERANCE).date()
+
+
+def format_date(value: datetime | date) -> str:
+    """UTC ISO 8601 for a zoned datetime, as-is for a naive one, YYYY-MM-DD for a bare date."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value.isoformat()
+
+
+def _language(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> str | None:
+    html = tree if tree.tag == "html" else next(tree.iter("html"), tree)
+    in_language = article_ld.get("inLanguage")
+    for value in (
+        html.get("lang"),
+        html.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        *(meta.get(name) for name in LANGUAGE_META),
+        in_language if isinstance(in_language, str) else None,
+    ):
+        code = language_code(value)
+        if code:
+            return code
+    return None
+
+
+def language_code(value: str | None) -> str | None:
+    """ISO 639-1 out of a language tag: "en-US" → "en", "fa_IR" → "fa"."""
+    match = re.match(r"\s*([A-Za-z]{2})(?:$|[-_,;\s])", value or "")
+    return match.group(1).lower() if match else None
+
+
+def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
+            return _absolute(link.get("href").strip(), url)
+    for name in CANONICAL_META:
+        if meta.get(name):
+            return _absolute(meta[name], url)
+    return url
+
+
+def _absolute(href: str, base: str | None) -> str:
+    return urljoin(base, href) if base else href
+
+
+def _access(article_ld: dict) -> tuple[bool | None, list[str]]:
+    free = article_ld.get("isAccessibleForFree")
+    if isinstance(free, str):
+        free = {"true": True, "false": False}.get(free.strip().lower())
+    selectors: list[str] = []
+    parts = article_ld.get("hasPart") or []
+    for part in parts if isinstance(parts, list) else [parts]:
+        if not isinstance(part, dict):
+            continue
+        part_free = part.get("isAccessibleForFree")
+        if str(part_free).strip().lower() == "false" and isinstance(part.get("cssSelector"), str):
+            selectors.append(part["cssSelector"])
+    return (free if isinstance(free, bool) else None), selectors

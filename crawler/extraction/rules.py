@@ -1,0 +1,195 @@
+"""Extraction rules, kept as data.
+
+Every rule here is a *kind* of chrome seen across news sites, not one site's string. Adding a rule
+means adding a string to one of these tuples; the code that applies them lives in `cleaning.py`,
+`pagekind.py`, `paywall.py` and `metadata.py`. Per-outlet additions live in `outlets.py`.
+
+Patterns are case-insensitive Python regular expressions unless a comment says otherwise.
+"""
+
+from __future__ import annotations
+
+# --- DOM pruning before trafilatura -------------------------------------------------------------
+# Parts of class/id names that mark a chrome container. Matched against class and id values split
+# on "-", "_" and spaces, so "share" hits `article-share-bar` but not `shared-content`.
+CHROME_CLASS_ID_PARTS: tuple[str, ...] = (
+    # paywalls, subscriptions, memberships, donations
+    r"paywall\w*", r"piano", r"tp-(?:container|modal|backdrop)", r"subscri(?:be|ption)s?(?:box|bar|cta|wall)?",
+    r"membership", r"donat(?:e|ion)s?", r"support-us", r"contribut(?:e|ions?)-?(?:box|cta|epic)?",
+    r"(?:reg|registration|login)-?wall", r"meter(?:ed)?-?(?:box|wall|banner)",
+    r"newsletters?", r"sign-?up", r"signup\w*", r"e-?mail-?(?:capture|signup|optin)", r"optin",
+    r"promo(?:s|tion|box|-box|tional)?", r"cta", r"call-to-action", r"upsell", r"offer",
+    # captions, credits, media players
+    r"(?:fig|img|image|photo|media)?-?captions?", r"credits?", r"photo-?credit", r"vjs", r"video-?js",
+    r"jw-?player", r"video-?player", r"player-?(?:wrapper|container)",
+    # teasers, recirculation, lists of other stories
+    r"recirc\w*", r"related\w*", r"read-?(?:more|next|also)", r"more-?(?:from|stories|news|on)",
+    r"trending", r"most-?(?:read|popular|viewed|shared)", r"popular-?(?:posts|stories|articles)",
+    r"outbrain", r"taboola", r"recommend\w*", r"(?:story|article)-?(?:list|cards?|teasers?)",
+    r"teasers?", r"up-?next", r"you-?may-?(?:also)?-?like",
+    # sharing, comments, consent, ads, overlays
+    r"share\w*", r"sharing", r"social\w*", r"comments?", r"disqus", r"cookies?\w*", r"consent",
+    r"gdpr", r"cmp", r"modal", r"popup", r"pop-up", r"overlay", r"advert\w*", r"ads?", r"ad-?slot",
+    r"ad-?unit", r"adsbygoogle", r"dfp", r"sponsor\w*", r"native-?ad",
+    # accessibility helpers and site furniture that never holds the story
+    r"sr-only", r"visually-?hidden", r"screen-?reader\w*", r"skip-?(?:link|to|nav)\w*",
+    r"breadcrumbs?", r"toolbar", r"site-?(?:header|footer|nav)", r"masthead",
+)
+
+# ARIA roles and tags whose whole subtree is chrome.
+CHROME_ROLES: tuple[str, ...] = (
+    "dialog", "alertdialog", "banner", "navigation", "contentinfo", "complementary", "search",
+)
+
+# A container whose text matches one of these, and which is small beside the story, is a pitch box
+# (newsletter, paywall, donation, membership) even when its class names say nothing.
+CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
+    r"already (?:a|an) (?:member|subscriber|customer|user)\b",
+    r"(?:sign|log) ?in to (?:continue|read|comment|keep reading)",
+    r"subscribe (?:now|today|to (?:continue|keep) reading|for (?:full|unlimited) access)",
+    r"(?:start|begin) (?:your |with (?:a |your )?)?(?:free |\d+-(?:day|week|month) (?:free )?)?trial",
+    r"cancel any ?time",
+    r"^\W*(?:(?:from|only|just|now) )?[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per|a)\s*(?:month|mo|year|yr|week)\b",
+    r"billed (?:annually|monthly|yearly)",
+    r"sign up (?:for|to) (?:our|the|my)\b.{0,60}\bnewsletters?",
+    r"(?:subscribe|sign up) (?:to|for) (?:our|the) (?:free )?(?:daily |weekly )?(?:e-?mail|newsletter)",
+    r"delivered (?:straight |directly )?to your inbox",
+    r"(?:support|fund|power|sustain) (?:our |independent |quality |trusted |fearless )+journalism",
+    r"(?:make|become) a (?:one-time |monthly |recurring )?(?:donation|donor|patron|supporter)\b",
+    r"\bdonate (?:now|today)\b",
+    r"become a (?:member|subscriber|patron)\b",
+    r"join (?:\w+ ){0,3}(?:members|pro|premium|our community of)\b",
+    r"(?:this|our) (?:site|website) uses cookies",
+    r"we (?:use|value) (?:cookies|your privacy)",
+    r"accept (?:all )?cookies",
+)
+
+# Every call-to-action pattern contains one of these words: text without any of them is skipped
+# cheaply (a test keeps the two lists in step).
+CALL_TO_ACTION_KEYWORDS: tuple[str, ...] = (
+    "member", "subscri", "sign", "trial", "cancel", "month", "year", "week", "billed", "newsletter",
+    "inbox", "journalism", "donat", "donor", "patron", "supporter", "join", "cookie", "privacy",
+)
+
+# Longer text is prose, not a pitch, even when it mentions a price or a newsletter.
+CALL_TO_ACTION_MAX_CHARS = 400
+
+# --- block filtering after trafilatura ----------------------------------------------------------
+# A short block (a paragraph, list item or heading of the extracted text) matching one of these
+# is dropped. Anchored at the start of the block.
+BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
+    r"skip to (?:main )?(?:content|navigation|article)",
+    r"already (?:a|an) (?:member|subscriber|customer|user)\b",
+    r"not your account\??$",
+    r"you are (?:commenting|logged in|signed in) as\b",
+    r"(?:please )?(?:sign|log) ?in(?: or (?:register|sign up))?(?: to (?:continue|comment|read).*)?[.!]?$",
+    r"(?:please )?(?:follow|read) our comment(?:ing)? (?:guidelines|policy)",
+    r"[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per)\s*(?:month|mo|year|yr|week)\b",
+    r"billed (?:annually|monthly|yearly)\b",
+    r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
+    r"(?:subscribe|sign up) (?:to|for) (?:our|the) .{0,60}newsletters?",
+    r"advertisement[.:]?$", r"(?:sponsored|paid) (?:content|post)$", r"ad$",
+    r"(?:story|article) continues below\b", r"continue reading (?:below|the main story)",
+    r"(?:share|tweet|email|print|copy link)(?: (?:this|the))?(?: (?:article|story|post|page))?(?: on \w+)?:?$",
+    r"(?:share on|follow us on) (?:facebook|twitter|x|linkedin|whatsapp|telegram)\b.{0,40}$",
+    r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[a-z])", r".{0,80}\ball rights reserved\.?$",
+    r"read (?:more|also|next)(?: on| about)?\b:?.{0,100}$",
+    r"(?:see|read|watch) (?:also|more):",
+    r"(?:this|our) (?:site|website) uses cookies\b",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
+    r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"tag(?:s|ged)(?: with| in| as)?: .{0,300}$",
+    r"(?:posted|filed|published) (?:in|under): .{0,80}$",
+    r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
+    r"[«‹<] .{0,100}\| (?:main|home)\b.{0,120}$",
+    r"view all (?:posts|articles|stories) by\b", r"posted by:?$", r"(?:by )?\w+ staff,? filed under:",
+    r"follow @\w+ (?:for|on)\b.{0,100}$", r".{0,150}\bwatch video$", r"(?:text|font)(?: size)?:?$",
+    r"(?:published|posted|updated) \d+ (?:seconds?|minutes?|hours?|days?) ago$",
+    r"trackback url\b", r"listed below are links to weblogs that reference\b",
+    # references to the print edition
+    r"a version of this (?:article|story) (?:appears|appeared) in print\b",
+    r"this (?:article|story) (?:appears|appeared) in the .{0,60}print edition",
+    r"(?:газета|журнал) «[^»]{1,40}» №\s?\d+", r"(?:published|printed) in the print edition\b",
+    r"this is a modal window\b", r"(?:chapters|descriptions off|subtitles off|captions off|captions settings)\b",
+    r".{0,300}\(photo credit should read\b.*",
+    r".{0,300}\bphoto(?:graph)?: [^.]{0,80}$",
+    r"(?:photo|image|picture|credit|source|illustration)s?: .{0,80}$",
+    r".{0,300}(?:\b\w+/){1,3}(?:afp|ap|reuters|getty images|sputnik|epa|tass|anadolu|bloomberg|"
+    r"shutterstock|efe|xinhua|ria novosti|pool)(?: via getty images)?\.?$",
+    r".{0,300}\bvia getty images\.?$",
+)
+
+# Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.
+BOILERPLATE_MAX_CHARS = 400
+
+# A short heading-like block matching one of these opens the part of the page after the story
+# (teasers, comments). It and everything after it are dropped, when it comes late in the text.
+END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
+    r"(?:related|more|other|latest|recent|top|similar) (?:articles|stories|posts|coverage|news|"
+    r"reading|content|videos|headlines)$",
+    r"more (?:from|on|in|about) .{1,60}$",
+    r"related (?:posts|content|links|items|videos)$", r"(?:other|more) .{0,30}(?:columns|stories|articles|posts|news)$",
+    r"(?:don'?t|do not) miss\b.{0,50}$", r"follow (?:us|me)\b.{0,40}$", r"connect with us\b.{0,40}$",
+    r"people who (?:liked|read|viewed|bought) this\b.{0,60}$", r"previously posted\b.{0,30}$",
+    r"read (?:more|next)(?: on .{1,60})?:?$",
+    r"read more on\b.{0,80}(?<![.!?])$",
+    r"(?:what to|you should|must) read next$",
+    r"(?:you|we think you)(?: may| might| will| could)? (?:also )?(?:like|enjoy|be interested in)\b.{0,20}$",
+    r"recommended(?: for you| stories| reading| articles)?$",
+    r"(?:most (?:read|popular|viewed|shared|emailed)|trending(?: now| stories)?|popular(?: posts| stories| now| today| this week)?)$",
+    r"(?:leave|post|add|write) a (?:reply|comment)$",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
+    r"(?:share this|share this (?:article|story|post)):?$",
+    r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
+)
+# The heading must come after this share of the extracted text before it may end the article.
+END_OF_ARTICLE_MIN_SHARE = 0.5
+END_OF_ARTICLE_MAX_CHARS = 100
+
+# --- page kinds -------------------------------------------------------------------------------
+# Text of pages that are not the article but something in its way.
+CHALLENGE_PATTERNS: tuple[str, ...] = (
+    r"just a moment\.\.\.", r"checking (?:if the site connection is secure|your browser)",
+    r"enable javascript and cookies to continue", r"\bray id\b", r"attention required!? \|? ?cloudflare",
+    r"verify(?:ing)? (?:you are|that you are) (?:a )?human", r"are you a robot\??", r"captcha",
+    r"access (?:to this page (?:has been|is) )?denied", r"you don'?t have permission to access",
+    r"request (?:unsuccessful|blocked)", r"pardon our interruption", r"incapsula incident",
+    r"unusual traffic from your (?:computer )?network", r"reference #\d+\.[0-9a-f.]+",
+    r"403 forbidden", r"too many requests",
+)
+CONSENT_PATTERNS: tuple[str, ...] = (
+    r"we value your privacy", r"(?:this|our) (?:site|website) uses cookies", r"we use cookies",
+    r"accept (?:all|cookies)", r"reject all", r"manage (?:preferences|options|cookies|settings)",
+    r"cookie (?:settings|preferences|policy)", r"consent", r"your privacy choices",
+    r"before you continue", r"partners? (?:process|store and/or access)",
+)
+
+# --- paywalls ---------------------------------------------------------------------------------
+# Class/id parts of a subscription wall in the markup.
+PAYWALL_CLASS_ID_PARTS: tuple[str, ...] = (
+    r"paywall\w*", r"piano-?(?:offer|paywall|inline)", r"tp-container", r"subscriber-?only",
+    r"(?:premium|locked|gated|restricted)-?(?:content|article|wall|overlay)", r"reg-?wall",
+    r"meter-?wall", r"subscription-?(?:wall|required|gate)", r"article-?(?:gate|locked)",
+)
+PAYWALL_TEXT_PATTERNS: tuple[str, ...] = (
+    r"subscribe to (?:continue|keep) reading", r"(?:to )?continue reading,? (?:please )?(?:subscribe|sign in|log in)",
+    r"this (?:article|story|content) is (?:for|only available to|reserved for) (?:paying )?(?:subscribers|members)",
+    r"(?:you(?:'ve| have) (?:reached|used) (?:your|all your) (?:limit|free articles))",
+    r"unlock (?:this|full) (?:article|story|access)", r"(?:to|and) read the full (?:article|story)",
+    r"already (?:a|an) subscriber\??\s*(?:sign|log) ?in",
+)
+
+# --- metadata ---------------------------------------------------------------------------------
+# Byline fragments that are not people.
+NOT_AUTHOR_PATTERNS: tuple[str, ...] = (
+    r"e-?mail(?: the)? (?:author|reporter|writer)", r"(?:staff|staff writer|staff reporter|editorial staff)$",
+    r".{0,40}\b(?:staff|desk|team|editors|newsroom|bureau)$",
+    r".{0,40}\b(?:correspondent|editor|reporter|writer|columnist|contributor|producer|analyst|photographer)s?$", r"follow(?: on| us)?\b", r"contact\b",
+    r"(?:see|view) (?:all|more)\b", r"(?:read|more) (?:bio|articles)\b", r"(?:twitter|x|facebook|linkedin|instagram)$",
+    r"@\w+", r"https?://", r".*\d", r"by$", r"and$", r"updated?\b", r"published\b",
+)
+# Words inside a byline that are buttons or labels, not part of a name ("Jane Doe Follow").
+BYLINE_NOISE_PATTERNS: tuple[str, ...] = (
+    r"\b(?:follow|e-?mail|twitter|linkedin|facebook|instagram|telegram|bio|profile)\b", r"@\w+",
+)
