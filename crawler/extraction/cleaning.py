@@ -57,9 +57,10 @@ def class_and_id(element: HtmlElement) -> str:
     return f"{element.get('class', '')} {element.get('id', '')}".lower()
 
 
-# The page is read with a few XPath queries rather than element by element: building a Python
-# proxy for each of a page's thousand elements cost more than all the rules together. (Queries
-# scan attributes, `//@class/..`, because libxml2 tests long `//*[a or b or ...]` predicates slowly.)
+# The page is read with a few XPath queries and at most one walk over its elements: building a
+# Python proxy for each element, or testing every class name with a regex, cost more than all the
+# rules together. (Queries scan attributes, `//@role/..`, because libxml2 tests long
+# `//*[a or b or ...]` predicates slowly.)
 _UPPER_TO_LOWER = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'"  # also drops spaces
 _HIDDEN_OR_ROLE = etree.XPath(
     "//@hidden/.. | //@aria-hidden[. = 'true']/.. | //@role/.."
@@ -67,11 +68,6 @@ _HIDDEN_OR_ROLE = etree.XPath(
     f" or contains(translate(., {_UPPER_TO_LOWER}), 'visibility:hidden')]/.."
 )
 _NAME_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
-# Elements whose whole class or id value is one of the $sep-delimited values in $names.
-_NAMED = etree.XPath(
-    "//@class[contains($names, concat($sep, ., $sep))]/.. | //@id[contains($names, concat($sep, ., $sep))]/.."
-)
-_SEPARATOR = "\ue000"
 _TEXT_NODES = etree.XPath("//text()")
 _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
@@ -90,13 +86,23 @@ def _lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-@lru_cache(maxsize=4096)
 def _is_chrome_name(names: str) -> bool:
     """Whether a lower-cased "class id" string names a chrome container."""
-    if not names.strip():
-        return False
-    without_taxonomy = re.sub(_TAXONOMY_CLASS, " ", names)
-    return class_id_matcher(rules.CHROME_CLASS_ID_PARTS).search(without_taxonomy) is not None
+    return bool(_chrome_names([names]))
+
+
+def _chrome_names(values: Iterable[str]) -> set[str]:
+    """The class or id values that name a chrome container (tested together, in one regex pass)."""
+    values = [value for value in values if value.strip() and "\x00" not in value]
+    joined = re.sub(_TAXONOMY_CLASS, " ", "\x00".join(values).lower())
+    if len(joined) != len(values) - 1 + sum(map(len, values)):  # lower() or the taxonomy moved text
+        ends = list(accumulate((len(part) + 1 for part in joined.split("\x00"))))
+    else:
+        ends = list(accumulate(len(value) + 1 for value in values))
+    chrome = set()
+    for match in class_id_matcher(rules.CHROME_CLASS_ID_PARTS).finditer(joined):
+        chrome.add(values[bisect_right(ends, match.start())])
+    return chrome
 
 
 def is_hidden(element: HtmlElement) -> bool:
@@ -156,14 +162,10 @@ class _Page:
         for element in _HIDDEN_OR_ROLE(self.tree):
             if element.tag not in _NEVER_CHROME_TAGS and (element.get("role") in roles or is_hidden(element)):
                 yield element
-        names = [name for name in set(_NAME_VALUES(self.tree)) if _is_chrome_name(name.lower())]
+        names = _chrome_names(set(_NAME_VALUES(self.tree)))
         if names:
-            try:
-                named = _NAMED(self.tree, names=_SEPARATOR + _SEPARATOR.join(names) + _SEPARATOR, sep=_SEPARATOR)
-            except ValueError:  # a name XPath cannot take (control characters): test one by one
-                named = [element for element in self.tree.iter() if {element.get("class"), element.get("id")} & set(names)]
-            for element in named:
-                if element.tag not in _NEVER_CHROME_TAGS:
+            for element in self.tree.iter():
+                if (element.get("class") in names or element.get("id") in names) and element.tag not in _NEVER_CHROME_TAGS:
                     yield element
         for xpath in extra_xpaths:
             yield from xpath(self.tree)
@@ -171,16 +173,18 @@ class _Page:
     def pitch_boxes(self) -> Iterable[HtmlElement]:
         """Small containers around text that pitches a subscription, newsletter or donation."""
         strings = _TEXT_STRINGS(self.tree)
-        lowered = "\x00".join(strings).lower()  # text nodes never hold NUL characters
-        if not self.keywords.search(lowered):
+        lowered = "\x00".join(strings).lower()  # text nodes never hold NUL
+        match = self.keywords.search(lowered)
+        if match is None:
             return
         parts = lowered.split("\x00")
         starts = list(accumulate((len(part) + 1 for part in parts), initial=0))
-        hits = sorted({bisect_right(starts, match.start()) - 1 for match in self.keywords.finditer(lowered)})
-        pitches = [
-            index for index in hits
-            if 12 <= len(strings[index]) <= rules.CALL_TO_ACTION_MAX_CHARS and self.pitch.search(parts[index])
-        ]
+        pitches = []
+        while match is not None:  # one search per text node holding a keyword
+            index = bisect_right(starts, match.start()) - 1
+            if 12 <= len(strings[index]) <= rules.CALL_TO_ACTION_MAX_CHARS and self.pitch.search(parts[index]):
+                pitches.append(index)
+            match = self.keywords.search(lowered, starts[index + 1])
         if not pitches:
             return
         nodes = _TEXT_NODES(self.tree)

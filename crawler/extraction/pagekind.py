@@ -14,7 +14,7 @@ from crawler.extraction.metadata import ARTICLE_TYPES, INDEX_TYPES, Metadata
 _BLOCKER_MAX_CHARS = 2500
 _CONSENT_MIN_HITS = 2
 # Below this many words an extracted text is no story.
-MIN_ARTICLE_WORDS = 30
+MIN_ARTICLE_WORDS = 15
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
 _HEADLINE_LINK_MIN_WORDS = 4
