@@ -18,7 +18,7 @@ from crawler.extraction.decoding import maybe_gunzip
 from crawler.fetch import FetchError, fetch_page, is_url
 
 app = typer.Typer(help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True)
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
@@ -63,14 +63,14 @@ def extract(
                 article = _extract_one(item, url, options)
             except (ExtractionError, FetchError, OSError) as exc:
                 failures += 1
-                stderr.print(f"error: {item}: {_message(exc)}", highlight=False, markup=False)
+                _say(f"error: {item}: {_message(exc)}")
             else:
                 _print(article, item, chosen)
                 if not article.is_article and not several:
-                    stderr.print(f"note: {item}: not an article: {article.reason}", highlight=False, markup=False)
+                    _say(f"note: {item}: not an article: {article.reason}")
             progress.advance(task)
     if several:
-        stderr.print(f"{len(paths) - failures} extracted, {failures} failed", highlight=False)
+        _say(f"{len(paths) - failures} extracted, {failures} failed")
     raise typer.Exit(1 if failures else 0)
 
 
@@ -121,8 +121,13 @@ def _progress(enabled: bool) -> Progress:
 
 
 def _usage_error(message: str) -> None:
-    stderr.print(f"error: {message}", highlight=False, markup=False)
+    _say(f"error: {message}")
     raise typer.Exit(2)
+
+
+def _say(line: str) -> None:
+    """One unwrapped line on stderr (errors must stay greppable, one per page)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def main() -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache
+from itertools import accumulate
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -36,13 +36,13 @@ _NEVER_CHROME_TAGS = frozenset(
 _TAXONOMY_CLASS = r"(?<![a-z0-9])(?:entry-|post-)?(?:category|tag|tags|author|format|topic|section)-[\w-]+"
 
 
-@lru_cache(maxsize=None)
+@cache
 def class_id_matcher(parts: tuple[str, ...]) -> re.Pattern[str]:
     """A regex finding any of `parts` as a whole dash/underscore/space-separated class or id part."""
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
-@lru_cache(maxsize=None)
+@cache
 def any_of(patterns: tuple[str, ...], anchored: bool = False) -> re.Pattern[str]:
     """One case-insensitive regex for a tuple of patterns (anchored at the start if asked)."""
     body = "|".join(f"(?:{p})" for p in patterns)
@@ -74,13 +74,13 @@ _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
 _LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _story_paragraphs_xpath(min_words: int) -> etree.XPath:
     # `min_words` words take at least 2 * min_words - 1 characters: shorter paragraphs are skipped.
     return etree.XPath(f"//p[string-length() >= {2 * min_words - 1}]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """`any_of(patterns)` for text already lower-cased: case-sensitive matching is far faster."""
     return re.compile("|".join(f"(?:{p})" for p in patterns))
@@ -95,10 +95,7 @@ def _chrome_names(values: Iterable[str]) -> set[str]:
     """The class or id values that name a chrome container (tested together, in one regex pass)."""
     values = [value for value in values if value.strip() and "\x00" not in value]
     joined = re.sub(_TAXONOMY_CLASS, " ", "\x00".join(values).lower())
-    if len(joined) != len(values) - 1 + sum(map(len, values)):  # lower() or the taxonomy moved text
-        ends = list(accumulate((len(part) + 1 for part in joined.split("\x00"))))
-    else:
-        ends = list(accumulate(len(value) + 1 for value in values))
+    ends = list(accumulate(len(part) + 1 for part in joined.split("\x00")))
     chrome = set()
     for match in class_id_matcher(rules.CHROME_CLASS_ID_PARTS).finditer(joined):
         chrome.add(values[bisect_right(ends, match.start())])
@@ -208,7 +205,7 @@ class _Page:
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
 
 
-def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> "PageText":
+def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> PageText:
     """The text of the page's chrome containers (never the story's), beside the page's whole text.
 
     The tree is only read: trafilatura picks the story from the page as it is, and what it picked
@@ -254,7 +251,9 @@ class PageText:
         items = [block_text(item) for item in block.iter("item")] if block.tag == "list" else []
         if not items:
             return self.starts_with_link(block_text(block))
-        return sum(map(self.starts_with_link, items)) >= 0.75 * len(items)
+        marker = any_of(rules.TEASER_MARKER_PATTERNS)
+        teasers = sum(1 for item in items if self.starts_with_link(item) or marker.search(item))
+        return teasers >= 0.75 * len(items)
 
     def only_in_chrome(self, text: str) -> bool:
         """True when every copy of `text` on the page sits inside chrome."""
@@ -295,7 +294,7 @@ def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._E
             break
         position += len(text)
         key = _dedup_key(text)
-        if chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
+        if (block.tag == "list" and page is not None and page.is_link_list(block)) or chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
             body.remove(block)
             continue
         if len(key) > 20:

@@ -147,6 +147,13 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
 END_OF_ARTICLE_MIN_SHARE = 0.5
 END_OF_ARTICLE_MAX_CHARS = 100
 
+# A list item holding one of these (a link to the rest of another story) is a teaser, like an
+# item led by a link.
+TEASER_MARKER_PATTERNS: tuple[str, ...] = (
+    r"\bread (?:more|the (?:full|whole|rest of the) (?:story|article|post))\b\W*(?:$|\d)",
+    r"\bcontinue reading\b\W*(?:$|\d)", r"\b(?:full|whole) (?:story|article)\W*$",
+)
+
 # --- page kinds -------------------------------------------------------------------------------
 # Text of pages that are not the article but something in its way.
 CHALLENGE_PATTERNS: tuple[str, ...] = (
