@@ -294,11 +294,18 @@ def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._E
             break
         position += len(text)
         key = _dedup_key(text)
-        if (block.tag == "list" and page is not None and page.is_link_list(block)) or chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
+        if chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
             body.remove(block)
             continue
         if len(key) > 20:
             seen.add(key)
+        if block.tag in ("list", "table"):
+            for part in block.iter("item", "row"):
+                part_text = block_text(part)
+                if (page is not None and any(in_chrome) and page.only_in_chrome(part_text)) or (
+                    len(part_text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(part_text)
+                ):
+                    part.getparent().remove(part)
     _drop_trailing_teasers(body, page, total)
     return body
 

@@ -117,6 +117,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,300}(?:\b\w+/){1,3}(?:afp|ap|reuters|getty images|sputnik|epa|tass|anadolu|bloomberg|"
     r"shutterstock|efe|xinhua|ria novosti|pool)(?: via getty images)?\.?$",
     r".{0,300}\bvia getty images\.?$",
+    # a row of site navigation: five or more short labels between pipes
+    r"\|?\s*(?:[^|.!?]{1,30}\|\s*){4,}[^|.!?]{0,30}$",
 )
 
 # Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.

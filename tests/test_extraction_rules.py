@@ -1,0 +1,85 @@
+"""The rule tables stay consistent, and the rule mechanisms work on markup no fixture has."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler.extraction import ExtractOptions, extract_article, rules
+from crawler.extraction.metadata import clean_author_names, format_date, parse_date, strip_site_name
+
+TABLES = [name for name in dir(rules) if name.isupper() and isinstance(getattr(rules, name), tuple)]
+BODY = "".join(
+    f"<p>Paragraph {n} of the story says that Iranian engineers visited the Alabuga plant in Tatarstan "
+    f"to help Russia raise production of Geran-2 drones, according to the report.</p>"
+    for n in range(1, 7)
+)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_rule_compiles(table):
+    for pattern in getattr(rules, table):
+        re.compile(pattern)
+
+
+def test_every_call_to_action_pattern_has_a_keyword():
+    for pattern in rules.CALL_TO_ACTION_PATTERNS:
+        assert any(keyword in pattern for keyword in rules.CALL_TO_ACTION_KEYWORDS), pattern
+
+
+def test_a_sources_drop_list_removes_its_chrome():
+    html = f"<html><body><article>{BODY[:400]}<div class='x1'><p>Our partner Kestrel Bank offers the best rates to every reader of this fine outlet today.</p></div>{BODY[400:]}</article></body></html>"
+    assert "Kestrel Bank" in extract_article(html).text
+    for selector in ("div.x1", "//div[@class='x1']"):
+        assert "Kestrel Bank" not in extract_article(html, options=ExtractOptions(drop_selectors=(selector,))).text
+
+
+def test_pitch_box_with_meaningless_class_between_paragraphs_is_dropped():
+    box = "<div class='q9z'><h4>Never miss a story</h4><p>Sign up for our daily newsletter and get it delivered straight to your inbox.</p></div>"
+    html = f"<html><body><article>{BODY[:600]}{box}{BODY[600:]}</article></body></html>"
+    text = extract_article(html).text
+    assert "newsletter" not in text and "Never miss" not in text
+    assert all(f"Paragraph {n} of the story" in text for n in range(1, 7))
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("By Jane Doe, John Roe and Ann Lee", ["Jane Doe", "John Roe", "Ann Lee"]),
+    ("Jane Doe Follow", ["Jane Doe"]),
+    ("Email the author", []),
+    ("Staff", []),
+    ("Al-Monitor Staff • Mar 29", []),
+    ("Tom Bell, Defence Correspondent", ["Tom Bell"]),
+    ("Автор: Иван Петров", ["Иван Петров"]),
+])
+def test_byline_names(byline, names):
+    assert clean_author_names([byline]) == names
+
+
+@pytest.mark.parametrize(("value", "iso"), [
+    ("2023-03-29T14:05:00-04:00", "2023-03-29T18:05:00+00:00"),
+    ("2024-02-12T10:00:00.000Z", "2024-02-12T10:00:00+00:00"),
+    ("2023-03-29", "2023-03-29"),
+    ("2023-03-29 09:12:00+0300", "2023-03-29T06:12:00+00:00"),
+    ("Wed, 29 Mar 2023 09:12:00 GMT", "2023-03-29T09:12:00+00:00"),
+    ("March 15, 2023", "2023-03-15"),
+    ("15 марта 2023", "2023-03-15"),
+])
+def test_dates_normalise(value, iso):
+    assert format_date(parse_date(value)) == iso
+
+
+def test_future_date_is_rejected_for_the_next_candidate():
+    head = '<meta name="date" content="2099-01-01"><meta property="article:published_time" content="2024-05-01T08:00:00Z">'
+    html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
+    assert extract_article(html).published == "2024-05-01T08:00:00+00:00"
+
+
+@pytest.mark.parametrize(("title", "site", "clean"), [
+    ("Iran buys jets | Tehran Times", "Tehran Times", "Iran buys jets"),
+    ("Tehran Times - Iran buys jets", "Tehran Times", "Iran buys jets"),
+    ("Iran - Russia: a deal", None, "Iran - Russia: a deal"),
+])
+def test_site_name_is_stripped_from_titles(title, site, clean):
+    assert strip_site_name(title, site) == clean
