@@ -28,6 +28,12 @@ def test_every_call_to_action_pattern_has_a_keyword():
         assert any(keyword in pattern for keyword in rules.CALL_TO_ACTION_KEYWORDS), pattern
 
 
+def test_pitch_patterns_are_lower_case():
+    # They run case-sensitively over lower-cased page text, for speed.
+    for pattern in (*rules.CALL_TO_ACTION_PATTERNS, *rules.CALL_TO_ACTION_KEYWORDS):
+        assert re.sub(r"\\[A-Z]", "", pattern) == re.sub(r"\\[A-Z]", "", pattern).lower(), pattern
+
+
 def test_a_sources_drop_list_removes_its_chrome():
     html = f"<html><body><article>{BODY[:400]}<div class='x1'><p>Our partner Kestrel Bank offers the best rates to every reader of this fine outlet today.</p></div>{BODY[400:]}</article></body></html>"
     assert "Kestrel Bank" in extract_article(html).text

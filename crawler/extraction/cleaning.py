@@ -162,7 +162,8 @@ class _Page:
         names = _chrome_names(set(_NAME_VALUES(self.tree)))
         if names:
             for element in self.tree.iter():
-                if (element.get("class") in names or element.get("id") in names) and element.tag not in _NEVER_CHROME_TAGS:
+                named = element.get("class") in names or element.get("id") in names
+                if named and element.tag not in _NEVER_CHROME_TAGS:
                     yield element
         for xpath in extra_xpaths:
             yield from xpath(self.tree)
@@ -266,6 +267,20 @@ def block_text(block: etree._Element) -> str:
     return normalize_space(" ".join(block.itertext()))
 
 
+def _is_slideshow(block: etree._Element) -> bool:
+    """A list of gallery captions, each opened by a slide counter counting up to the same total."""
+    if block.tag != "list":
+        return False
+    counter = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
+    matches = [counter.match(block_text(item)) for item in block.iter("item")]
+    if len(matches) < rules.SLIDESHOW_MIN_SLIDES or not all(matches):
+        return False
+    numbers = [(int(match[1]), int(match[2])) for match in matches]
+    return all(
+        total == numbers[0][1] and number == numbers[0][0] + offset for offset, (number, total) in enumerate(numbers)
+    )
+
+
 def _dedup_key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
@@ -278,12 +293,12 @@ def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._E
     texts = [block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
     in_chrome = [page.only_in_chrome(text) for text in texts] if page else [False] * len(texts)
-    if sum(len(text) for text, chrome in zip(texts, in_chrome) if not chrome) < _MIN_STORY_SHARE * total:
+    if sum(len(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome) < _MIN_STORY_SHARE * total:
         # Nearly everything sits in "chrome": a photo or video page whose captions are the story.
         in_chrome = [False] * len(texts)
     seen: set[str] = set()
     position = 0
-    for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome)):
+    for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome, strict=True)):
         if (
             position >= rules.END_OF_ARTICLE_MIN_SHARE * total
             and len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
@@ -294,18 +309,12 @@ def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._E
             break
         position += len(text)
         key = _dedup_key(text)
-        if chrome or (key and key in seen) or (len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)):
+        is_boilerplate = len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)
+        if chrome or (key and key in seen) or _is_slideshow(block) or is_boilerplate:
             body.remove(block)
             continue
         if len(key) > 20:
             seen.add(key)
-        if block.tag in ("list", "table"):
-            for part in block.iter("item", "row"):
-                part_text = block_text(part)
-                if (page is not None and any(in_chrome) and page.only_in_chrome(part_text)) or (
-                    len(part_text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(part_text)
-                ):
-                    part.getparent().remove(part)
     _drop_trailing_teasers(body, page, total)
     return body
 

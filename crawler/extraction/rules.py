@@ -99,6 +99,12 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"tag(?:s|ged)(?: with| in| as)?: .{0,300}$",
+    r"tagged(?: with| in| as)? (?:[^,.!?]{1,40}, ){3,}[^.!?]{0,300}$",
+    # greetings to first-time visitors
+    r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
+    # follower counts of the site's social accounts
+    r"(?:\W*(?:twitter|facebook|flickr|instagram|youtube|linkedin|pinterest|google\+?)\W*\(?[\d,.]+k? "
+    r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
     r"[«‹<] .{0,100}\| (?:main|home)\b.{0,120}$",
@@ -130,10 +136,10 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"(?:related|more|other|latest|recent|top|similar) (?:articles|stories|posts|coverage|news|"
     r"reading|content|videos|headlines)$",
     r"more (?:from|on|in|about) .{1,60}$",
-    r"related (?:posts|content|links|items|videos)$", r"(?:other|more) .{0,30}(?:columns|stories|articles|posts|news)$",
+    r"related (?:posts|content|links|items|videos):?$", r"recently \w+ed$", r"(?:other|more) .{0,30}(?:columns|stories|articles|posts|news)$",
     r"(?:don'?t|do not) miss\b.{0,50}$", r"follow (?:us|me)\b.{0,40}$", r"connect with us\b.{0,40}$",
     r"people who (?:liked|read|viewed|bought) this\b.{0,60}$", r"previously posted\b.{0,30}$",
-    r"read (?:more|next)(?: on .{1,60})?:?$",
+    r"read (?:more|next)(?: on [^.!?]{1,60})?:?$",
     r"read more on\b.{0,80}(?<![.!?])$",
     r"(?:what to|you should|must) read next$",
     r"(?:you|we think you)(?: may| might| will| could)? (?:also )?(?:like|enjoy|be interested in)\b.{0,20}$",
@@ -155,6 +161,11 @@ TEASER_MARKER_PATTERNS: tuple[str, ...] = (
     r"\bread (?:more|the (?:full|whole|rest of the) (?:story|article|post))\b\W*(?:$|\d)",
     r"\bcontinue reading\b\W*(?:$|\d)", r"\b(?:full|whole) (?:story|article)\W*$",
 )
+
+# A list whose items open with a slide counter ("3/50", "3 of 50": same total, counting up) is a
+# photo gallery's captions, not the story. Groups: the slide's number, the total.
+SLIDESHOW_COUNTER_PATTERN = r"(\d{1,3}) ?(?:/|of) ?(\d{1,3})\b"
+SLIDESHOW_MIN_SLIDES = 3
 
 # --- page kinds -------------------------------------------------------------------------------
 # Text of pages that are not the article but something in its way.
