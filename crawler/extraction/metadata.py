@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -240,13 +241,13 @@ def strip_site_name(title: str, site_name: str | None, h1: str | None = None) ->
 
 
 def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[str]:
-    sources = (
-        _names(article_ld.get("author")) + _names(article_ld.get("creator")),
-        [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
-        ["\n".join(element.itertext()) for element in BYLINE_XPATH(tree)],
+    sources = (  # tried in order, each only when the ones before gave no name
+        lambda: _names(article_ld.get("author")) + _names(article_ld.get("creator")),
+        lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
+        lambda: ["\n".join(element.itertext()) for element in BYLINE_XPATH(tree)],
     )
     for candidates in sources:
-        names = clean_author_names(candidates)
+        names = clean_author_names(candidates())
         if names:
             return names
     return []
@@ -285,12 +286,13 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
         if isinstance(article_ld.get(key), str):
             candidates.append(article_ld[key])
     candidates += [meta[name] for name in PUBLISHED_META if name in meta]
-    candidates += [element.get("datetime") or element.get("content") or "" for element in TIME_XPATH(tree)]
-    for candidate in candidates:
+    for candidate in chain(
+        candidates, (element.get("datetime") or element.get("content") or "" for element in TIME_XPATH(tree))
+    ):
         parsed = parse_date(candidate)
         if parsed is not None and not _in_future(parsed, now):
             return format_date(parsed)
-    for element in [*BYLINE_XPATH(tree), *tree.iter("time"), *DATE_XPATH(tree)]:
+    for element in chain(BYLINE_XPATH(tree), tree.iter("time"), DATE_XPATH(tree)):
         parsed = parse_date_in_text(element.text_content()[:300])
         if parsed is not None and not _in_future(parsed, now):
             return format_date(parsed)
