@@ -89,3 +89,18 @@ def test_future_date_is_rejected_for_the_next_candidate():
 ])
 def test_site_name_is_stripped_from_titles(title, site, clean):
     assert strip_site_name(title, site) == clean
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Iran has been facing relentless international pressure over the drones it has been supplying to Russia.", "en"),
+    ("You don't have permission to access this page on this server. Reference #18.2f1e.", "en"),
+    ("Иран и Россия подписали договор о стратегическом партнерстве.", "ru"),
+    ("Іран та Росія підписали договір про стратегічне партнерство.", "uk"),
+    ("ایران و روسیه قرارداد همکاری نظامی را امضا کردند که شامل تحویل جنگنده است.", "fa"),
+    ("Der Iran hat die Lieferung von Drohnen an Russland nicht bestätigt, sagte ein Sprecher.", "de"),
+    ("Hi", None),
+])
+def test_language_detection(text, language):
+    from crawler.extraction.language import detect_language
+
+    assert detect_language(text) == language

@@ -31,7 +31,9 @@ SCRIPTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 # The most frequent short words of Latin-script languages.
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to in that is was for on with as by at from it his have are said".split()),
+    "en": frozenset(
+        "the of and to in that is was for on with as by at from it his have are said you this not be or an".split()
+    ),
     "de": frozenset("der die und in den von zu das mit sich des auf für ist im dem nicht ein eine".split()),
     "fr": frozenset("le la les de des et en un une du est que dans qui pour pas sur au par".split()),
     "es": frozenset("el la de que y en los del se las por un para con una su al es".split()),
@@ -59,5 +61,7 @@ def detect_language(text: str) -> str | None:
             return languages[-1]
     words = Counter(word.lower() for word in _WORD.findall(sample))
     scores = {language: sum(words[w] for w in stopwords) for language, stopwords in STOPWORDS.items()}
-    best = max(scores, key=scores.__getitem__)
-    return best if scores[best] >= 3 else None
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    best, runner_up = scores[ranked[0]], scores[ranked[1]]
+    # Too few common words, or a near tie between related languages: say nothing rather than guess.
+    return ranked[0] if best >= 3 and best >= 1.5 * runner_up else None
