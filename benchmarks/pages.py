@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crawler.extraction.decoding import maybe_gunzip
+from crawler.extraction.decoding import SAVED_PAGE_SUFFIXES, maybe_gunzip
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSET = REPO.parent / "shared" / "devset"
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
 
 def page_id(path: Path) -> str:
     name = path.name
-    for suffix in PAGE_SUFFIXES:
+    for suffix in SAVED_PAGE_SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -25,5 +24,5 @@ def load_pages(directory: Path) -> list[tuple[str, str | None, bytes]]:
     truth_file = directory.parent / "ground-truth.json" if directory.name == "html" else directory / "ground-truth.json"
     truth = json.loads(truth_file.read_text("utf-8")) if truth_file.exists() else {}
     html_dir = directory / "html" if (directory / "html").is_dir() else directory
-    paths = sorted(p for p in html_dir.iterdir() if p.name.endswith(PAGE_SUFFIXES))
+    paths = sorted(p for p in html_dir.iterdir() if p.name.endswith(SAVED_PAGE_SUFFIXES))
     return [(page_id(p), (truth.get(page_id(p)) or {}).get("url"), maybe_gunzip(p.read_bytes())) for p in paths]

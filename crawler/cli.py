@@ -14,13 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crawler.extraction import Article, ExtractionError, ExtractOptions, extract_article
-from crawler.extraction.decoding import maybe_gunzip
+from crawler.extraction.decoding import SAVED_PAGE_SUFFIXES, maybe_gunzip
 from crawler.fetch import FetchError, fetch_page, is_url
 
 app = typer.Typer(help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True)
 stderr = Console(stderr=True, soft_wrap=True)
-
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
 
 class OutputFormat(StrEnum):
@@ -86,7 +84,7 @@ def _expand(inputs: list[str]) -> Iterator[str]:
     for item in inputs:
         path = Path(item)
         if not is_url(item) and path.is_dir():
-            yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(PAGE_SUFFIXES))
+            yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SAVED_PAGE_SUFFIXES))
         else:
             yield item
 

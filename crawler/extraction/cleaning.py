@@ -28,6 +28,8 @@ _TEASER_LINK_SHARE = 0.3
 _TRAILER_MAX_HEADING_CHARS = 80
 # Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
 _MIN_STORY_SHARE = 0.3
+# The headline, when trafilatura keeps it, sits among the first blocks.
+_HEADING_BLOCKS = 3
 # Block-level text elements: a class on one of these names the text's style, not a container.
 _NEVER_CHROME_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "span", "a", "strong", "em", "b", "i", "script", "style", "template", "noscript"}
@@ -86,11 +88,6 @@ def _lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def _is_chrome_name(names: str) -> bool:
-    """Whether a lower-cased "class id" string names a chrome container."""
-    return bool(_chrome_names([names]))
-
-
 def _chrome_names(values: Iterable[str]) -> set[str]:
     """The class or id values that name a chrome container (tested together, in one regex pass)."""
     values = [value for value in values if value.strip() and "\x00" not in value]
@@ -110,21 +107,6 @@ def is_hidden(element: HtmlElement) -> bool:
         or "display:none" in style
         or "visibility:hidden" in style
     )
-
-
-def _remove(element: HtmlElement) -> None:
-    """Drop an element but keep its tail text, which belongs to the parent."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail and tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 class _Page:
@@ -279,6 +261,14 @@ def _is_slideshow(block: etree._Element) -> bool:
     return all(
         total == numbers[0][1] and number == numbers[0][0] + offset for offset, (number, total) in enumerate(numbers)
     )
+
+
+def drop_heading_blocks(body: etree._Element, *headings: str | None) -> None:
+    """Headings that are fields of their own (the headline) are dropped from the top of the text."""
+    keys = {_dedup_key(heading) for heading in headings if heading}
+    for block in list(body)[:_HEADING_BLOCKS]:
+        if _dedup_key(block_text(block)) in keys:
+            body.remove(block)
 
 
 def _dedup_key(text: str) -> str:

@@ -14,6 +14,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_:.\-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GZIP_MAGIC = b"\x1f\x8b"
+# File names of saved pages, as the CLI and the benchmarks read them.
+SAVED_PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 # Share of control bytes above which input is binary data, not a web page.
 _MAX_CONTROL_SHARE = 0.05
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

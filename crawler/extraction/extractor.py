@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import trafilatura
-from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from crawler.extraction.article import Article, ExtractionError, PageKind, count_words
-from crawler.extraction.cleaning import block_text, chrome_text, clean_blocks
+from crawler.extraction.article import Article, ExtractionError, PageKind
+from crawler.extraction.cleaning import chrome_text, clean_blocks, drop_heading_blocks
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.outlets import outlet_selectors
-from crawler.extraction.pagekind import MIN_ARTICLE_WORDS, blocking_kind, is_index_page, visible_text
+from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -27,12 +25,6 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 _JOINERS = {"\u200c": "\ua66e", "\u200d": "\ua66d"}
 _HIDE_JOINERS = str.maketrans(_JOINERS)
 _SHOW_JOINERS = str.maketrans({v: k for k, v in _JOINERS.items()})
-# A story has at least this many words in lines of prose (MIN_PROSE_LINE_WORDS words or more).
-MIN_PROSE_LINE_WORDS = 10
-# ... unless it has this many words in short lines (a poem, a list, a Q&A).
-MIN_VERSE_WORDS = 150
-# The headline and standfirst, when trafilatura keeps them, sit among the first blocks.
-_HEADING_BLOCKS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,27 +129,9 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
 
     if is_index_page(tree, metadata, article.text):
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
-    elif prose_words(article.text) < MIN_ARTICLE_WORDS and article.word_count < MIN_VERSE_WORDS:
-        _not_an_article(article, PageKind.EMPTY, f"no story body ({prose_words(article.text)} words of prose)")
+    elif (reason := no_story_reason(article.text)) is not None:
+        _not_an_article(article, PageKind.EMPTY, reason)
     return article
-
-
-def drop_heading_blocks(body: etree._Element, *headings: str | None) -> None:
-    """The headline and standfirst are fields of their own: drop them from the top of the text."""
-    keys = {_comparable(heading) for heading in headings if heading}
-    for block in list(body)[:_HEADING_BLOCKS]:
-        if _comparable(block_text(block)) in keys:
-            body.remove(block)
-
-
-def _comparable(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
-
-
-def prose_words(text: str) -> int:
-    """Words in lines long enough to be sentences; menus and link lists do not count."""
-    counts = (count_words(line) for line in text.splitlines())
-    return sum(count for count in counts if count >= MIN_PROSE_LINE_WORDS)
 
 
 def _not_an_article(article: Article, kind: PageKind, reason: str) -> None:

@@ -6,15 +6,18 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
-from crawler.extraction.article import PageKind
+from crawler.extraction.article import PageKind, count_words
 from crawler.extraction.cleaning import any_of, normalize_space
 from crawler.extraction.metadata import ARTICLE_TYPES, INDEX_TYPES, Metadata
 
 # A challenge or consent page says little besides its message.
 _BLOCKER_MAX_CHARS = 2500
 _CONSENT_MIN_HITS = 2
-# Below this many words an extracted text is no story.
+# A story has at least MIN_ARTICLE_WORDS words in lines of prose (MIN_PROSE_LINE_WORDS words or
+# more), or MIN_VERSE_WORDS in all (a poem, a list, a Q&A). Less is a menu, a caption, a stub.
 MIN_ARTICLE_WORDS = 15
+MIN_PROSE_LINE_WORDS = 10
+MIN_VERSE_WORDS = 150
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
 _HEADLINE_LINK_MIN_WORDS = 4
@@ -57,3 +60,17 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
         return True
     link_chars = sum(len(headline) for headline in headlines if headline in text)
     return link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1)
+
+
+def prose_words(text: str) -> int:
+    """Words in lines long enough to be sentences; menus and link lists do not count."""
+    counts = (count_words(line) for line in text.splitlines())
+    return sum(count for count in counts if count >= MIN_PROSE_LINE_WORDS)
+
+
+def no_story_reason(text: str) -> str | None:
+    """Why an extracted text is no story body, or None when it is one."""
+    prose = prose_words(text)
+    if prose < MIN_ARTICLE_WORDS and count_words(text) < MIN_VERSE_WORDS:
+        return f"no story body ({prose} words of prose)"
+    return None
