@@ -41,6 +41,13 @@ def test_png_is_an_error():
         extract_article(png)
 
 
+@pytest.mark.parametrize(("head", "what"), [(b"%PDF-1.7\n", "PDF"), (b"GIF89a", "GIF"), (b"PK\x03\x04", "ZIP")])
+def test_documents_that_are_not_pages_are_named(head, what):
+    with pytest.raises(ExtractionError, match=what) as error:
+        extract_article(head + b"<html><body><p>text text text</p></body></html>")
+    assert error.value.kind == "binary"
+
+
 def test_twenty_megabyte_page_is_refused_with_its_size():
     huge = page("<p>" + "word " * 4_000_000 + "</p>").encode()
     assert len(huge) > 20_000_000

@@ -19,6 +19,11 @@ SAVED_PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 # Share of control bytes above which input is binary data, not a web page.
 _MAX_CONTROL_SHARE = 0.05
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+# Documents that are not web pages, by their first bytes.
+_MAGIC_NUMBERS = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive"), (b"\x00\x00\x00", "binary data"),
+)
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -51,6 +56,10 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     """Decode a page. Valid UTF-8 wins over a stale declaration; then the declaration; then a guess."""
     if not data.strip():
         raise ExtractionError("empty", "empty document")
+    head = data.lstrip()[:8]
+    for magic, what in _MAGIC_NUMBERS:
+        if head.startswith(magic):
+            raise ExtractionError("binary", f"not an HTML page ({what})")
     sample = data[:4096]
     if sum(sample.count(bytes([b])) for b in _CONTROL_BYTES) > _MAX_CONTROL_SHARE * len(sample):
         raise ExtractionError("binary", "not an HTML page (binary data)")

@@ -1,0 +1,1 @@
+"""Scrapy downloader middlewares: one job each, ordered in crawler/settings.py."""

@@ -1,0 +1,1 @@
+"""Item pipelines, in order: extract (process pool) → store (dedup + database). See settings.py."""
