@@ -37,8 +37,9 @@ def test_binary_junk_is_an_error():
 
 def test_png_is_an_error():
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + b"\x00\x01\x02\x03" * 500
-    with pytest.raises(ExtractionError, match="binary"):
+    with pytest.raises(ExtractionError, match="PNG image") as error:
         extract_article(png)
+    assert error.value.kind == "binary"
 
 
 @pytest.mark.parametrize(("head", "what"), [(b"%PDF-1.7\n", "PDF"), (b"GIF89a", "GIF"), (b"PK\x03\x04", "ZIP")])
