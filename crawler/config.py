@@ -1,0 +1,418 @@
+"""The watch config: which outlets to crawl and how politely, read from TOML.
+
+`load_config` reports every mistake at once, each as one `FILE:LINE: where: field 'x': what` line.
+tomllib gives no line numbers for values, so `_Locator` finds them by scanning the text for table
+headers and `key =` lines. A TOML syntax error blanks the bad line and parses again, so one typo
+does not hide the mistakes after it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+
+CONFIG_ENV = "NEWSWATCH_CONFIG"
+LOCAL_CONFIG = Path("sources.toml")
+DEFAULT_USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
+_MAX_SYNTAX_ERRORS = 20
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; `problems` holds one `FILE:LINE: ...` line per mistake."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def registered_domain(url: str) -> str:
+    """`www.al-monitor.com` -> `al-monitor.com`; an IP or `localhost` is returned as is."""
+    import tldextract  # a Scrapy dependency; imported here to keep `import crawler.config` light
+
+    host = urlsplit(url).hostname or ""
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list, no network
+    return extract(host).top_domain_under_public_suffix or host
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str  # snake_case slug, also the spider's name
+    title: str
+    homepage: str
+    enabled: bool = True
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    article_pattern: str | None = None  # re.search on the URL; required for sections
+    sitemap_follow: tuple[str, ...] = ()  # regexes: which sitemaps of an index to follow (default all)
+    allowed_domains: tuple[str, ...] = ()  # default: the homepage's registered domain
+    drop: tuple[str, ...] = ()  # extraction drop selectors (CSS, or XPath starting with "/")
+    language: str | None = None
+    spider: str | None = None  # a custom spider: its name in spiders/, or a dotted class path
+    schedule: str | None = None  # read by the scheduler (a later issue)
+
+    def __post_init__(self) -> None:
+        if not self.allowed_domains:
+            object.__setattr__(self, "allowed_domains", (registered_domain(self.homepage),))
+
+    @property
+    def article_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.article_pattern) if self.article_pattern else None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSettings:
+    user_agent: str = DEFAULT_USER_AGENT
+    concurrency_per_domain: int = 2
+    download_delay: float = 1.0  # seconds; AutoThrottle starts here and never goes below it
+    autothrottle: bool = True
+    max_page_bytes: int = 16 * 1024 * 1024
+    timeout: float = 30.0  # seconds per download
+
+    def scrapy_settings(self) -> dict[str, Any]:
+        """These settings as Scrapy setting names, for the crawl runner."""
+        return {
+            "USER_AGENT": self.user_agent,
+            "ROBOTSTXT_OBEY": True,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrency_per_domain,
+            "DOWNLOAD_DELAY": self.download_delay,
+            "AUTOTHROTTLE_ENABLED": self.autothrottle,
+            "AUTOTHROTTLE_START_DELAY": max(self.download_delay, 1.0),
+            "DOWNLOAD_MAXSIZE": self.max_page_bytes,
+            "DOWNLOAD_WARNSIZE": self.max_page_bytes // 2,
+            "DOWNLOAD_TIMEOUT": self.timeout,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    sources: tuple[SourceConfig, ...]
+    path: Path | None = None
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+
+    @property
+    def enabled_sources(self) -> tuple[SourceConfig, ...]:
+        return tuple(source for source in self.sources if source.enabled)
+
+    def source(self, name: str) -> SourceConfig:
+        """The source called `name`; KeyError naming the config file if there is none."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise KeyError(f"no source {name!r} in {self.path or 'the config'}")
+
+
+def packaged_config_path() -> Path:
+    return Path(str(resources.files("spiders").joinpath("sources.toml")))
+
+
+def default_config_path() -> Path:
+    """$NEWSWATCH_CONFIG, else ./sources.toml if present, else the shipped watch config."""
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env)
+    return LOCAL_CONFIG if LOCAL_CONFIG.is_file() else packaged_config_path()
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and check a config file; raises ConfigError listing every mistake in it."""
+    path = Path(path) if path is not None else default_config_path()
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
+    problems: list[tuple[int, str]] = []
+    data, text, blanked = _parse_toml(text, problems)
+    config = None
+    if data is not None:
+        config = _Builder(path, _Locator(text, blanked), problems).build(data)
+    if problems or config is None:
+        raise ConfigError([f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])])
+    return config
+
+
+def _parse_toml(text: str, problems: list[tuple[int, str]]) -> tuple[dict[str, Any] | None, str, set[int]]:
+    """The parsed document, the text that parsed, and the lines blanked to get there."""
+    lines = text.split("\n")
+    blanked: set[int] = set()
+    for _ in range(_MAX_SYNTAX_ERRORS):
+        try:
+            return tomllib.loads("\n".join(lines)), "\n".join(lines), blanked
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
+            line, column = (int(match[1]), int(match[2])) if match else (1, 1)
+            message = str(exc)[: match.start()] if match else str(exc)
+            problems.append((line, f"TOML syntax: {message} (column {column})"))
+            if line > len(lines) or line in blanked or not lines[line - 1].strip():
+                break  # blanking cannot help (an unclosed bracket or string reported at the end)
+            lines[line - 1] = "# " + lines[line - 1]
+            blanked.add(line)
+    return None, text, blanked
+
+
+@dataclass(slots=True)
+class _Block:
+    header_line: int  # 0 for the top level before any table
+    keys: dict[str, int] = field(default_factory=dict)
+    damaged: bool = False  # holds a line blanked for a syntax error
+
+
+class _Locator:
+    """Line numbers of table headers and keys, found by scanning the text."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
+
+    def __init__(self, text: str, blanked: set[int] | frozenset[int] = frozenset()):
+        self.lines = text.split("\n")
+        self.top = _Block(0)
+        self.tables: dict[str, _Block] = {}
+        self.sources: list[_Block] = []
+        block = self.top
+        for number, line in enumerate(self.lines, start=1):
+            if number in blanked:
+                block.damaged = True
+            elif header := self._HEADER.match(line):
+                name = header[2].strip("\"' ")
+                if header[1] == "[[" and name == "source":
+                    block = _Block(number)
+                    self.sources.append(block)
+                elif name.startswith("source.") and self.sources:
+                    self.sources[-1].keys.setdefault(name.removeprefix("source."), number)
+                    block = _Block(number)  # keys of a sub-table are not the source's keys
+                else:
+                    block = self.tables.setdefault(name, _Block(number))
+                    self.top.keys.setdefault(name.split(".")[0], number)
+            elif key := self._KEY.match(line):
+                block.keys.setdefault(key[1].strip("\"'"), number)
+
+    def line(self, block: _Block, key: str | None = None, needle: str | None = None) -> int:
+        """The line of `key` in `block` (or of `needle` inside its value), else the block's header."""
+        start = block.keys.get(key, 0) if key else 0
+        if not start:
+            return block.header_line or 1
+        if needle is not None:
+            following = [n for n in block.keys.values() if n > start]
+            end = min(following) if following else len(self.lines) + 1
+            for number in range(start, end):
+                if needle in self.lines[number - 1]:
+                    return number
+        return start
+
+
+# A checker returns its complaints about a value: (message, the bad list item or None) pairs.
+Checker = Callable[[Any], list[tuple[str, Any]]]
+
+
+def _is_http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
+
+
+def _regex_error(value: Any) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"invalid regex: {exc}"
+    return None
+
+
+def _selector_error(value: Any) -> str | None:
+    # Mirrors crawler.extraction.outlets.compile_selector without importing the extraction stack.
+    try:
+        if value.startswith(("/", "./", "(")):
+            etree.XPath(value)
+        else:
+            GenericTranslator().css_to_xpath(value)
+    except (etree.XPathError, SelectorError) as exc:
+        return f"invalid selector: {exc}"
+    return None
+
+
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+
+
+def _scalar(kind: str, test: Callable[[Any], bool], detail: Callable[[Any], str | None] | None = None) -> Checker:
+    def check(value: Any) -> list[tuple[str, Any]]:
+        if not test(value):
+            return [(f"must be {kind}", None)]
+        error = detail(value) if detail else None
+        return [(error, None)] if error else []
+
+    return check
+
+
+def _list_of(kind: str, test: Callable[[Any], bool], detail: Callable[[Any], str | None] | None = None) -> Checker:
+    def check(value: Any) -> list[tuple[str, Any]]:
+        if not isinstance(value, list):
+            return [(f"must be a list of {kind}", None)]
+        complaints = []
+        for item in value:
+            if not test(item):
+                complaints.append((f"must be a list of {kind}; got {item!r}", item))
+            elif detail and (error := detail(item)):
+                complaints.append((f"{error}: {item!r}", item))
+        return complaints
+
+    return check
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_int(minimum: int) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+_URLS = _list_of("http(s) URLs", _is_http_url)
+SOURCE_FIELDS: dict[str, Checker] = {
+    "name": _scalar("a snake_case name (a-z, 0-9 and _)", lambda v: isinstance(v, str) and bool(_SLUG.match(v))),
+    "title": _scalar("a non-empty string", _is_str),
+    "homepage": _scalar("an http(s) URL", _is_http_url),
+    "enabled": _scalar("true or false", lambda v: isinstance(v, bool)),
+    "feeds": _URLS,
+    "sitemaps": _URLS,
+    "sections": _URLS,
+    "article_pattern": _scalar("a regex string", _is_str, _regex_error),
+    "sitemap_follow": _list_of("regex strings", _is_str, _regex_error),
+    "allowed_domains": _list_of(
+        "domain names like 'example.com'", lambda v: isinstance(v, str) and bool(_DOMAIN.match(v))
+    ),
+    "drop": _list_of("CSS or XPath selectors", _is_str, _selector_error),
+    "language": _scalar("an ISO 639-1 code like 'en'", lambda v: isinstance(v, str) and bool(_LANGUAGE.match(v))),
+    "spider": _scalar(
+        "a spider name or a dotted class path",
+        lambda v: isinstance(v, str) and bool(_SLUG.match(v) or _DOTTED.match(v)),
+    ),
+    "schedule": _scalar("a non-empty string", _is_str),
+}
+REQUIRED_SOURCE_FIELDS = ("name", "title", "homepage")
+
+CRAWL_FIELDS: dict[str, Checker] = {
+    "user_agent": _scalar(
+        "a string with a contact URL, like 'newswatch/0.1 (+https://example.org/bot)'",
+        lambda v: isinstance(v, str) and bool(re.search(r"https?://\S+", v)),
+    ),
+    "concurrency_per_domain": _scalar("an integer >= 1", _is_int(1)),
+    "download_delay": _scalar("a number of seconds >= 0", _is_number),
+    "autothrottle": _scalar("true or false", lambda v: isinstance(v, bool)),
+    "max_page_bytes": _scalar("an integer >= 1024", _is_int(1024)),
+    "timeout": _scalar("a number of seconds > 0", lambda v: _is_number(v) and v > 0),
+}
+
+
+def _unknown(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f"unknown field {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+class _Builder:
+    def __init__(self, path: Path, locator: _Locator, problems: list[tuple[int, str]]):
+        self.path = path
+        self.locate = locator
+        self.problems = problems
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def build(self, data: dict[str, Any]) -> Config | None:
+        for key in data:
+            if key not in ("crawl", "source"):
+                close = difflib.get_close_matches(key, ["crawl", "source"], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.problem(self.locate.line(self.locate.top, key), f"unknown table or key {key!r}{hint}")
+        crawl = self.crawl(data.get("crawl", {}))
+        raw_sources = data.get("source", [])
+        if not isinstance(raw_sources, list):
+            line = self.locate.line(self.locate.top, "source")
+            self.problem(line, "'source' must be an array of tables: write each outlet as [[source]]")
+            return None
+        if not raw_sources:
+            self.problem(1, "no sources: add at least one [[source]] table")
+        sources: list[SourceConfig] = []
+        first_line: dict[str, int] = {}
+        for index, table in enumerate(raw_sources):
+            block = self.locate.sources[index] if index < len(self.locate.sources) else _Block(1)
+            source = self.source(table, block, index)
+            name = table.get("name") if isinstance(table, dict) else None
+            if isinstance(name, str) and _SLUG.match(name):
+                name_line = self.locate.line(block, "name")
+                if name in first_line:
+                    self.problem(
+                        name_line, f"source {name!r}: field 'name': duplicate; first used on line {first_line[name]}"
+                    )
+                    continue
+                first_line[name] = name_line
+            if source is not None:
+                sources.append(source)
+        return Config(sources=tuple(sources), path=self.path, crawl=crawl) if crawl else None
+
+    def check_fields(self, table: dict[str, Any], fields: dict[str, Checker], block: _Block, where: str) -> bool:
+        ok = True
+        for key, value in table.items():
+            if key not in fields:
+                self.problem(self.locate.line(block, key), f"{where}: {_unknown(key, fields)}")
+                ok = False
+            else:
+                for message, item in fields[key](value):
+                    needle = item if isinstance(item, str) else None
+                    self.problem(self.locate.line(block, key, needle), f"{where}: field {key!r}: {message}")
+                    ok = False
+        return ok
+
+    def crawl(self, table: Any) -> CrawlSettings | None:
+        block = self.locate.tables.get("crawl", _Block(1))
+        if not isinstance(table, dict):
+            self.problem(self.locate.line(self.locate.top, "crawl"), "'crawl' must be a table: write [crawl]")
+            return None
+        if not self.check_fields(table, CRAWL_FIELDS, block, "[crawl]"):
+            return None
+        numbers = {key: float(table[key]) for key in ("download_delay", "timeout") if key in table}
+        return CrawlSettings(**{**table, **numbers})
+
+    def source(self, table: Any, block: _Block, index: int) -> SourceConfig | None:
+        name = table.get("name") if isinstance(table, dict) else None
+        where = f"source {name!r}" if isinstance(name, str) and _SLUG.match(name) else f"source #{index + 1}"
+        if not isinstance(table, dict):
+            self.problem(block.header_line or 1, f"{where}: must be a table")
+            return None
+        ok = self.check_fields(table, SOURCE_FIELDS, block, where)
+        for key in REQUIRED_SOURCE_FIELDS:
+            if key not in table and not block.damaged:
+                self.problem(block.header_line or 1, f"{where}: field {key!r}: missing (required)")
+            ok = ok and key in table
+        if not any(table.get(key) for key in ("feeds", "sitemaps", "sections")) and not block.damaged:
+            self.problem(block.header_line, f"{where}: field 'feeds': give at least one of feeds, sitemaps, sections")
+            ok = False
+        if table.get("sections") and "article_pattern" not in table:
+            self.problem(
+                self.locate.line(block, "sections"),
+                f"{where}: field 'article_pattern': required when 'sections' is set (it picks the article links)",
+            )
+            ok = False
+        if not ok:
+            return None
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in table.items()}
+        return SourceConfig(**values)
