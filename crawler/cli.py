@@ -2,130 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from crawler.extraction import Article, ExtractionError, ExtractOptions, extract_article
-from crawler.extraction.decoding import SAVED_PAGE_SUFFIXES, maybe_gunzip
-from crawler.fetch import FetchError, fetch_page, is_url
+from crawler.commands import articles, config, crawl, db, extract
 
-app = typer.Typer(help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True)
-stderr = Console(stderr=True, soft_wrap=True)
-
-
-class OutputFormat(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    text = "text"
-    markdown = "markdown"
-
-
-@app.callback()
-def _root() -> None:
-    """newswatch: crawl outlets, extract clean articles, store each story once, alert on matches."""
-
-
-@app.command()
-def extract(
-    inputs: Annotated[list[str], typer.Argument(help="HTML files (.html, .html.gz), directories or URLs.")],
-    url: Annotated[str | None, typer.Option(help="The page's URL, for a saved file (one input only).")] = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option("--format", help="json (one page), jsonl (one object per page), text, markdown."),
-    ] = None,
-) -> None:
-    """Extract the clean article from pages; several pages give one JSON object per line."""
-    paths = list(_expand(inputs))
-    several = len(paths) > 1 or any(Path(item).is_dir() for item in inputs if not is_url(item))
-    chosen = output_format or (OutputFormat.jsonl if several else OutputFormat.json)
-    if several and chosen is not OutputFormat.jsonl:
-        _usage_error(f"{len(paths)} pages given: use --format jsonl for several pages")
-    if url and several:
-        _usage_error("--url names one page: give a single file with it")
-    if not paths:
-        _usage_error("no .html or .html.gz files found in " + ", ".join(inputs))
-    options = ExtractOptions(markdown=chosen is OutputFormat.markdown)
-    failures = 0
-    with _progress(enabled=several) as progress:
-        task = progress.add_task("extracting", total=len(paths))
-        for item in paths:
-            try:
-                article = _extract_one(item, url, options)
-            except (ExtractionError, FetchError, OSError) as exc:
-                failures += 1
-                _say(f"error: {item}: {_message(exc)}")
-            else:
-                _print(article, item, chosen)
-                if not article.is_article and not several:
-                    _say(f"note: {item}: not an article: {article.reason}")
-            progress.advance(task)
-    if several:
-        _say(f"{len(paths) - failures} extracted, {failures} failed")
-    raise typer.Exit(1 if failures else 0)
-
-
-def _extract_one(item: str, url: str | None, options: ExtractOptions) -> Article:
-    if is_url(item):
-        fetched = fetch_page(item)
-        return extract_article(fetched.body, fetched.url, encoding=fetched.encoding, options=options)
-    data = maybe_gunzip(Path(item).read_bytes())
-    return extract_article(data, url, options=options)
-
-
-def _expand(inputs: list[str]) -> Iterator[str]:
-    for item in inputs:
-        path = Path(item)
-        if not is_url(item) and path.is_dir():
-            yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SAVED_PAGE_SUFFIXES))
-        else:
-            yield item
-
-
-def _print(article: Article, item: str, output_format: OutputFormat) -> None:
-    if output_format is OutputFormat.text:
-        print(article.text)
-    elif output_format is OutputFormat.markdown:
-        print(article.markdown or "")
-    elif output_format is OutputFormat.jsonl:
-        print(json.dumps({"path": item, **article.to_dict()}, ensure_ascii=False), flush=True)
-    else:
-        print(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc)
-
-
-def _progress(enabled: bool) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=stderr,
-        disable=not enabled,
-        transient=True,
-    )
-
-
-def _usage_error(message: str) -> None:
-    _say(f"error: {message}")
-    raise typer.Exit(2)
-
-
-def _say(line: str) -> None:
-    """One unwrapped line on stderr (errors must stay greppable, one per page)."""
-    print(line, file=sys.stderr, flush=True)
+app = typer.Typer(
+    help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True, pretty_exceptions_show_locals=False
+)
+app.command()(extract.extract)
+app.command()(crawl.crawl)
+app.command("articles")(articles.list_articles)
+app.command()(articles.show)
+app.command()(articles.export)
+app.command()(config.sources)
+app.add_typer(config.app, name="config", help="Check the sources config.")
+app.add_typer(db.app, name="db", help="Manage the database.")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 class PageItem:
     url: str  # the URL fetched (after redirects)
     source: str  # the source's name in sources.toml
-    body: bytes
+    body: bytes = field(repr=False)
     status: int
     fetched_at: datetime  # timezone-aware UTC
     encoding: str | None = None  # the charset the server declared in Content-Type

@@ -1,10 +1,47 @@
-"""Scrapy settings for newswatch's spiders (see spiders/)."""
+"""Scrapy settings for newswatch's spiders (see spiders/). The crawl runner overrides some per run."""
+
+from crawler import __version__
 
 BOT_NAME = "newswatch"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
-
-USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
-ROBOTSTXT_OBEY = True
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Polite by default: an honest User-Agent, robots.txt, adaptive throttling, few requests per outlet.
+USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch; news monitoring)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.known_urls.KnownUrlMiddleware": 50,
+    "crawler.middlewares.failures.FailureMiddleware": 540,
+    "crawler.middlewares.conditional_get.ConditionalGetMiddleware": 560,
+    "crawler.middlewares.record.RecordMiddleware": 950,
+    "crawler.middlewares.replay.ReplayMiddleware": 960,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.extract.ExtractionPipeline": 100,
+    "crawler.pipelines.store.StoragePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
+}
+
+# newswatch's own: the database, and the snapshot directory to replay from or record to.
+NEWSWATCH_DB_URL = None  # None: storage.db.default_db_url()
+NEWSWATCH_REPLAY_DIR = None
+NEWSWATCH_RECORD_DIR = None

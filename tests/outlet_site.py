@@ -212,16 +212,16 @@ article_pattern = "/beta/b/"
                 if listing and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
                 site.log.append(Served(path, status, len(body)))
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                if listing:
-                    self.send_header("ETag", etag)
-                self.end_headers()
                 try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    if listing:
+                        self.send_header("ETag", etag)
+                    self.end_headers()
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    self.close_connection = True  # the crawler gave up on it (too large, too slow)
 
         for host in ("127.0.0.1", "127.0.0.2"):
             server = ThreadingHTTPServer((host, 0), Handler)

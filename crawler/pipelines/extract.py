@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.extensions.crawl_run import record_failure
 from crawler.extraction import Article
 from crawler.items import PageItem
 from crawler.workers import extract_in_worker, extraction_pool
@@ -36,18 +37,14 @@ class ExtractionPipeline:
         status, payload, message = await loop.run_in_executor(
             extraction_pool(), extract_in_worker, item.body, item.url, item.encoding, title, drop
         )
-        stats = self.crawler.stats
         if status == "error":
             self._fail(item.url, f"extraction:{payload}", message)
         article: Article = payload  # type: ignore[assignment]
         if not article.is_article:
             self._fail(item.url, f"not_article:{article.kind}", article.reason or str(article.kind))
-        stats.inc_value("newswatch/extract/articles")
+        self.crawler.stats.inc_value("newswatch/extract/articles")
         return ExtractedPage(page=item, article=article)
 
     def _fail(self, url: str, kind: str, reason: str) -> None:
-        report = getattr(self.crawler.spider, "report_failure", None)
-        if report is not None:
-            report(url, kind, reason)
-        self.crawler.stats.inc_value(f"newswatch/failures/{kind}")
+        record_failure(self.crawler, url, kind, reason)
         raise DropItem(f"{url}: {kind}: {reason}")

@@ -1,0 +1,1 @@
+"""The newswatch subcommands, one module per family; crawler/cli.py assembles them."""

@@ -1,0 +1,23 @@
+"""Options several commands take, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="NEWSWATCH_DB_URL", help="SQLAlchemy database URL (default: SQLite in the data dir)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", envvar="NEWSWATCH_CONFIG", help="sources.toml (default: ./sources.toml, else the shipped one)."
+    ),
+]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only articles first seen in this window: 30m, 24h, 7d, 2w or a date.")
+]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source (its name in sources.toml).")]

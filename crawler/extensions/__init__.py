@@ -1,0 +1,1 @@
+"""Scrapy extensions: crawl-wide bookkeeping driven by signals."""
