@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,17 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-def registered_domain(url: str) -> str:
-    """`www.al-monitor.com` -> `al-monitor.com`; an IP or `localhost` is returned as is."""
+@lru_cache(maxsize=1)
+def _domain_extractor() -> Callable[[str], Any]:
     import tldextract  # a Scrapy dependency; imported here to keep `import crawler.config` light
 
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # the bundled list: no network
+
+
+def registered_domain(url: str) -> str:
+    """`www.al-monitor.com` -> `al-monitor.com`; an IP or `localhost` is returned as is."""
     host = urlsplit(url).hostname or ""
-    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list, no network
-    return extract(host).top_domain_under_public_suffix or host
+    return _domain_extractor()(host).top_domain_under_public_suffix or host
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,7 @@ class CrawlSettings:
     autothrottle: bool = True
     max_page_bytes: int = 16 * 1024 * 1024
     timeout: float = 30.0  # seconds per download
+    retries: int = 2  # extra attempts after a failed download (Scrapy's RETRY_TIMES)
 
     def scrapy_settings(self) -> dict[str, Any]:
         """These settings as Scrapy setting names, for the crawl runner."""
@@ -92,6 +98,7 @@ class CrawlSettings:
             "DOWNLOAD_MAXSIZE": self.max_page_bytes,
             "DOWNLOAD_WARNSIZE": self.max_page_bytes // 2,
             "DOWNLOAD_TIMEOUT": self.timeout,
+            "RETRY_TIMES": self.retries,
         }
 
 
@@ -320,6 +327,7 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "autothrottle": _scalar("true or false", lambda v: isinstance(v, bool)),
     "max_page_bytes": _scalar("an integer >= 1024", _is_int(1024)),
     "timeout": _scalar("a number of seconds > 0", lambda v: _is_number(v) and v > 0),
+    "retries": _scalar("an integer >= 0", _is_int(0)),
 }
 
 

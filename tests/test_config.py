@@ -65,6 +65,7 @@ def test_crawl_table_defaults_and_overrides(tmp_path):
     assert settings["DOWNLOAD_TIMEOUT"] == 10.0
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 4
     assert settings["ROBOTSTXT_OBEY"] is True
+    assert settings["RETRY_TIMES"] == 2
     assert settings["AUTOTHROTTLE_ENABLED"] is True
     assert re.search(r"\(\+https?://", settings["USER_AGENT"])
 
