@@ -335,7 +335,11 @@ def test_for_source_makes_a_class_for_a_source_the_packaged_config_lacks():
     cls = NewsSourceSpider.for_source(source)
     assert (cls.__name__, cls.name, cls.__module__) == ("AlphaTimesSpider", "alpha_times", "spiders.configured")
     assert NewsSourceSpider.for_source(source) is cls
-    assert make_spider("alpha_times", source).allowed_domains == ["127.0.0.1"]
+    spider = make_spider("alpha_times", source)
+    assert spider.allowed_domains == ["127.0.0.1"]
+    # the domain check looks at the host, not host:port
+    assert spider.accept_article("http://127.0.0.1:8123/alpha/a/story", {})
+    assert not spider.accept_article("http://127.0.0.2:8123/beta/b/story", {})
 
 
 def test_for_source_prefers_the_hand_written_spider_and_the_spider_key():
