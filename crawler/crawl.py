@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -49,9 +49,8 @@ def run_crawl(config: Config, sources: Sequence[SourceConfig], options: CrawlOpt
     console = Console(stderr=True)
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("{task.description:<22}"),
+        TextColumn("{task.description:<18}"),
         TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(),
         console=console,
         disable=not options.progress,
         transient=False,
@@ -76,11 +75,11 @@ def _track(crawler, progress: Progress, name: str) -> None:
     def update(*_args, **_kwargs) -> None:
         stats = crawler.stats
         counts = (
-            f"fetched {stats.get_value('downloader/response_count', 0):>4}  "
-            f"new {stats.get_value('newswatch/store/new', 0):>3}  "
-            f"updated {stats.get_value('newswatch/store/updated', 0):>2}  "
-            f"dup {stats.get_value('newswatch/store/duplicate', 0):>2}  "
-            f"errors {stats.get_value('newswatch/failures', 0):>2}"
+            f"fetched {stats.get_value('downloader/response_count', 0):>4} "
+            f"new {stats.get_value('newswatch/store/new', 0):>3} "
+            f"upd {stats.get_value('newswatch/store/updated', 0):>2} "
+            f"dup {stats.get_value('newswatch/store/duplicate', 0):>2} "
+            f"err {stats.get_value('newswatch/failures', 0):>2}"
         )
         progress.update(task, counts=counts)
 

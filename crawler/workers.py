@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 
 from crawler.extraction import Article, ExtractionError, ExtractOptions, extract_article
 
 _pool: ProcessPoolExecutor | None = None
+_database: ThreadPoolExecutor | None = None
 
 
 def extraction_pool() -> ProcessPoolExecutor:
@@ -21,11 +22,23 @@ def extraction_pool() -> ProcessPoolExecutor:
     return _pool
 
 
+def database_thread() -> ThreadPoolExecutor:
+    """The one thread that writes articles: the reactor keeps fetching while it stores, and one writer
+    means no lock contention on SQLite."""
+    global _database
+    if _database is None:
+        _database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newswatch-db")
+    return _database
+
+
 def shutdown_pool() -> None:
-    global _pool
+    global _pool, _database
     if _pool is not None:
         _pool.shutdown(cancel_futures=True)
         _pool = None
+    if _database is not None:
+        _database.shutdown(wait=True)
+        _database = None
 
 
 def extract_in_worker(

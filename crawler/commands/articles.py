@@ -81,12 +81,15 @@ def list_articles(
                 print(json.dumps(as_dict(article), ensure_ascii=False))
             return
         table = Table(title=f"{len(articles)} articles")
-        for column in ("id", "published", "source", "title", "words"):
-            table.add_column(column, overflow="fold")
+        table.add_column("id", justify="right", min_width=3)
+        table.add_column("published", no_wrap=True, min_width=10)
+        table.add_column("source", no_wrap=True, min_width=10)
+        table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=max(20, stdout.width - 52))
+        table.add_column("words", justify="right", min_width=5)
         for article in articles:
             table.add_row(
                 str(article.id),
-                (article.published or "")[:16],
+                (article.published or "")[:10],
                 article.source.name,
                 article.title or "(untitled)",
                 str(article.word_count),

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 stderr = Console(stderr=True, soft_wrap=True)
-stdout = Console(soft_wrap=True)
+stdout = Console()
 
 
 def say(line: str) -> None:

@@ -83,15 +83,12 @@ def print_summary(db_url: str, run_ids: list[int], as_json: bool) -> None:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title="Crawl summary")
-    for column in ("source", "status", "fetched", "304", "new", "updated", "duplicates", "errors", "KB"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    table.add_column("source", no_wrap=True)
+    for header in ("fetched", "304", "new", "upd", "dup", "err", "KB"):
+        table.add_column(header, justify="right")
     for row in rows:
-        table.add_row(
-            row["source"],
-            row["status"],
-            *(str(row[c]) for c in SUMMARY_COLUMNS[:-1]),
-            f"{row['bytes_fetched'] / 1024:.0f}",
-        )
+        name = row["source"] if row["status"] == "finished" else f"{row['source']} ({row['status']})"
+        table.add_row(name, *(str(row[c]) for c in SUMMARY_COLUMNS[:-1]), f"{row['bytes_fetched'] / 1024:.0f}")
     stdout.print(table)
     for row in rows:
         for failure in row["failures"]:

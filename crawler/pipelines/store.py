@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from scrapy.crawler import Crawler
 
 from crawler.database import crawl_engine
 from crawler.middlewares.known_urls import listed_version
 from crawler.pipelines.extract import ExtractedPage
+from crawler.workers import database_thread
 from storage.db import session_scope
 from storage.repositories import ArticleRecord, ArticleStore, FeedStates
 
@@ -21,7 +24,13 @@ class StoragePipeline:
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         return cls(crawler)
 
-    def process_item(self, item: ExtractedPage) -> ExtractedPage:
+    async def process_item(self, item: ExtractedPage) -> ExtractedPage:
+        outcome = await asyncio.get_running_loop().run_in_executor(database_thread(), self._store, item)
+        self.crawler.stats.inc_value(f"newswatch/store/{outcome}")
+        return item
+
+    def _store(self, item: ExtractedPage) -> str:
+        """Runs in the database thread: one transaction per article."""
         page, article = item.page, item.article
         source = getattr(self.crawler.spider, "source", None)
         record = ArticleRecord(
@@ -45,5 +54,4 @@ class StoragePipeline:
             result = store.store(record)
             # The listing's date for this version: a later one will make the article worth refetching.
             FeedStates(session).save(page.url, None, listed_version(page.hints), page.status)
-        self.crawler.stats.inc_value(f"newswatch/store/{result.outcome.name.lower()}")
-        return item
+        return result.outcome.name.lower()
