@@ -68,7 +68,7 @@ def seed(engine: Engine, count: int, rng: random.Random) -> None:
             articles.append({
                 "id": n + 1, "source_id": source_id, "url": url, "url_key": url, "canonical_url": url,
                 "title": f"Seed {n}", "authors": [], "text": "seed", "paywalled": False, "word_count": 350,
-                "content_hash": rng.randbytes(32).hex(), "simhash": rng.getrandbits(64) - (1 << 63),
+                "content_hash": rng.randbytes(32).hex(),
                 "minhash": rng.randbytes(4 * MINHASH_SLOTS), "first_seen": NOW, "last_seen": NOW,
                 "updated_at": NOW, "revision_count": 0,
             })  # fmt: skip

@@ -15,9 +15,7 @@ from crawler.dedup.fingerprints import (
     lsh_keys,
     minhash,
     pack_signature,
-    simhash,
     similarity,
-    to_signed64,
     unpack_signature,
     words,
 )
@@ -38,14 +36,13 @@ _IN_CHUNK = 500  # values per IN (…): SQLite allows 32k parameters, but short 
 class Fingerprint:
     word_count: int
     content_hash: str
-    simhash: int  # signed, as stored
     minhash: tuple[int, ...]
     keys: list[int]
 
     @classmethod
     def of(cls, text: str) -> Fingerprint:
         signature = minhash(text)
-        return cls(len(words(text)), content_hash(text), to_signed64(simhash(text)), signature, lsh_keys(signature))
+        return cls(len(words(text)), content_hash(text), signature, lsh_keys(signature))
 
 
 class ArticleStore:
@@ -211,7 +208,6 @@ def _content_values(record: ArticleRecord, fingerprint: Fingerprint) -> dict[str
         "paywalled": record.paywalled,
         "word_count": fingerprint.word_count,
         "content_hash": fingerprint.content_hash,
-        "simhash": fingerprint.simhash,
         "minhash": pack_signature(fingerprint.minhash),
     }
 

@@ -52,7 +52,6 @@ class Article(Base):
     paywalled: Mapped[bool] = mapped_column(default=False)
     word_count: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the normalised text
-    simhash: Mapped[int] = mapped_column(BigInteger)  # 64-bit SimHash, signed
     minhash: Mapped[bytes] = mapped_column(LargeBinary)  # MinHash signature, 32 × 4 bytes
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -6,12 +6,10 @@ import pytest
 
 from crawler.dedup.fingerprints import (
     content_hash,
-    hamming,
     lsh_keys,
     minhash,
     normalize_text,
     pack_signature,
-    simhash,
     similarity,
     to_signed64,
     to_unsigned64,
@@ -70,13 +68,6 @@ def test_content_hash_is_equal_for_reformatted_copies_only() -> None:
     assert len(content_hash(WIRE)) == 64
 
 
-def test_simhash_is_closer_for_an_edited_copy_than_for_another_story() -> None:
-    edited, other = hamming(simhash(WIRE), simhash(REPUBLISHED)), hamming(simhash(WIRE), simhash(UNRELATED))
-    assert edited <= 12
-    assert other >= 20
-    assert edited < other
-
-
 def test_minhash_similarity_separates_an_edited_copy_from_another_story() -> None:
     assert similarity(minhash(WIRE), minhash(REPUBLISHED)) >= 0.6
     assert similarity(minhash(WIRE), minhash(UNRELATED)) < 0.2
@@ -107,11 +98,3 @@ def test_signed64_round_trip_fits_a_bigint(value: int) -> None:
     signed = to_signed64(value)
     assert -(1 << 63) <= signed < (1 << 63)
     assert to_unsigned64(signed) == value
-    assert hamming(signed, value) == 0
-
-
-def test_hamming_counts_differing_bits() -> None:
-    assert hamming(0b1011, 0b0001) == 2
-    assert hamming(0, (1 << 64) - 1) == 64
-    assert hamming(-1, 0) == 64
-    assert simhash("") == 0

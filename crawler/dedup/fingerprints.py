@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 
 SHINGLE_WORDS = 3  # 3-word shingles: single words make every story on one topic look alike
 BITS = 64
@@ -22,9 +21,6 @@ MINHASH_ROWS = 4  # slots per LSH band: 8 bands
 _MASK = (1 << BITS) - 1
 # A word is a run of letters/digits; each CJK character is a word of its own (no spaces to split on).
 _WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
-# SPREAD[b] holds the 8 bits of byte b in 8 lanes of 32 bits, so one addition counts 8 bit positions.
-_LANE = 32
-SPREAD = [sum(((b >> k) & 1) << (_LANE * k) for k in range(8)) for b in range(256)]
 
 
 def words(text: str) -> list[str]:
@@ -51,26 +47,6 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> list[str]:
 
 def _digests(text: str) -> list[bytes]:
     return [hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles(text)]
-
-
-def simhash(text: str) -> int:
-    """Charikar's SimHash of the text's word shingles, as an unsigned 64-bit int (0 for no words)."""
-    digests = _digests(text)
-    if not digests:
-        return 0
-    result = 0
-    for byte_index in range(8):
-        # Count each byte value once, then add its spread bits times the count: 8 positions per addition.
-        lanes = sum(count * SPREAD[value] for value, count in Counter(d[byte_index] for d in digests).items())
-        for k in range(8):
-            if ((lanes >> (_LANE * k)) & 0xFFFFFFFF) * 2 > len(digests):
-                result |= 1 << ((7 - byte_index) * 8 + k)
-    return result
-
-
-def hamming(a: int, b: int) -> int:
-    """Bits that differ between two 64-bit fingerprints (signed or unsigned)."""
-    return ((a ^ b) & _MASK).bit_count()
 
 
 def to_signed64(value: int) -> int:

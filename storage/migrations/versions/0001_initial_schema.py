@@ -83,7 +83,6 @@ def upgrade() -> None:
         sa.Column("paywalled", sa.Boolean(), nullable=False),
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("simhash", sa.BigInteger(), nullable=False),
         sa.Column("minhash", sa.LargeBinary(), nullable=False),
         sa.Column("duplicate_of", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
