@@ -33,8 +33,29 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _site_furniture(rng: random.Random) -> tuple[str, str, str]:
+    """What real news pages carry around the story, sized like the devset's pages (median 65 KB):
+    a mega-menu, a state blob in an inline script, teaser rails and a link-heavy footer."""
+    menu = "".join(
+        f'<li><a href="/section/{n}">{rng.choice(WORDS).title()} {rng.choice(WORDS)}</a></li>' for n in range(150)
+    )
+    state = ",".join(f'"{rng.choice(WORDS)}{n}":"{_sentence(rng)}"' for n in range(220))
+    teasers = "".join(
+        f'<div class="card"><a href="/news/{n}"><img src="/i/{n}.jpg" alt=""><h3>{_sentence(rng)}</h3></a>'
+        f"<p>{_sentence(rng)}</p></div>"
+        for n in range(24)
+    )
+    footer = "".join(f'<a href="/about/{n}">{rng.choice(WORDS).title()}</a> ' for n in range(80))
+    return (
+        f"<script>window.__STATE__={{{state}}};</script>",
+        f'<nav class="mega-menu"><ul>{menu}</ul></nav>',
+        f'<section class="more-stories">{teasers}</section><footer class="site-footer">{footer}</footer>',
+    )
+
+
 def article_pages(count: int, seed: int = 7) -> list[bytes]:
-    """`count` article pages: fixture layouts (all their chrome) with fresh prose in every paragraph."""
+    """`count` article pages: fixture layouts (all their chrome) with fresh prose in every paragraph,
+    wrapped in the furniture of a real outlet's page."""
     rng = random.Random(seed)
     templates = [lxml.html.fromstring((PAGES / f"{name}.html").read_bytes()) for name in TEMPLATES]
     pages = []
@@ -48,7 +69,10 @@ def article_pages(count: int, seed: int = 7) -> list[bytes]:
         headline = tree.find(".//h1")
         if headline is not None:
             headline.text = f"Story {number}: " + _sentence(rng)[:70]
-        pages.append(lxml.html.tostring(tree, encoding="utf-8", doctype="<!DOCTYPE html>"))
+        page = lxml.html.tostring(tree, encoding="utf-8", doctype="<!DOCTYPE html>").decode("utf-8")
+        script, menu, rails = _site_furniture(rng)
+        page = page.replace("</head>", script + "</head>", 1).replace("<body>", "<body>" + menu, 1)
+        pages.append(page.replace("</body>", rails + "</body>", 1).encode("utf-8"))
     return pages
 
 

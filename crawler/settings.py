@@ -26,8 +26,10 @@ LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
 
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.known_urls.KnownUrlMiddleware": 950,
+}
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.known_urls.KnownUrlMiddleware": 50,
     "crawler.middlewares.failures.FailureMiddleware": 540,
     "crawler.middlewares.conditional_get.ConditionalGetMiddleware": 560,
     "crawler.middlewares.record.RecordMiddleware": 950,

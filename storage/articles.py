@@ -53,6 +53,10 @@ class ArticleStore:
 
     def ensure_source(self, name: str, title: str | None = None, homepage: str | None = None) -> int:
         """The source's id, created if missing; a title or homepage given replaces the stored one."""
+        if title is None and homepage is None:  # the crawl's per-article call: one read in the common case
+            known = self.session.execute(select(Source.id).where(Source.name == name)).scalar_one_or_none()
+            if known is not None:
+                return known
         stmt = insert_for(self.session, Source).values(name=name, title=title, homepage=homepage)
         source_id = self.session.execute(
             stmt.on_conflict_do_nothing(index_elements=["name"]).returning(Source.id)
@@ -66,9 +70,11 @@ class ArticleStore:
             source.homepage = homepage
         return source.id
 
-    def store(self, record: ArticleRecord) -> StoreResult:
+    def store(self, record: ArticleRecord, fingerprint: Fingerprint | None = None) -> StoreResult:
+        """Store one article. `fingerprint` may be computed beforehand (the crawl does it in its
+        extraction workers, off the thread that writes)."""
         canonical = canonical_url(record.url, record.canonical_url)
-        fingerprint = Fingerprint.of(record.text)
+        fingerprint = fingerprint or Fingerprint.of(record.text)
         existing = self._by_canonical(canonical)
         if existing is None:
             original, score = self._find_original(fingerprint)
@@ -156,9 +162,11 @@ class ArticleStore:
             "updated_at": record.fetched_at,
             "revision_count": 0,
         }
-        stmt = insert_for(self.session, Article).values(**values)
+        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-persistence machinery.
+        table = Article.__table__
+        stmt = insert_for(self.session, table).values(**values)
         article_id = self.session.execute(
-            stmt.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(Article.id)
+            stmt.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(table.c.id)
         ).scalar_one_or_none()
         if article_id is not None:
             self._save_keys(article_id, fingerprint)
@@ -193,7 +201,7 @@ class ArticleStore:
     def _save_keys(self, article_id: int, fingerprint: Fingerprint) -> None:
         if fingerprint.keys and fingerprint.word_count >= MIN_WORDS_FOR_DEDUP:
             rows = [{"key": key, "article_id": article_id} for key in dict.fromkeys(fingerprint.keys)]
-            self.session.execute(insert_for(self.session, NearDupKey).on_conflict_do_nothing(), rows)
+            self.session.execute(insert_for(self.session, NearDupKey.__table__).on_conflict_do_nothing(), rows)
 
 
 def _content_values(record: ArticleRecord, fingerprint: Fingerprint) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from storage.types import utcnow
 from storage.upsert import insert_for
 
 NOT_MODIFIED = 304
+_IN_CHUNK = 500  # values per IN (…)
 
 
 class FeedStates:
@@ -22,6 +24,17 @@ class FeedStates:
 
     def get(self, url: str) -> FeedState | None:
         return self.session.execute(select(FeedState).where(FeedState.url == url)).scalar_one_or_none()
+
+    def get_many(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        """The stored states of those URLs that have one, by URL."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, FeedState] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            found.update(
+                (state.url, state) for state in self.session.scalars(select(FeedState).where(FeedState.url.in_(chunk)))
+            )
+        return found
 
     def save(
         self,

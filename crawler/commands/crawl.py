@@ -62,6 +62,8 @@ def crawl(
         loaded, sources, CrawlOptions(db_url=url, replay_dir=replay, record_dir=record, progress=progress)
     )
     print_summary(url, run_ids, as_json)
+    if len(run_ids) < len(sources):
+        fail(f"{len(sources) - len(run_ids)} of {len(sources)} source crawls did not start (see the error above)")
 
 
 def print_summary(db_url: str, run_ids: list[int], as_json: bool) -> None:

@@ -1,36 +1,34 @@
-"""Pipeline stage 2: dedup and store each article, one transaction per article."""
+"""Pipeline stage 2: dedup and store each article, in the worker processes, one transaction each.
+
+Storing costs CPU (fingerprint lookups, SQLAlchemy): done in Scrapy's thread it would serialise the
+crawl, so it runs in the same process pool as extraction. Each worker keeps its own engine; the
+database's constraints keep concurrent writers from storing a story twice.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
-from crawler.database import crawl_engine
-from crawler.middlewares.known_urls import listed_version
+from crawler.extensions.crawl_run import record_failure
 from crawler.pipelines.extract import ExtractedPage
-from crawler.workers import database_thread
-from storage.db import session_scope
-from storage.repositories import ArticleRecord, ArticleStore, FeedStates
+from crawler.workers import StoreFailed, extraction_pool, store_in_worker
+from storage.db import default_db_url
+from storage.repositories import ArticleRecord
 
 
 class StoragePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.engine = crawl_engine(crawler.settings)
-        self._source_ready = False
+        self.db_url = crawler.settings.get("NEWSWATCH_DB_URL") or default_db_url()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
         return cls(crawler)
 
     async def process_item(self, item: ExtractedPage) -> ExtractedPage:
-        outcome = await asyncio.get_running_loop().run_in_executor(database_thread(), self._store, item)
-        self.crawler.stats.inc_value(f"newswatch/store/{outcome}")
-        return item
-
-    def _store(self, item: ExtractedPage) -> str:
-        """Runs in the database thread: one transaction per article."""
         page, article = item.page, item.article
         source = getattr(self.crawler.spider, "source", None)
         record = ArticleRecord(
@@ -46,12 +44,15 @@ class StoragePipeline:
             paywalled=article.paywalled,
             fetched_at=page.fetched_at,
         )
-        with session_scope(self.engine) as session:
-            store = ArticleStore(session)
-            if not self._source_ready and source is not None:
-                store.ensure_source(source.name, source.title, source.homepage)
-                self._source_ready = True
-            result = store.store(record)
-            # The listing's date for this version: a later one will make the article worth refetching.
-            FeedStates(session).save(page.url, None, listed_version(page.hints), page.status)
-        return result.outcome.name.lower()
+        source_info = (source.name, source.title, source.homepage) if source is not None else None
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(
+                extraction_pool(), store_in_worker, self.db_url, record, item.fingerprint, page.hints,
+                page.status, source_info,
+            )
+        except StoreFailed as error:
+            record_failure(self.crawler, page.url, "storage", str(error))
+            raise DropItem(f"{page.url}: storage: {error}") from error
+        self.crawler.stats.inc_value(f"newswatch/store/{outcome}")
+        return item
