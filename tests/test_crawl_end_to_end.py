@@ -18,6 +18,7 @@ from sqlalchemy import select
 from storage.db import make_engine, session_scope
 from storage.models import Article, Revision
 from tests.outlet_site import BAD_ALPHA, CHANGING, GOOD_ALPHA, GOOD_BETA, SYNDICATED, OutletSite
+from tests.storage_fixtures import DIALECTS, drop_schema, postgres_admin_url, sqlite_url, temporary_schema_url
 
 pytestmark = pytest.mark.slow
 
@@ -42,25 +43,37 @@ def site():
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def two_runs(site: OutletSite, tmp_path_factory):
+@pytest.fixture(scope="module", params=DIALECTS)
+def two_runs(request, site: OutletSite, tmp_path_factory):
+    """Both crawls, on SQLite and on PostgreSQL (a schema of its own, dropped afterwards)."""
     folder = tmp_path_factory.mktemp("crawl")
     config = folder / "sources.toml"
     config.write_text(site.sources_toml(timeout=1.5), "utf-8")
-    db = f"sqlite:///{folder / 'newswatch.db'}"
-    first = crawl(config, db, "--record", str(folder / "recorded"))
-    served_first = len(site.log)
-    site.version = 2
-    second = crawl(config, db)
-    site.version = 1
-    return {"db": db, "first": first, "second": second, "folder": folder, "served_first": served_first}
+    schema = None
+    if request.param == "postgresql":
+        admin = postgres_admin_url()
+        db, schema = temporary_schema_url(admin)
+    else:
+        db = sqlite_url(folder)
+    try:
+        first = crawl(config, db, "--record", str(folder / "recorded"))
+        site.version = 2
+        second = crawl(config, db)
+        site.version = 1
+        yield {"db": db, "first": first, "second": second, "folder": folder}
+    finally:
+        site.version = 1
+        if schema is not None:
+            drop_schema(admin, schema)
 
 
 def stored(db: str) -> list[Article]:
-    with session_scope(make_engine(db)) as session:
+    engine = make_engine(db)
+    with session_scope(engine) as session:
         articles = list(session.scalars(select(Article)))
         session.expunge_all()
-        return articles
+    engine.dispose()
+    return articles
 
 
 def test_run_one_stores_every_article_once(two_runs):
@@ -97,13 +110,15 @@ def test_run_two_stores_nothing_new_and_records_the_update(two_runs):
     second = two_runs["second"]
     assert second["alpha"]["new"] == second["beta"]["new"] == 0
     assert second["alpha"]["updated"] == 1 and second["beta"]["updated"] == 0
-    with session_scope(make_engine(two_runs["db"])) as session:
+    engine = make_engine(two_runs["db"])
+    with session_scope(engine) as session:
         revisions = list(session.scalars(select(Revision)))
         assert len(revisions) == 1
         article = session.get(Article, revisions[0].article_id)
         assert article.url.endswith(CHANGING)
         assert "extending his stay by a day" in article.text
         assert "extending his stay" not in revisions[0].text
+    engine.dispose()
 
 
 def test_run_two_gets_304_for_unchanged_listings_and_fetches_little(two_runs):
