@@ -1,4 +1,5 @@
-"""The process pool extraction runs in: it is CPU-bound and must not stall Scrapy's one thread."""
+"""The process pool the CPU-bound stages run in (extraction, fingerprints, storing), so Scrapy's one
+thread only fetches. Everything that crosses to a worker is a plain, picklable value."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from storage.db import session_scope
 from storage.repositories import ArticleRecord, ArticleStore, FeedStates
 
 _pool: ProcessPoolExecutor | None = None
+# Sources this worker has written (title, homepage): once per source per worker is enough.
+_sources_ready: set[str] = set()
 
 
 def extraction_pool() -> ProcessPoolExecutor:
@@ -77,6 +80,3 @@ def store_in_worker(
     if source is not None:
         _sources_ready.add(source[0])
     return result.outcome.name.lower()
-
-
-_sources_ready: set[str] = set()
