@@ -77,6 +77,7 @@ class ArticleStore:
         fingerprint = fingerprint or Fingerprint.of(record.text)
         existing = self._by_canonical(canonical)
         if existing is None:
+            self._lock_lookalikes(fingerprint)
             original, score = self._find_original(fingerprint)
             article_id = self._insert(record, canonical, fingerprint, original)
             if article_id is not None:
@@ -122,6 +123,20 @@ class ArticleStore:
         # FOR UPDATE (PostgreSQL): two writers revisiting one article take turns; SQLite locks the file.
         query = select(Article).where(Article.canonical_url == canonical).with_for_update(of=Article)
         return self.session.execute(query).scalar_one_or_none()
+
+    def _lock_lookalikes(self, fingerprint: Fingerprint) -> None:
+        """On PostgreSQL, writers of texts that could be copies of each other take turns.
+
+        Two copies of a story share their content hash or at least one LSH band key; each writer takes
+        a transaction lock on every one of its keys (in order, so no deadlock) before looking for an
+        original, so the second copy sees the first. Unrelated stories share no key and never wait.
+        SQLite needs none of this: a write transaction there holds the whole file.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        keys = {int(fingerprint.content_hash[:15], 16), *fingerprint.keys}
+        for key in sorted(keys):
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     def _find_original(self, fingerprint: Fingerprint) -> tuple[int | None, float | None]:
         """The first copy of this text among stored articles, and the estimated similarity to it."""

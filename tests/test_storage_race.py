@@ -53,3 +53,36 @@ def test_racing_writers_store_each_article_once(db_url: str) -> None:
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Article)) == ARTICLES
     engine.dispose()
+
+
+def _syndicating_writer(url: str, writer: int, barrier, results) -> None:
+    from storage.articles import ArticleStore
+    from tests.storage_fixtures import record
+
+    engine = make_engine(url)
+    barrier.wait(timeout=60)
+    outcomes = []
+    for i in range(ARTICLES):  # every writer publishes every story at its own outlet, at the same moment
+        with session_scope(engine) as session:
+            result = ArticleStore(session).store(record(f"https://outlet{writer}.example/{i}", _text(i)))
+            outcomes.append((i, result.outcome.value))
+    engine.dispose()
+    results.put(outcomes)
+
+
+def test_one_story_racing_in_at_several_outlets_is_stored_once_plus_copies(db_url: str) -> None:
+    make_engine(db_url).dispose()  # migrate first: this race is about the stories
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(WRITERS), context.Queue()
+    writers = [
+        context.Process(target=_syndicating_writer, args=(db_url, n, barrier, results)) for n in range(WRITERS)
+    ]
+    for process in writers:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in writers]
+    for process in writers:
+        process.join(timeout=30)
+        assert process.exitcode == 0
+    for i in range(ARTICLES):
+        seen = sorted(outcome for run in outcomes for (n, outcome) in run if n == i)
+        assert seen == ["duplicate"] * (WRITERS - 1) + ["new"], (i, seen)
