@@ -1,0 +1,1 @@
+"""Watch rules and alerts: match stored articles against rules, email the people on them."""
