@@ -12,7 +12,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.utils.project import get_project_settings
 
 from crawler.config import Config, SourceConfig
 from crawler.workers import shutdown_pool
@@ -29,7 +28,9 @@ class CrawlOptions:
 
 def crawl_settings(config: Config, options: CrawlOptions) -> Settings:
     """Project settings, then the config's [crawl] table, then this run's options."""
-    settings = get_project_settings()
+    # Our settings module by name: get_project_settings() would need a scrapy.cfg in the working directory.
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
     settings.setdict({**config.crawl.scrapy_settings(), "NEWSWATCH_DB_URL": options.db_url}, priority="project")
     # With progress lines on screen, failures go to the summary instead of the log.
     settings.set("LOG_ENABLED", not options.progress, priority="cmdline")

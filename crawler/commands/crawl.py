@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from crawler.commands.common import fail, stdout, usage_error
+from crawler.commands.common import fail, say, stdout, usage_error
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, DbOption
 from crawler.snapshot import Snapshot, SnapshotError
@@ -30,6 +31,9 @@ def crawl(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress line per source.")] = True,
+    watches: Annotated[
+        Path | None, typer.Option("--watches", envvar="NEWSWATCH_WATCHES", help="The watch rules to alert on.")
+    ] = None,
 ) -> None:
     """Crawl every enabled source (or --source ones) and store new articles."""
     from crawler.crawl import CrawlOptions, run_crawl  # Scrapy and the reactor load only for crawls
@@ -58,12 +62,30 @@ def crawl(
     if record is not None and loaded.path is not None:
         record.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(loaded.path, record / "sources.toml")
+    started = datetime.now(UTC)
     run_ids = run_crawl(
         loaded, sources, CrawlOptions(db_url=url, replay_dir=replay, record_dir=record, progress=progress)
     )
     print_summary(url, run_ids, as_json)
+    alert_on(url, started, watches)
     if len(run_ids) < len(sources):
         fail(f"{len(sources) - len(run_ids)} of {len(sources)} source crawls did not start (see the error above)")
+
+
+def alert_on(db_url: str, since: datetime, watches: Path | None) -> None:
+    """Match what this crawl stored against every watch rule and send the instant alerts."""
+    from crawler.alerts.matching import record_matches
+    from crawler.commands.alerts import send_due
+    from crawler.commands.watch import load_or_exit as load_watches_or_exit
+
+    config = load_watches_or_exit(watches)
+    if not config.rules:
+        return
+    new = record_matches(make_engine(db_url), config, since)
+    report = send_due(db_url, config, instant_only=True)
+    say(f"alerts: {new} new match(es) for {len(config.rules)} rule(s)")
+    for line in report.lines():
+        say(f"alerts: {line}")
 
 
 def print_summary(db_url: str, run_ids: list[int], as_json: bool) -> None:

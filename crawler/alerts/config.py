@@ -1,0 +1,260 @@
+"""The watch file: rules, extra alias groups and mail settings, in TOML.
+
+    [mail]                      # no smtp_host: alerts go to a local Maildir
+    from = "newswatch@localhost"
+
+    [aliases]
+    groups = [["Kinzhal", "Кинжал"]]
+
+    [[watch]]
+    name = "iran-drones"
+    query = '(shahed OR "geran-2") AND russia'
+    recipients = ["analyst@example.org"]
+    mode = "instant"            # instant | hourly | daily
+
+`load_watches` checks everything and reports every mistake as `FILE:LINE: watch 'x': field 'y': what`
+(a query that does not parse names its column and a hint). `save_watches` writes the whole file
+atomically, so a refused change leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from crawler.alerts.rules import Mode, WatchRule
+
+WATCHES_ENV = "NEWSWATCH_WATCHES"
+LOCAL_WATCHES = Path("watches.toml")
+RULE_KEYS = {"name", "query", "recipients", "mode", "sources", "languages", "timezone", "digest_hour"}
+MAIL_KEYS = {
+    "from",
+    "smtp_host",
+    "smtp_port",
+    "security",
+    "username",
+    "password_env",
+    "mailbox",
+    "message_id_domain",
+    "ca_file",
+    "timeout",
+}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+class WatchConfigError(Exception):
+    """A watch file that cannot be used; `problems` holds one `FILE:LINE: ...` line per mistake."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    rules: tuple[WatchRule, ...] = ()
+    alias_groups: tuple[tuple[str, ...], ...] = ()
+    mail: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def rule(self, name: str) -> WatchRule:
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
+
+
+def default_watches_path() -> Path:
+    """$NEWSWATCH_WATCHES, else ./watches.toml if there is one, else the user's config directory."""
+    if os.environ.get(WATCHES_ENV):
+        return Path(os.environ[WATCHES_ENV])
+    if LOCAL_WATCHES.is_file():
+        return LOCAL_WATCHES
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config_home / "newswatch" / "watches.toml"
+
+
+def load_watches(path: Path | None = None) -> WatchConfig:
+    """The watch file (an empty config when it does not exist yet)."""
+    path = path or default_watches_path()
+    if not path.exists():
+        return WatchConfig(path=path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as error:
+        raise WatchConfigError([f"{path}: cannot read: {error.strerror}"]) from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise WatchConfigError([f"{path}: TOML syntax: {error}"]) from error
+    return validate(data, path, text)
+
+
+def validate(data: dict[str, Any], path: Path, text: str = "") -> WatchConfig:
+    """Check a parsed watch file; raise WatchConfigError naming every mistake."""
+    lines = _Lines(text)
+    problems: list[tuple[int, str]] = []
+    for key in sorted(set(data) - {"mail", "aliases", "watch"}):
+        problems.append((lines.top(key), f"unknown table or key '{key}' (expected [mail], [aliases], [[watch]])"))
+    mail = data.get("mail", {})
+    for key in sorted(set(mail) - MAIL_KEYS):
+        problems.append(
+            (lines.key("mail", 0, key), f"[mail]: unknown key '{key}' (known: {', '.join(sorted(MAIL_KEYS))})")
+        )
+    groups = data.get("aliases", {}).get("groups", [])
+    if not (
+        isinstance(groups, list) and all(isinstance(g, list) and all(isinstance(t, str) for t in g) for g in groups)
+    ):
+        problems.append((lines.key("aliases", 0, "groups"), "[aliases]: 'groups' must be a list of lists of terms"))
+        groups = []
+    alias_groups = tuple(tuple(group) for group in groups if len(group) > 1)
+    rules: list[WatchRule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data.get("watch", [])):
+        rule, rule_problems = _rule(raw, alias_groups)
+        name = raw.get("name", f"#{index + 1}")
+        for key, message in rule_problems:
+            problems.append((lines.key("watch", index, key), f"watch '{name}': {message}"))
+        if rule is not None:
+            if rule.name in seen:
+                problems.append((lines.key("watch", index, "name"), f"watch '{name}': field 'name': used twice"))
+            seen.add(rule.name)
+            rules.append(rule)
+    if problems:
+        raise WatchConfigError([f"{path}:{line}: {message}" for line, message in sorted(problems)])
+    return WatchConfig(tuple(rules), alias_groups, dict(mail), path)
+
+
+def _rule(
+    raw: dict[str, Any], alias_groups: tuple[tuple[str, ...], ...]
+) -> tuple[WatchRule | None, list[tuple[str, str]]]:
+    problems: list[tuple[str, str]] = [(key, f"unknown key '{key}'") for key in sorted(set(raw) - RULE_KEYS)]
+    name, query = raw.get("name"), raw.get("query")
+    if not isinstance(name, str) or not _NAME.match(name):
+        problems.append(("name", "field 'name': lower-case letters, digits, '-' and '_', up to 64"))
+    if not isinstance(query, str) or not query.strip():
+        problems.append(("query", "field 'query': missing"))
+    else:
+        error = query_error(query, alias_groups)
+        if error:
+            problems.append(("query", f"field 'query': {error}"))
+    recipients = raw.get("recipients")
+    if not isinstance(recipients, list) or not recipients:
+        problems.append(("recipients", "field 'recipients': a list of email addresses is needed"))
+    else:
+        problems += [
+            ("recipients", f"field 'recipients': not an email address: {address!r}")
+            for address in recipients
+            if not isinstance(address, str) or not _EMAIL.match(address)
+        ]
+    mode = raw.get("mode", "instant")
+    if mode not in {m.value for m in Mode}:
+        problems.append(("mode", f"field 'mode': {mode!r} is not one of instant, hourly, daily"))
+    for key in ("sources", "languages"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            problems.append((key, f"field '{key}': a list of names is needed"))
+    timezone = raw.get("timezone", "UTC")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(("timezone", f"field 'timezone': unknown time zone {timezone!r} (e.g. Europe/Paris)"))
+    hour = raw.get("digest_hour", 8)
+    if not isinstance(hour, int) or not 0 <= hour <= 23:
+        problems.append(("digest_hour", "field 'digest_hour': an hour from 0 to 23"))
+    if problems:
+        return None, problems
+    rule = WatchRule(
+        name=name,
+        query=query,
+        recipients=tuple(recipients),
+        mode=Mode(mode),
+        sources=tuple(raw.get("sources", [])),
+        languages=tuple(raw.get("languages", [])),
+        timezone=str(timezone),
+        digest_hour=hour,
+    )
+    return rule, []
+
+
+def query_error(query: str, alias_groups: tuple[tuple[str, ...], ...] = ()) -> str | None:
+    """Why a query does not parse (column and hint), or None when it does."""
+    from crawler.alerts.aliases import AliasTable
+    from crawler.alerts.query import QueryError, parse_query
+
+    try:
+        parse_query(query, AliasTable.default().with_groups(alias_groups))
+    except QueryError as error:
+        return str(error)
+    return None
+
+
+def save_watches(config: WatchConfig, path: Path) -> None:
+    """Write the whole watch file atomically (a temp file renamed over the old one)."""
+    parts: list[str] = ["# newswatch watch rules: edit by hand or with `newswatch watch add|remove`.\n"]
+    if config.mail:
+        parts.append("[mail]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in config.mail.items()))
+    if config.alias_groups:
+        groups = ",\n".join(f"  {_toml(list(group))}" for group in config.alias_groups)
+        parts.append(f"[aliases]\ngroups = [\n{groups},\n]\n")
+    for rule in config.rules:
+        parts.append(
+            "[[watch]]\n"
+            f"name = {_toml(rule.name)}\nquery = {_toml(rule.query)}\nrecipients = {_toml(list(rule.recipients))}\n"
+            f"mode = {_toml(rule.mode.value)}\n"
+            + (f"sources = {_toml(list(rule.sources))}\n" if rule.sources else "")
+            + (f"languages = {_toml(list(rule.languages))}\n" if rule.languages else "")
+            + (f"timezone = {_toml(rule.timezone)}\n" if rule.timezone != "UTC" else "")
+            + (f"digest_hour = {rule.digest_hour}\n" if rule.digest_hour != 8 else "")
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text("\n".join(parts), "utf-8")
+    os.replace(temporary, path)
+
+
+def _toml(value: Any) -> str:
+    """A TOML literal: strings, ints, bools and lists of those (JSON's string escapes are TOML's)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+class _Lines:
+    """Line numbers of tables and keys in a watch file, found by scanning its text."""
+
+    def __init__(self, text: str) -> None:
+        self.tables: dict[str, list[dict[str, int]]] = {}
+        current: dict[str, int] | None = None
+        self.top_keys: dict[str, int] = {}
+        for number, line in enumerate(text.split("\n"), start=1):
+            if header := _HEADER.match(line):
+                current = {"": number}
+                self.tables.setdefault(header[2], []).append(current)
+                self.top_keys.setdefault(header[2], number)
+            elif (key := _KEY.match(line)) is not None:
+                (current if current is not None else self.top_keys).setdefault(key[1], number)
+
+    def top(self, key: str) -> int:
+        return self.top_keys.get(key, 1)
+
+    def key(self, table: str, index: int, key: str) -> int:
+        blocks = self.tables.get(table, [])
+        if index >= len(blocks):
+            return 1
+        return blocks[index].get(key, blocks[index][""])
