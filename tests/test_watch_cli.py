@@ -1,0 +1,100 @@
+"""The watch file and `newswatch watch …` as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.alerts.config import WatchConfigError, load_watches
+from tests.test_crawl_end_to_end import newswatch
+
+GOOD = """
+[mail]
+from = "newswatch@example.org"
+
+[[watch]]
+name = "iran-drones"
+query = '(shahed OR "geran-2") AND russia'
+recipients = ["analyst@example.org"]
+"""
+
+
+def watch(tmp_path: Path, *args: str):
+    return newswatch("watch", *args, "--watches", str(tmp_path / "watches.toml"))
+
+
+def test_every_mistake_is_named_with_line_and_field(tmp_path: Path):
+    path = tmp_path / "watches.toml"
+    path.write_text(
+        GOOD
+        + """
+[[watch]]
+name = "Bad Name"
+query = '"unclosed'
+recipients = ["not-an-address"]
+mode = "weekly"
+timezone = "Mars/Olympus"
+colour = "red"
+""",
+        "utf-8",
+    )
+    with pytest.raises(WatchConfigError) as error:
+        load_watches(path)
+    problems = error.value.problems
+    assert all(problem.startswith(f"{path}:") for problem in problems)
+    by_field = {next(f for f in ("name", "query", "recipients", "mode", "timezone", "colour") if f"'{f}'" in p): p
+                for p in problems}
+    assert by_field["name"].startswith(f"{path}:11:")
+    assert by_field["query"].startswith(f"{path}:12:") and "column 1" in by_field["query"] and "quote" in by_field["query"]
+    assert by_field["recipients"].startswith(f"{path}:13:")
+    assert by_field["mode"].startswith(f"{path}:14:") and by_field["timezone"].startswith(f"{path}:15:")
+    assert by_field["colour"].startswith(f"{path}:16:")
+
+
+def test_add_list_show_remove(tmp_path: Path):
+    assert watch(tmp_path, "add", "su35", "--query", 'title:su-35 OR "sukhoi-35"', "--to", "a@example.org",
+                 "--to", "b@example.org", "--mode", "daily", "--timezone", "Europe/Paris").returncode == 0
+    assert watch(tmp_path, "add", "drones", "--query", "shahed*", "--to", "c@example.org").returncode == 0
+    rules = load_watches(tmp_path / "watches.toml").rules
+    assert [(r.name, r.recipients, r.mode.value, r.timezone) for r in rules] == [
+        ("su35", ("a@example.org", "b@example.org"), "daily", "Europe/Paris"),
+        ("drones", ("c@example.org",), "instant", "UTC"),
+    ]
+    assert "sukhoi-35" in watch(tmp_path, "show", "su35").stdout
+    assert watch(tmp_path, "add", "drones", "--query", "geran*", "--to", "c@example.org").returncode == 2
+    assert watch(tmp_path, "remove", "drones").returncode == 0
+    assert [r.name for r in load_watches(tmp_path / "watches.toml").rules] == ["su35"]
+    missing = watch(tmp_path, "remove", "drones")
+    assert missing.returncode == 1 and "no rule named 'drones'" in missing.stderr
+
+
+def test_a_rule_that_does_not_parse_is_refused_and_nothing_changes(tmp_path: Path):
+    path = tmp_path / "watches.toml"
+    path.write_text(GOOD, "utf-8")
+    before = path.read_bytes()
+    result = watch(tmp_path, "add", "broken", "--query", "iran NEAR drones", "--to", "a@example.org")
+    assert result.returncode == 2
+    assert "watch 'broken': field 'query': column 6" in result.stderr and "NEAR/10" in result.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("query", "text", "status", "shown"), [
+    ("su-35 AND iran", "Iran expects its first SU 35 jets soon", 0, "«Iran» expects its first «SU 35» jets"),
+    ('"geran-2"', "Россия получила новую партию «Герань-2» из Алабуги", 0, "«Герань-2»"),
+    ("shahed NOT russia", "Russia launched Shahed drones", 1, ""),
+    ('"unclosed', "anything", 2, ""),
+])
+def test_try_says_whether_and_why(tmp_path: Path, query, text, status, shown):
+    result = watch(tmp_path, "try", query, "--text", text)
+    assert result.returncode == status, result.stderr
+    assert shown in result.stdout
+    if status == 2:
+        assert "column 1" in result.stderr
+
+
+def test_try_reads_a_file_and_a_title(tmp_path: Path):
+    page = tmp_path / "story.txt"
+    page.write_text("Tehran denies sending Fath-360 missiles.", "utf-8")
+    result = watch(tmp_path, "try", "title:sanctions AND fath-360", str(page), "--title", "New sanctions")
+    assert result.returncode == 0 and "«sanctions»" in result.stdout.lower()
