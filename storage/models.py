@@ -140,3 +140,6 @@ class FeedState(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)  # the header as sent: it is echoed back
     last_status: Mapped[int | None]
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+import storage.alert_models  # noqa: E402,F401  (the alert outbox's tables join Base.metadata for Alembic)
