@@ -1,0 +1,150 @@
+"""Watch-rule queries: parse the Lucene-style text once, then match documents against it.
+
+    q = parse_query('title:(shahed-136 OR "su-35") iran NEAR/10 russia -exercise')
+    m = q.match(Document(title="…", text="…"))   # Match with spans into the original strings, or None
+
+Syntax and its errors: syntax.py. Text folding and tokens: analysis.py. Aliases: aliases.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.alerts.aliases import AliasTable
+from crawler.alerts.analysis import Analyzed, FieldTokens
+from crawler.alerts.nodes import FIELDS, And, FieldName, Near, Node, Not, Or, Term, fields_of
+from crawler.alerts.syntax import QueryError, parse_nodes
+
+__all__ = ["Document", "Match", "Query", "QueryError", "Span", "parse_query"]
+
+Span = tuple[str, int, int]  # (field, start, end): a character range of the document's title or text
+
+_DEFAULT_ALIASES: AliasTable | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    text: str
+    language: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    spans: tuple[Span, ...]  # sorted, title first, overlapping ranges merged
+    terms: tuple[str, ...]  # the query's terms that were found, as written in the query
+
+    def field_spans(self, field: FieldName) -> list[tuple[int, int]]:
+        return [(a, b) for f, a, b in self.spans if f == field]
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    root: Node
+
+    def match(self, doc: Document) -> Match | None:
+        return self.match_analyzed(Analyzed(doc.title, doc.text))
+
+    def match_analyzed(self, doc: Analyzed) -> Match | None:
+        """Match an already analysed document (RuleMatcher analyses each document once for all rules)."""
+        if not _holds(self.root, doc):
+            return None
+        hits: list[tuple[str, str, int, int]] = []
+        _collect(self.root, doc, hits)
+        return _as_match(hits)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_query(text: str, aliases: AliasTable | None = None) -> Query:
+    """Parse a rule's query; `aliases` defaults to the shipped groups. Raises QueryError."""
+    global _DEFAULT_ALIASES
+    if aliases is None:
+        if _DEFAULT_ALIASES is None:
+            _DEFAULT_ALIASES = AliasTable.default()
+        aliases = _DEFAULT_ALIASES
+    return Query(text, parse_nodes(text, aliases))
+
+
+def _occurrences(term: Term, tokens: FieldTokens) -> list[tuple[int, int]]:
+    """Token ranges [start, end) where any variant of `term` occurs."""
+    found = [(p, p + len(v.tokens)) for v in term.variants for p in tokens.find(v)]
+    if len(term.variants) > 1:
+        found.sort()
+    return found
+
+
+def _windows(near: Near, tokens: FieldTokens, first_only: bool) -> list[tuple[tuple[int, int], ...]]:
+    """Choices of one occurrence per operand with at most `distance` uncovered tokens between them.
+
+    Sweeps like Lucene's unordered span-near: keep one occurrence per operand, test the window,
+    then move on the operand that starts first.
+    """
+    lists = [_occurrences(op, tokens) for op in near.operands]
+    if not all(lists):
+        return []
+    index = [0] * len(lists)
+    found = []
+    while True:
+        current = tuple(occ[i] for occ, i in zip(lists, index, strict=True))
+        low = min(a for a, _ in current)
+        high = max(b for _, b in current)
+        if high - low - sum(b - a for a, b in current) <= near.distance:
+            found.append(current)
+            if first_only:
+                return found
+        first = min(range(len(current)), key=lambda k: current[k][0])
+        index[first] += 1
+        if index[first] == len(lists[first]):
+            return found
+
+
+def _holds(node: Node, doc: Analyzed) -> bool:
+    match node:
+        case Term():
+            return any(doc.field(f).find(v) for f in fields_of(node) for v in node.variants)
+        case Near():
+            return any(_windows(node, doc.field(f), True) for f in fields_of(node))
+        case And():
+            return all(_holds(c, doc) for c in node.children)
+        case Or():
+            return any(_holds(c, doc) for c in node.children)
+        case Not():
+            return not _holds(node.child, doc)
+    raise TypeError(node)
+
+
+def _collect(node: Node, doc: Analyzed, hits: list[tuple[str, str, int, int]]) -> None:
+    """Record what made a true `node` true: every occurrence of its positive terms."""
+    match node:
+        case Term():
+            for f in fields_of(node):
+                tokens = doc.field(f)
+                hits.extend((node.text, f, tokens.starts[a], tokens.ends[b - 1]) for a, b in _occurrences(node, tokens))
+        case Near():
+            for f in fields_of(node):
+                tokens = doc.field(f)
+                for window in _windows(node, tokens, False):
+                    for op, (a, b) in zip(node.operands, window, strict=True):
+                        hits.append((op.text, f, tokens.starts[a], tokens.ends[b - 1]))
+        case And():
+            for c in node.children:
+                _collect(c, doc, hits)
+        case Or():
+            for c in node.children:
+                if _holds(c, doc):
+                    _collect(c, doc, hits)
+
+
+def _as_match(hits: list[tuple[str, str, int, int]]) -> Match:
+    spans: list[list] = []
+    for f, a, b in sorted({(f, a, b) for _, f, a, b in hits}, key=lambda h: (FIELDS.index(h[0]), h[1], h[2])):
+        if spans and spans[-1][0] == f and a <= spans[-1][2]:
+            spans[-1][2] = max(spans[-1][2], b)
+        else:
+            spans.append([f, a, b])
+    terms = tuple(dict.fromkeys(t for t, *_ in hits))
+    return Match(tuple((f, a, b) for f, a, b in spans), terms)
