@@ -103,10 +103,23 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthSettings:
+    """When a source is unhealthy (crawler.health), and who hears of it: the `[health]` table."""
+
+    operator: tuple[str, ...] = ()  # emailed once when a source turns unhealthy, once when it recovers
+    empty_runs: int = 3  # this many finished runs in a row without a new or updated article
+    max_failure_rate: float = 0.5  # extraction failures / pages extracted, above it is unhealthy …
+    min_pages: int = 5  # … once the last runs extracted at least this many pages
+    blocked_statuses: tuple[int, ...] = (403, 429)
+    max_blocked_share: float = 0.2  # a larger share of the last run's responses with those statuses: blocked
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     sources: tuple[SourceConfig, ...]
     path: Path | None = None
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
 
     @property
     def enabled_sources(self) -> tuple[SourceConfig, ...]:
@@ -330,6 +343,17 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "retries": _scalar("an integer >= 0", _is_int(0)),
 }
 
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+_SHARE = _scalar("a number from 0 to 1", lambda v: _is_number(v) and v <= 1)
+HEALTH_FIELDS: dict[str, Checker] = {
+    "operator": _list_of("email addresses", lambda v: isinstance(v, str) and bool(_EMAIL.match(v))),
+    "empty_runs": _scalar("an integer >= 1", _is_int(1)),
+    "max_failure_rate": _SHARE,
+    "min_pages": _scalar("an integer >= 1", _is_int(1)),
+    "blocked_statuses": _list_of("HTTP status codes like 403", lambda v: _is_int(100)(v) and v <= 599),
+    "max_blocked_share": _SHARE,
+}
+
 
 def _unknown(key: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1)
@@ -347,11 +371,12 @@ class _Builder:
 
     def build(self, data: dict[str, Any]) -> Config | None:
         for key in data:
-            if key not in ("crawl", "source"):
-                close = difflib.get_close_matches(key, ["crawl", "source"], n=1)
+            if key not in ("crawl", "health", "source"):
+                close = difflib.get_close_matches(key, ["crawl", "health", "source"], n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self.problem(self.locate.line(self.locate.top, key), f"unknown table or key {key!r}{hint}")
         crawl = self.crawl(data.get("crawl", {}))
+        health = self.health(data.get("health", {}))
         raw_sources = data.get("source", [])
         if not isinstance(raw_sources, list):
             line = self.locate.line(self.locate.top, "source")
@@ -375,7 +400,9 @@ class _Builder:
                 first_line[name] = name_line
             if source is not None:
                 sources.append(source)
-        return Config(sources=tuple(sources), path=self.path, crawl=crawl) if crawl else None
+        if crawl is None or health is None:
+            return None
+        return Config(sources=tuple(sources), path=self.path, crawl=crawl, health=health)
 
     def check_fields(self, table: dict[str, Any], fields: dict[str, Checker], block: _Block, where: str) -> bool:
         ok = True
@@ -399,6 +426,17 @@ class _Builder:
             return None
         numbers = {key: float(table[key]) for key in ("download_delay", "timeout") if key in table}
         return CrawlSettings(**{**table, **numbers})
+
+    def health(self, table: Any) -> HealthSettings | None:
+        block = self.locate.tables.get("health", _Block(1))
+        if not isinstance(table, dict):
+            self.problem(self.locate.line(self.locate.top, "health"), "'health' must be a table: write [health]")
+            return None
+        if not self.check_fields(table, HEALTH_FIELDS, block, "[health]"):
+            return None
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in table.items()}
+        shares = {key: float(table[key]) for key in ("max_failure_rate", "max_blocked_share") if key in table}
+        return HealthSettings(**{**values, **shares})
 
     def source(self, table: Any, block: _Block, index: int) -> SourceConfig | None:
         name = table.get("name") if isinstance(table, dict) else None
