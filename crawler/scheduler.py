@@ -1,0 +1,524 @@
+"""The scheduler daemon behind `newswatch run`: one module owns APScheduler.
+
+APScheduler 3 `BackgroundScheduler`, explicit UTC, its SQLAlchemy job store in the project
+database (table `newswatch_jobs`), so schedules survive a restart. Jobs:
+
+- `crawl:<source>` per enabled source, on the source's `schedule` (crawler.scheduling.schedules);
+  each crawl runs in a child process with a time limit (crawler.scheduling.child);
+- `alerts:send` every minute: due digests and the outbox retry;
+- `health:check` once after crawls, when `crawler.health.check_health` exists.
+
+Every job has an explicit id, `replace_existing`, `coalesce`, `max_instances=1` and a real
+`misfire_grace_time`. Job functions are module-level (the job store pickles a reference and the
+source's name); they reach the running daemon through `_active`.
+
+One scheduler per database: the daemon holds the `scheduler` lease (storage.leases), renewed from
+a thread of its own; a second daemon waits as standby and takes over when the lease expires.
+SIGTERM/SIGINT stop it gracefully, SIGHUP (or a changed file) reloads config and watch file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import secrets
+import signal
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor as OncePool
+from concurrent.futures import wait as futures_wait
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import delete
+
+from crawler.alerts.config import WatchConfig, WatchConfigError, load_watches
+from crawler.alerts.mail import MailSettings, MailSettingsError
+from crawler.config import Config, ConfigError, load_config
+from crawler.scheduling.child import CrawlChild, CrawlCommand, mark_timed_out
+from crawler.scheduling.schedules import Schedule, ScheduleError, parse_schedule
+from storage.db import make_engine, session_scope
+from storage.leases import Leases
+from storage.models import FeedState
+from storage.repositories import CrawlRuns
+from storage.types import utcnow
+
+log = logging.getLogger("newswatch.scheduler")
+
+LEASE_NAME = "scheduler"
+JOBS_TABLE = "newswatch_jobs"
+TIMINGS_ENV = "NEWSWATCH_SCHEDULER_TIMINGS"  # tests and benchmarks: "lease=2,renew=0.5,stop_grace=1"
+CRAWL_JOB = "crawler.scheduler:crawl_job"
+ALERTS_JOB = "crawler.scheduler:alerts_job"
+HEALTH_JOB = "crawler.scheduler:health_job"
+ALERTS_ID = "alerts:send"
+HEALTH_ID = "health:check"
+WORKERS = 16  # job threads: crawls wait on their child, so this bounds crawls running at once
+FIRST_RUN_SPREAD = 30.0  # a new interval job first runs within this many seconds (not one interval later)
+
+
+@dataclass(frozen=True, slots=True)
+class Timings:
+    """Seconds. Defaults suit production; NEWSWATCH_SCHEDULER_TIMINGS shortens them for tests."""
+
+    lease: float = 30.0  # how long the lease lasts unrenewed: a dead daemon's successor waits this long
+    renew: float = 10.0
+    standby_poll: float = 5.0
+    crawl_limit: float = 1800.0  # a crawl's time limit
+    stop_grace: float = 60.0  # on SIGTERM, running crawls may finish for this long, then get SIGTERM
+    kill_grace: float = 30.0  # a child that ignores SIGTERM this long is killed
+    reload_check: float = 60.0  # how often the config and watch files are checked for changes
+    alerts: float = 60.0  # the alerts:send interval
+
+    @classmethod
+    def from_env(cls, **overrides: float | None) -> Timings:
+        timings = cls()
+        known = {f.name for f in fields(cls)}
+        for part in os.environ.get(TIMINGS_ENV, "").split(","):
+            if "=" in part:
+                key, value = (s.strip() for s in part.split("=", 1))
+                if key in known:
+                    timings = replace(timings, **{key: float(value)})
+        return replace(timings, **{k: float(v) for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_url: str
+    config_path: Path | None = None
+    watches_path: Path | None = None
+    timings: Timings = Timings()
+    child_output: IO[Any] | int | None = None  # the crawl children's stdout/stderr (None: the daemon's)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A config and watch file that passed every check, with each enabled source's schedule."""
+
+    config: Config
+    watches: WatchConfig
+    mail: MailSettings
+    schedules: dict[str, Schedule]
+    mtimes: tuple[float | None, float | None]
+
+
+class LoadError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime if path is not None else None
+    except OSError:
+        return None
+
+
+def load(settings: Settings) -> Loaded:
+    """Read and check config and watch file; LoadError with every problem in either."""
+    problems: list[str] = []
+    config = watches = mail = None
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as error:
+        problems += error.problems
+    try:
+        watches = load_watches(settings.watches_path)
+        mail = MailSettings.from_config(watches.mail)
+    except WatchConfigError as error:
+        problems += error.problems
+    except MailSettingsError as error:
+        problems.append(f"{watches.path if watches else settings.watches_path}: [mail]: {error}")
+    schedules: dict[str, Schedule] = {}
+    for source in config.enabled_sources if config else ():
+        try:
+            schedules[source.name] = parse_schedule(source.schedule)
+        except ScheduleError as error:
+            problems.append(f"{config.path}: source {source.name!r}: field 'schedule': {error}")
+    if problems or config is None or watches is None or mail is None:
+        raise LoadError(problems)
+    mtimes = (_mtime(config.path), _mtime(watches.path))
+    return Loaded(config, watches, mail, schedules, mtimes)
+
+
+# --- job functions: module-level, so the job store can pickle a reference to them ---------------
+_active: Daemon | None = None
+
+
+def crawl_job(source: str) -> None:
+    if _active is None:
+        log.warning("crawl:%s fired with no daemon running: skipped", source)
+        return
+    _active.crawl(source)
+
+
+def alerts_job() -> None:
+    if _active is not None:
+        _active.send_alerts()
+
+
+def health_job() -> None:
+    if _active is not None:
+        _active.check_health()
+
+
+def _health_check() -> Any:
+    """`crawler.health.check_health`, or None while crawl health is not installed."""
+    try:
+        from crawler.health import check_health
+    except ImportError:
+        return None
+    return check_health
+
+
+class Daemon:
+    """One `newswatch run`. `serve()` runs until SIGTERM/SIGINT; `run_once()` does one cycle."""
+
+    def __init__(self, settings: Settings, loaded: Loaded) -> None:
+        self.settings = settings
+        self.timings = settings.timings
+        self.loaded = loaded
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.engine = make_engine(settings.db_url)
+        self.scheduler: BackgroundScheduler | None = None
+        self.children: dict[str, CrawlChild] = {}
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.stop_renewing = threading.Event()
+        self.stopping = False
+        self.reload_requested = False
+        self.lease_lost = False
+        self.crawls_done = 0
+        self._health_lock = threading.Lock()
+
+    # --- signals: bound methods of a live object (Python keeps them; no lambdas) ---------------
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self.on_stop_signal)
+        signal.signal(signal.SIGINT, self.on_stop_signal)
+        signal.signal(signal.SIGHUP, self.on_reload_signal)
+
+    def on_stop_signal(self, signum: int, _frame: Any) -> None:
+        if not self.stopping:
+            log.info("%s: stopping (no new crawls; running ones may finish)", signal.Signals(signum).name)
+        self.stopping = True
+        self.wake.set()
+
+    def on_reload_signal(self, _signum: int, _frame: Any) -> None:
+        self.reload_requested = True
+        self.wake.set()
+
+    # --- the lease ---------------------------------------------------------------------------------
+    def try_lease(self) -> bool:
+        try:
+            with session_scope(self.engine) as session:
+                return Leases(session).acquire(LEASE_NAME, self.owner, timedelta(seconds=self.timings.lease))
+        except Exception as error:  # the database is down: not ours, try again later
+            log.warning("cannot reach the database for the scheduler lease: %s", error)
+            return False
+
+    def wait_for_lease(self) -> bool:
+        """Hold the lease, waiting as standby while another scheduler has it; False if told to stop."""
+        standby = False
+        while not self.stopping:
+            if self.try_lease():
+                if standby:
+                    log.warning("the other scheduler's lease expired: %s takes over", self.owner)
+                return True
+            if not standby:
+                with session_scope(self.engine) as session:
+                    holder = Leases(session).holder(LEASE_NAME)
+                who = (
+                    f"{holder.owner} (lease until {holder.expires_at:%H:%M:%S} UTC)" if holder else "another scheduler"
+                )
+                log.warning("standby: %s runs the scheduler for this database; waiting to take over", who)
+                standby = True
+            self.wake.wait(self.timings.standby_poll)
+            self.wake.clear()
+        return False
+
+    def _renew_loop(self) -> None:
+        ttl = timedelta(seconds=self.timings.lease)
+        valid_until = utcnow() + ttl
+        while not self.stop_renewing.wait(self.timings.renew):
+            try:
+                with session_scope(self.engine) as session:
+                    renewed = Leases(session).renew(LEASE_NAME, self.owner, ttl)
+            except Exception as error:
+                log.warning("cannot renew the scheduler lease: %s", error)
+                renewed = utcnow() < valid_until  # still ours until it expires
+                if renewed:
+                    continue
+            if not renewed:
+                log.error("lost the scheduler lease (another scheduler took over): stopping")
+                self.lease_lost = True
+                self.wake.set()
+                return
+            valid_until = utcnow() + ttl
+
+    def release_lease(self) -> None:
+        try:
+            with session_scope(self.engine) as session:
+                Leases(session).release(LEASE_NAME, self.owner)
+        except Exception as error:
+            log.warning("could not release the scheduler lease (it expires in %.0f s): %s", self.timings.lease, error)
+
+    def _recover(self) -> None:
+        """Runs a killed process left `running` are closed as `interrupted`; sources whose last
+        crawl did not finish forget their listings' validators (see `forget_listings`)."""
+        with session_scope(self.engine) as session:
+            runs = CrawlRuns(session)
+            if stale := runs.abandon_stale(utcnow()):
+                log.warning("%d crawl run(s) left running by a stopped process marked interrupted", stale)
+            unfinished = [
+                name
+                for name in self.loaded.schedules
+                if (last := runs.recent(1, name)) and last[0].status != "finished"
+            ]
+        for name in unfinished:
+            self.forget_listings(name)
+
+    def forget_listings(self, name: str) -> None:
+        """After a crawl that did not finish, the next one reads the source's feeds, sitemaps and
+        sections in full: the stopped crawl saved their ETag / Last-Modified when it read them, so
+        a conditional GET would answer 304 and the articles it had not fetched yet would be lost."""
+        source = self.loaded.config.source(name)
+        urls = [*source.feeds, *source.sitemaps, *source.sections]
+        with session_scope(self.engine) as session:
+            session.execute(delete(FeedState).where(FeedState.url.in_(urls)))
+        log.info("crawl:%s did not finish: its listings will be read in full next time", name)
+
+    # --- the work --------------------------------------------------------------------------------
+    def crawl(self, name: str) -> None:
+        """Crawl one source in a child process and wait for it; never two of one source at once."""
+        loaded = self.loaded
+        if name not in loaded.schedules:
+            log.info("crawl:%s: no such enabled source any more: skipped", name)
+            return
+        command = CrawlCommand(name, self.settings.db_url, loaded.config.path, self.settings.watches_path)
+        with self.lock:
+            if self.stopping or name in self.children:
+                if name in self.children:
+                    log.info("crawl:%s is still running: this run skipped", name)
+                return
+            child = CrawlChild.start(command, self.settings.child_output)
+            self.children[name] = child
+        log.info("crawl:%s started (pid %d)", name, child.process.pid)
+        try:
+            code, timed_out = child.wait(self.timings.crawl_limit, self.timings.kill_grace)
+        finally:
+            with self.lock:
+                self.children.pop(name, None)
+        if timed_out:
+            mark_timed_out(self.engine, name, child.started_at)
+        if timed_out or child.stop_requested or code != 0:
+            self.forget_listings(name)
+        outcome = "timed out" if timed_out else "stopped" if child.stop_requested else f"exit {code}"
+        log.info("crawl:%s done in %.1f s (%s)", name, child.seconds, outcome)
+        self.crawls_done += 1
+        self._schedule_health_check()
+
+    def send_alerts(self) -> None:
+        from crawler.alerts.delivery import deliver_due
+
+        loaded = self.loaded
+        rules = {rule.name: rule for rule in loaded.watches.rules}
+        try:
+            report = deliver_due(self.engine, rules, loaded.mail, datetime.now(UTC))
+        except Exception:
+            log.exception("alerts:send failed")
+            return
+        for line in report.lines():
+            log.info("alerts: %s", line)
+
+    def check_health(self) -> None:
+        check = _health_check()
+        if check is None:
+            return
+        with self._health_lock:
+            try:
+                for line in check(self.engine, self.loaded.config, self.loaded.watches) or ():
+                    log.info("health: %s", line)
+            except Exception:
+                log.exception("health:check failed")
+
+    def _schedule_health_check(self) -> None:
+        scheduler = self.scheduler
+        if scheduler is None or self.stopping or _health_check() is None:
+            return
+        scheduler.add_job(
+            HEALTH_JOB,
+            "date",
+            run_date=datetime.now(UTC),
+            id=HEALTH_ID,
+            name=HEALTH_ID,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=600,
+        )
+
+    # --- jobs ------------------------------------------------------------------------------------
+    def reconcile(self) -> None:
+        """Make the job store match the config; an unchanged job keeps its next run time."""
+        assert self.scheduler is not None
+        loaded = self.loaded
+        existing = {job.id: job for job in self.scheduler.get_jobs()}
+        for job_id in existing:
+            if job_id.startswith("crawl:") and job_id.removeprefix("crawl:") not in loaded.schedules:
+                self.scheduler.remove_job(job_id)
+                log.info("%s removed (source gone or disabled)", job_id)
+        alerts = Schedule(
+            f"every {self.timings.alerts:g}s", IntervalTrigger(seconds=self.timings.alerts, timezone=UTC), 60.0
+        )
+        wanted = [(f"crawl:{name}", CRAWL_JOB, schedule, [name]) for name, schedule in loaded.schedules.items()]
+        wanted.append((ALERTS_ID, ALERTS_JOB, alerts, []))
+        for job_id, func, schedule, args in wanted:
+            name = f"{job_id} ({schedule.text})"
+            job = existing.get(job_id)
+            if job is not None and job.name == name:
+                continue
+            first: dict[str, Any] = {}
+            if job is None and isinstance(schedule.trigger, IntervalTrigger):
+                spread = min(schedule.period, FIRST_RUN_SPREAD)
+                first["next_run_time"] = datetime.now(UTC) + timedelta(seconds=random.uniform(0, spread))
+            self.scheduler.add_job(
+                func,
+                schedule.trigger,
+                args=args,
+                id=job_id,
+                name=name,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=schedule.misfire_grace,
+                **first,
+            )
+            log.info("%s %s", name, "rescheduled" if job is not None else "scheduled")
+
+    def _build_scheduler(self) -> BackgroundScheduler:
+        return BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=JOBS_TABLE)},
+            executors={"default": ThreadPoolExecutor(WORKERS)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=UTC,
+        )
+
+    def maybe_reload(self) -> None:
+        loaded = self.loaded
+        changed = (_mtime(loaded.config.path), _mtime(loaded.watches.path)) != loaded.mtimes
+        if not (self.reload_requested or changed):
+            return
+        self.reload_requested = False
+        try:
+            fresh = load(self.settings)
+        except LoadError as error:
+            log.error("new config refused; the old one keeps running:")
+            for problem in error.problems:
+                log.error("  %s", problem)
+            # Remember the mtimes so a refused file is not re-read every minute until it changes again.
+            self.loaded = replace(loaded, mtimes=(_mtime(loaded.config.path), _mtime(loaded.watches.path)))
+            return
+        self.loaded = fresh
+        log.info(
+            "config reloaded: %d enabled source(s), %d watch rule(s)", len(fresh.schedules), len(fresh.watches.rules)
+        )
+        self.reconcile()
+
+    # --- lifecycles --------------------------------------------------------------------------------
+    def serve(self) -> int:
+        """Run until SIGTERM/SIGINT (exit 0) or until the lease is lost (exit 1)."""
+        global _active
+        self.install_signals()
+        if not self.wait_for_lease():
+            return 0
+        renewer = threading.Thread(target=self._renew_loop, name="lease-renewer", daemon=True)
+        renewer.start()
+        _active = self
+        try:
+            self._recover()
+            self.scheduler = self._build_scheduler()
+            self.scheduler.start(paused=True)
+            self.reconcile()
+            self.scheduler.resume()
+            log.info("scheduler %s running: %d source(s)", self.owner, len(self.loaded.schedules))
+            while not (self.stopping or self.lease_lost):
+                self.wake.wait(self.timings.reload_check)
+                self.wake.clear()
+                if not (self.stopping or self.lease_lost):
+                    self.maybe_reload()
+            self._stop()
+        finally:
+            _active = None
+            self.stop_renewing.set()
+            renewer.join()
+            if not self.lease_lost:
+                self.release_lease()
+            self.engine.dispose()
+        log.info("scheduler stopped")
+        return 1 if self.lease_lost else 0
+
+    def _stop(self) -> None:
+        """No new work; running crawls finish (or get SIGTERM after the grace); alerts flushed."""
+        self.stopping = True
+        assert self.scheduler is not None
+        self.scheduler.pause()
+        self._drain_children()
+        self.scheduler.shutdown(wait=True)
+        self.scheduler = None
+        self.send_alerts()
+
+    def _drain_children(self) -> None:
+        deadline = time.monotonic() + self.timings.stop_grace
+        if self.children:
+            log.info("waiting up to %.0f s for %d running crawl(s)", self.timings.stop_grace, len(self.children))
+        while self.children and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with self.lock:
+            running = list(self.children.values())
+        for child in running:
+            log.info("crawl:%s: sending SIGTERM (Scrapy stops cleanly and records the run)", child.command.source)
+            child.stop_requested = True
+            child.process.send_signal(signal.SIGTERM)
+        for child in running:
+            child.terminate(self.timings.kill_grace)
+
+    def run_once(self) -> int:
+        """One full cycle: every enabled source crawled once, alerts sent, health checked."""
+        global _active
+        self.install_signals()
+        if not self.try_lease():
+            with session_scope(self.engine) as session:
+                holder = Leases(session).holder(LEASE_NAME)
+            log.warning("another scheduler (%s) runs for this database: nothing done", holder.owner if holder else "?")
+            return 0
+        renewer = threading.Thread(target=self._renew_loop, name="lease-renewer", daemon=True)
+        renewer.start()
+        _active = self
+        try:
+            self._recover()
+            names = list(self.loaded.schedules)
+            with OncePool(max_workers=max(1, min(4, len(names)))) as pool:
+                pending = {pool.submit(self.crawl, name) for name in names}
+                while pending:
+                    _done, pending = futures_wait(pending, timeout=0.2)
+                    if self.stopping:
+                        self._drain_children()
+            self.send_alerts()
+            self.check_health()
+        finally:
+            _active = None
+            self.stop_renewing.set()
+            renewer.join()
+            self.release_lease()
+            self.engine.dispose()
+        log.info("one cycle done: %d crawl(s)", self.crawls_done)
+        return 0
