@@ -143,4 +143,5 @@ class FeedState(Base):
 
 
 import storage.alert_models  # noqa: E402,F401  (the alert outbox's tables join Base.metadata for Alembic)
+import storage.health_models  # noqa: E402,F401  (source health joins Base.metadata for Alembic)
 import storage.leases  # noqa: E402,F401  (the scheduler lease table joins Base.metadata for Alembic)
