@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from crawler.commands import alerts, articles, config, crawl, db, extract, status, watch
+from crawler.commands import alerts, articles, config, crawl, db, extract, run, status, watch
 
 app = typer.Typer(
     help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -17,6 +17,7 @@ app.command("articles")(articles.list_articles)
 app.command()(articles.show)
 app.command()(articles.export)
 app.command()(config.sources)
+app.command()(run.run)
 app.command()(status.status)
 app.add_typer(config.app, name="config", help="Check the sources config.")
 app.add_typer(db.app, name="db", help="Manage the database.")
