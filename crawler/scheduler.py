@@ -37,6 +37,7 @@ from typing import IO, Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import delete
 
@@ -178,6 +179,20 @@ def _health_check() -> Any:
     except ImportError:
         return None
     return check_health
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3's BackgroundScheduler, minus a shutdown race.
+
+    Its job loop skips work when the scheduler is *paused* but not when it is *stopped*: a wakeup
+    between `shutdown()` setting STOPPED and the loop thread exiting submitted due jobs to the
+    closed executor ("cannot schedule new futures after shutdown") and moved their next run on.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
 
 
 class Daemon:
@@ -405,7 +420,7 @@ class Daemon:
             log.info("%s %s", name, "rescheduled" if job is not None else "scheduled")
 
     def _build_scheduler(self) -> BackgroundScheduler:
-        return BackgroundScheduler(
+        return _Scheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.engine, tablename=JOBS_TABLE)},
             executors={"default": ThreadPoolExecutor(WORKERS)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},

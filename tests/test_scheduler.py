@@ -86,7 +86,9 @@ class Daemons:
 
     def stop(self, process: subprocess.Popen, timeout: float = 30) -> int:
         process.send_signal(signal.SIGTERM)
-        return process.wait(timeout=timeout)
+        status = process.wait(timeout=timeout)
+        assert "Error submitting job" not in self.log(process), self.log(process)  # the shutdown race
+        return status
 
     def close(self) -> None:
         for process in self.started:
