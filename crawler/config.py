@@ -85,6 +85,10 @@ class CrawlSettings:
     max_page_bytes: int = 16 * 1024 * 1024
     timeout: float = 30.0  # seconds per download
     retries: int = 2  # extra attempts after a failed download (Scrapy's RETRY_TIMES)
+    # Across crawls: an article whose fetch failed for a passing reason (5xx, 429, timeout, a crash)
+    # stays in the frontier and is tried again by later crawls, this many times in all, then given up.
+    max_attempts: int = 5
+    retry_backoff: float = 300.0  # seconds before the third attempt; the second is the next crawl's, later ones wait ×4
 
     def scrapy_settings(self) -> dict[str, Any]:
         """These settings as Scrapy setting names, for the crawl runner."""
@@ -99,6 +103,8 @@ class CrawlSettings:
             "DOWNLOAD_WARNSIZE": self.max_page_bytes // 2,
             "DOWNLOAD_TIMEOUT": self.timeout,
             "RETRY_TIMES": self.retries,
+            "NEWSWATCH_MAX_ATTEMPTS": self.max_attempts,
+            "NEWSWATCH_RETRY_BACKOFF": self.retry_backoff,
         }
 
 
@@ -341,6 +347,8 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "max_page_bytes": _scalar("an integer >= 1024", _is_int(1024)),
     "timeout": _scalar("a number of seconds > 0", lambda v: _is_number(v) and v > 0),
     "retries": _scalar("an integer >= 0", _is_int(0)),
+    "max_attempts": _scalar("an integer >= 1", _is_int(1)),
+    "retry_backoff": _scalar("a number of seconds >= 0", _is_number),
 }
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -424,7 +432,7 @@ class _Builder:
             return None
         if not self.check_fields(table, CRAWL_FIELDS, block, "[crawl]"):
             return None
-        numbers = {key: float(table[key]) for key in ("download_delay", "timeout") if key in table}
+        numbers = {key: float(table[key]) for key in ("download_delay", "timeout", "retry_backoff") if key in table}
         return CrawlSettings(**{**table, **numbers})
 
     def health(self, table: Any) -> HealthSettings | None:
