@@ -1,10 +1,12 @@
-"""Rendering alert emails (crawler.alerts.render) with hand-made spans: escaping, highlights, snippets."""
+"""Rendering alert emails (crawler.alerts.render) with hand-made spans: escaping, highlights, snippets
+(crawler.alerts.highlight, shared with the CLI)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.alerts.render import EmailItem, EmailUpdate, Section, locate, render_email, snippet, term_pattern
+from crawler.alerts.highlight import excerpt, locate, term_pattern
+from crawler.alerts.render import EmailItem, EmailUpdate, Section, render_email
 
 TEXT = (
     ("Filler sentence about the weather. " * 12)
@@ -49,7 +51,7 @@ def test_outlet_and_snippet_text_are_escaped_too() -> None:
 def test_hand_made_spans_are_highlighted_and_the_snippet_is_cut_around_them() -> None:
     start = TEXT.index("Shahed-136")
     ranges = locate(TEXT, "text", [("text", start, start + 10)], [])
-    cut = snippet(TEXT, ranges, width=120)
+    cut = excerpt(TEXT, ranges, width=120)
     assert cut.cut_before and cut.cut_after
     assert "«Shahed-136»" in cut.marked_text and len(cut.plain) <= 120
     assert cut.plain == cut.plain.strip() and not cut.plain.startswith("ather")  # cut at a word boundary
