@@ -1,4 +1,4 @@
-"""`newswatch sources` and `newswatch config check`."""
+"""`newswatch sources` and `newswatch config check` (crawler.app.sources.check_config)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,22 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crawler.app.sources import ConfigCheck, check_config
 from crawler.commands.common import say, stdout
 from crawler.commands.options import ConfigOption
-from crawler.config import Config, ConfigError, load_config
+from crawler.config import Config
 
 app = typer.Typer(no_args_is_help=True)
 
 
 def load_or_exit(path: Path | None) -> Config:
     """The config, or every problem in it on stderr (FILE:LINE: ...) and exit status 1."""
-    try:
-        return load_config(path)
-    except ConfigError as error:
-        for problem in error.problems:
+    checked = check_config(path)
+    if checked.config is None:
+        for problem in checked.problems:
             say(f"error: {problem}")
-        raise typer.Exit(1) from error
+        raise typer.Exit(1)
+    return checked.config
 
 
 def sources(config: ConfigOption = None) -> None:
@@ -47,6 +48,4 @@ def sources(config: ConfigOption = None) -> None:
 @app.command()
 def check(path: Annotated[Path | None, typer.Argument(help="The config to check.")] = None) -> None:
     """Validate a config: every mistake is named with its file, line and field."""
-    loaded = load_or_exit(path)
-    enabled = len(loaded.enabled_sources)
-    say(f"{loaded.path}: ok ({len(loaded.sources)} sources, {enabled} enabled)")
+    say(ConfigCheck(load_or_exit(path)).summary())

@@ -1,4 +1,4 @@
-"""`newswatch status`: each source's last run, next run, 7-day yield and health at a glance."""
+"""`newswatch status`: each source's last run, next run, 7-day yield and health at a glance (crawler.app.sources)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from crawler.app import sources
 from crawler.commands.common import stdout
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, DbOption
-from crawler.health import SourceStatus, source_health
-from storage.db import default_db_url, make_engine
+from crawler.health import SourceStatus
+from storage.db import default_db_url
 from storage.health_models import HealthState
 
 _STYLE = {HealthState.HEALTHY: "green", HealthState.UNHEALTHY: "bold red", HealthState.UNKNOWN: "yellow"}
@@ -26,12 +27,7 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Show each source's last run, next run, 7-day yield and health."""
-    loaded = load_or_exit(config)
-    engine = make_engine(db or default_db_url())
-    try:
-        statuses = source_health(engine, loaded)
-    finally:
-        engine.dispose()
+    statuses = sources.status(db or default_db_url(), load_or_exit(config))
     if as_json:
         print(json.dumps([entry.as_dict() for entry in statuses], ensure_ascii=False, indent=2))
         return

@@ -1,4 +1,4 @@
-"""`newswatch watch add|list|show|remove|test|try`: write and try watch rules."""
+"""`newswatch watch add|list|show|remove|test|try`: write and try watch rules (test, try: crawler.app.alerts)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.table import Table
 
 from crawler.alerts.config import WatchConfig, WatchConfigError, default_watches_path, load_watches, save_watches
 from crawler.alerts.rules import Mode, WatchRule
+from crawler.app import alerts
 from crawler.commands.common import fail, say, stdout, usage_error
 from crawler.commands.options import DbOption
 
@@ -123,10 +124,9 @@ def remove(name: str, watches: WatchesOption = None) -> None:
 
 def _rule(config: WatchConfig, name: str) -> WatchRule:
     try:
-        return config.rule(name)
-    except KeyError:
-        known = ", ".join(rule.name for rule in config.rules) or "none"
-        fail(f"no rule named {name!r} in {config.path} (rules: {known})")
+        return alerts.find_rule(config, name)
+    except alerts.UnknownRuleError as error:
+        fail(str(error))
 
 
 @app.command()
@@ -137,23 +137,18 @@ def test(
     watches: WatchesOption = None,
 ) -> None:
     """Backtest a rule against stored articles: what it would have matched, terms highlighted. No email."""
-    from crawler.alerts.matching import compile_rule, stored_documents
-    from crawler.commands.articles import parse_since
-    from storage.db import default_db_url, make_engine
+    from crawler.commands.articles import since_option
+    from storage.db import default_db_url
 
     config = load_or_exit(watches)
-    rule = _rule(config, name)
-    query = compile_rule(rule, config.alias_groups)
-    matched = total = 0
-    for article_id, source, document in stored_documents(make_engine(db or default_db_url()), parse_since(since), rule):
-        total += 1
-        match = query.match(document)
-        if match is None:
-            continue
-        matched += 1
-        stdout.print(f"[bold]#{article_id}[/] {escape(source)}: {_highlighted(document.title, match, 'title')}")
-        stdout.print(f"    {_snippet(document.text, match)}", highlight=False)
-    say(f"{rule.name}: {matched} of {total} stored articles would have matched (since {since})")
+    _rule(config, name)
+    result = alerts.backtest(db or default_db_url(), config, name, since_option(since))
+    for hit in result.hits:
+        stdout.print(
+            f"[bold]#{hit.article_id}[/] {escape(hit.source)}: {_highlighted(hit.document.title, hit.match, 'title')}"
+        )
+        stdout.print(f"    {_snippet(hit.document.text, hit.match)}", highlight=False)
+    say(f"{result.rule.name}: {len(result.hits)} of {result.total} stored articles would have matched (since {since})")
 
 
 @app.command("try")
@@ -166,19 +161,17 @@ def try_query(
     watches: WatchesOption = None,
 ) -> None:
     """Does QUERY match this text, and why? Exit status 0 on a match, 1 on none, 2 on a bad query."""
-    from crawler.alerts.aliases import AliasTable
-    from crawler.alerts.query import Document, QueryError, parse_query
+    from crawler.alerts.query import QueryError
 
     if (file is None) == (text is None):
         usage_error("give the text to try either with --text or as a FILE")
     body = text if text is not None else file.read_text("utf-8")
     groups = load_or_exit(watches).alias_groups
     try:
-        parsed = parse_query(query, AliasTable.default().with_groups(groups))
+        match = alerts.try_query(query, body, title=title, language=lang, alias_groups=groups)
     except QueryError as error:
         say(f"error: bad query: {error}")
         raise typer.Exit(2) from error
-    match = parsed.match(Document(title=title, text=body, language=lang))
     if match is None:
         say("no match")
         raise typer.Exit(1)

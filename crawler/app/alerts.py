@@ -1,0 +1,120 @@
+"""Alerts: deliver what is due, list recent alerts, and try rules before they go live.
+
+report = deliver_due(db, watches)                       # queue due alerts, send the outbox
+states = recent(db, limit=30)                           # newest first, with their delivery state
+result = backtest(db, watches, "iran-drones", since)    # what a rule would have matched; no email
+match = try_query('shahed AND russia', text)            # does a query match this text, and where
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from crawler.alerts import delivery
+from crawler.alerts.aliases import AliasTable
+from crawler.alerts.config import WatchConfig
+from crawler.alerts.mail import MailSettings, MailSettingsError
+from crawler.alerts.matching import compile_rule, stored_documents
+from crawler.alerts.query import Document, Match, parse_query
+from crawler.alerts.rules import Mode, WatchRule
+from crawler.app import Database, engine_scope
+from storage.alerts import Alerts, AlertState
+from storage.db import session_scope
+
+
+class MailConfigError(ValueError):
+    """The watch file's [mail] table cannot be used; the message names the file."""
+
+
+class UnknownRuleError(KeyError):
+    """No rule of that name; the message names the file and the rules it has."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def mail_settings(config: WatchConfig) -> MailSettings:
+    """The watch file's [mail] settings, or MailConfigError saying `FILE: [mail]: what is wrong`."""
+    try:
+        return MailSettings.from_config(config.mail)
+    except MailSettingsError as error:
+        raise MailConfigError(f"{config.path}: [mail]: {error}") from error
+
+
+def deliver_due(
+    db: Database,
+    config: WatchConfig,
+    *,
+    instant_only: bool = False,
+    mail: MailSettings | None = None,
+    now: datetime | None = None,
+) -> delivery.DeliveryReport:
+    """Queue the alerts due now (only instant ones when asked) into the outbox and send every due
+    email, earlier failures included. `mail` defaults to the watch file's [mail] (MailConfigError if
+    it cannot be used); the daemon passes the settings it checked at load time."""
+    mail = mail or mail_settings(config)
+    rules = {rule.name: rule for rule in config.rules}
+    modes = {Mode.INSTANT} if instant_only else None
+    with engine_scope(db) as engine:
+        return delivery.deliver_due(engine, rules, mail, now or datetime.now(UTC), modes=modes)
+
+
+def recent(db: Database, limit: int = 30) -> list[AlertState]:
+    """The newest `limit` alerts with their delivery state."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        return Alerts(session).recent(limit)
+
+
+def find_rule(config: WatchConfig, name: str) -> WatchRule:
+    """The rule called `name`, or UnknownRuleError naming the file and the rules it has."""
+    try:
+        return config.rule(name)
+    except KeyError:
+        known = ", ".join(rule.name for rule in config.rules) or "none"
+        raise UnknownRuleError(f"no rule named {name!r} in {config.path} (rules: {known})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestHit:
+    article_id: int
+    source: str
+    document: Document
+    match: Match
+
+
+@dataclass(frozen=True, slots=True)
+class Backtest:
+    rule: WatchRule
+    hits: list[BacktestHit]  # oldest first
+    total: int  # stored articles the rule applies to (its source and language filters)
+
+
+def backtest(db: Database, config: WatchConfig, name: str, since: datetime | None) -> Backtest:
+    """What rule `name` would have matched among the articles first seen since `since`. Sends nothing,
+    records nothing. UnknownRuleError if there is no such rule."""
+    rule = find_rule(config, name)
+    query = compile_rule(rule, config.alias_groups)
+    hits: list[BacktestHit] = []
+    total = 0
+    with engine_scope(db) as engine:
+        for article_id, source, document in stored_documents(engine, since, rule):
+            total += 1
+            match = query.match(document)
+            if match is not None:
+                hits.append(BacktestHit(article_id, source, document, match))
+    return Backtest(rule, hits, total)
+
+
+def try_query(
+    query: str,
+    text: str,
+    *,
+    title: str = "",
+    language: str | None = None,
+    alias_groups: tuple[tuple[str, ...], ...] = (),
+) -> Match | None:
+    """Does `query` match this title and text (with the default aliases and `alias_groups`)?
+    The match with its spans, or None; QueryError (with the column) if the query does not parse."""
+    parsed = parse_query(query, AliasTable.default().with_groups(alias_groups))
+    return parsed.match(Document(title=title, text=text, language=language))

@@ -1,0 +1,159 @@
+"""Reading what the crawls stored: list, show and export articles.
+
+    rows = list_articles(db, since=parse_since("7d"), source="tehran_times", limit=50)
+    detail = show(db, article_id)            # the article, its earlier versions, copies, failed fetches
+    for line in export(db, ExportFormat.csv):   # text lines, header first: stream them anywhere
+        ...
+
+Rows are plain dicts of EXPORT_FIELDS, JSON-ready (dates as ISO 8601 strings).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from crawler.app import Database, engine_scope
+from storage.db import session_scope
+from storage.models import Article, CrawlFailure
+from storage.repositories import ArticleStore
+
+EXPORT_FIELDS = (
+    "id",
+    "source",
+    "url",
+    "canonical_url",
+    "title",
+    "description",
+    "authors",
+    "published",
+    "language",
+    "paywalled",
+    "word_count",
+    "duplicate_of",
+    "first_seen",
+    "last_seen",
+    "revision_count",
+    "text",
+)
+_WINDOW = re.compile(r"^(\d+)\s*([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
+    """'7d' → seven days before `now`; '2024-03-01' → that day, UTC. ValueError says what to write."""
+    if value is None:
+        return None
+    match = _WINDOW.match(value.strip().lower())
+    if match:
+        return (now or datetime.now(UTC)) - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r}: give a window like 30m, 24h, 7d, 2w, or a date like 2024-03-01") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _json_ready(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def as_dict(article: Article, with_text: bool = True) -> dict[str, Any]:
+    """An article as EXPORT_FIELDS (its source by name), JSON-ready."""
+    return {
+        field: article.source.name if field == "source" else _json_ready(getattr(article, field))
+        for field in EXPORT_FIELDS
+        if with_text or field != "text"
+    }
+
+
+def list_articles(
+    db: Database, *, since: datetime | None = None, source: str | None = None, limit: int | None = 50
+) -> list[dict[str, Any]]:
+    """Stored articles, newest first; copies of a story stored elsewhere are folded into the first."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        return [as_dict(article) for article in ArticleStore(session).list(since=since, source=source, limit=limit)]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDetail:
+    """One article with what else the database knows of it."""
+
+    article: dict[str, Any]  # EXPORT_FIELDS
+    revisions: list[dict[str, Any]]  # its earlier versions, oldest first: replaced_at, title, text
+    copies: list[dict[str, Any]]  # articles stored as copies of it: id, source, url, first_seen
+    failures: list[dict[str, Any]]  # failed fetches of its URL: at, kind, reason, run
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.article, "revisions": self.revisions, "copies": self.copies, "failures": self.failures}
+
+
+def show(db: Database, article_id: int) -> ArticleDetail | None:
+    """The article with this id, its revisions, its copies and failed fetches of its URL; None if none."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        article = ArticleStore(session).get(article_id)
+        if article is None:
+            return None
+        revisions = [
+            {"replaced_at": _json_ready(revision.replaced_at), "title": revision.title, "text": revision.text}
+            for revision in article.revisions
+        ]
+        copies = [
+            {"id": copy.id, "source": copy.source.name, "url": copy.url, "first_seen": _json_ready(copy.first_seen)}
+            for copy in session.scalars(select(Article).where(Article.duplicate_of == article.id).order_by(Article.id))
+        ]
+        failed = select(CrawlFailure).where(
+            or_(CrawlFailure.url == article.url, CrawlFailure.url == article.canonical_url)
+        )
+        failures = [
+            {"at": _json_ready(failure.at), "kind": failure.kind, "reason": failure.reason, "run": failure.run_id}
+            for failure in session.scalars(failed.order_by(CrawlFailure.id))
+        ]
+        return ArticleDetail(as_dict(article), revisions, copies, failures)
+
+
+def export(
+    db: Database,
+    output_format: ExportFormat = ExportFormat.jsonl,
+    *,
+    since: datetime | None = None,
+    source: str | None = None,
+) -> Iterator[str]:
+    """Every stored article (copies too), or the `since`/`source` ones, as lines of text ending in a
+    newline: JSON Lines, or CSV with a header line (authors joined by "; ")."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        articles = ArticleStore(session).list(since=since, source=source, limit=None, include_duplicates=True)
+        if output_format is ExportFormat.jsonl:
+            for article in articles:
+                yield json.dumps(as_dict(article), ensure_ascii=False) + "\n"
+            return
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        yield _drained(buffer)
+        for article in articles:
+            row = as_dict(article)
+            row["authors"] = "; ".join(row["authors"] or [])
+            writer.writerow(row)
+            yield _drained(buffer)
+
+
+def _drained(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
