@@ -1,9 +1,7 @@
 """The watch config: which outlets to crawl and how politely, read from TOML.
 
-`load_config` reports every mistake at once, each as one `FILE:LINE: where: field 'x': what` line.
-tomllib gives no line numbers for values, so `_Locator` finds them by scanning the text for table
-headers and `key =` lines. A TOML syntax error blanks the bad line and parses again, so one typo
-does not hide the mistakes after it.
+`load_config` reports every mistake at once, each as one `FILE:LINE: where: field 'x': what` line
+(crawler.configfile reads the file, finds the lines and owns the error type).
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,18 +20,13 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from crawler.configfile import Block, ConfigProblems, Problem, TomlLines, read_toml
+
 CONFIG_ENV = "NEWSWATCH_CONFIG"
 LOCAL_CONFIG = Path("sources.toml")
 DEFAULT_USER_AGENT = "newswatch/0.1 (+https://github.com/newswatch/newswatch)"
-_MAX_SYNTAX_ERRORS = 20
 
-
-class ConfigError(Exception):
-    """A config that cannot be used; `problems` holds one `FILE:LINE: ...` line per mistake."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+ConfigError = ConfigProblems  # a config that cannot be used: `problems` holds one `FILE:LINE: ...` each
 
 
 @lru_cache(maxsize=1)
@@ -153,89 +145,14 @@ def default_config_path() -> Path:
 def load_config(path: Path | str | None = None) -> Config:
     """Read and check a config file; raises ConfigError listing every mistake in it."""
     path = Path(path) if path is not None else default_config_path()
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"{path}:1: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
-    problems: list[tuple[int, str]] = []
-    data, text, blanked = _parse_toml(text, problems)
+    document = read_toml(path)
+    problems = list(document.problems)
     config = None
-    if data is not None:
-        config = _Builder(path, _Locator(text, blanked), problems).build(data)
+    if document.data is not None:
+        config = _Builder(path, document.lines, problems).build(document.data)
     if problems or config is None:
-        raise ConfigError([f"{path}:{line}: {message}" for line, message in sorted(problems, key=lambda p: p[0])])
+        raise ConfigError.at(path, problems)
     return config
-
-
-def _parse_toml(text: str, problems: list[tuple[int, str]]) -> tuple[dict[str, Any] | None, str, set[int]]:
-    """The parsed document, the text that parsed, and the lines blanked to get there."""
-    lines = text.split("\n")
-    blanked: set[int] = set()
-    for _ in range(_MAX_SYNTAX_ERRORS):
-        try:
-            return tomllib.loads("\n".join(lines)), "\n".join(lines), blanked
-        except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"\s*\(at line (\d+), column (\d+)\)", str(exc))
-            line, column = (int(match[1]), int(match[2])) if match else (1, 1)
-            message = str(exc)[: match.start()] if match else str(exc)
-            problems.append((line, f"TOML syntax: {message} (column {column})"))
-            if line > len(lines) or line in blanked or not lines[line - 1].strip():
-                break  # blanking cannot help (an unclosed bracket or string reported at the end)
-            lines[line - 1] = "# " + lines[line - 1]
-            blanked.add(line)
-    return None, text, blanked
-
-
-@dataclass(slots=True)
-class _Block:
-    header_line: int  # 0 for the top level before any table
-    keys: dict[str, int] = field(default_factory=dict)
-    damaged: bool = False  # holds a line blanked for a syntax error
-
-
-class _Locator:
-    """Line numbers of table headers and keys, found by scanning the text."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')\s*=")
-
-    def __init__(self, text: str, blanked: set[int] | frozenset[int] = frozenset()):
-        self.lines = text.split("\n")
-        self.top = _Block(0)
-        self.tables: dict[str, _Block] = {}
-        self.sources: list[_Block] = []
-        block = self.top
-        for number, line in enumerate(self.lines, start=1):
-            if number in blanked:
-                block.damaged = True
-            elif header := self._HEADER.match(line):
-                name = header[2].strip("\"' ")
-                if header[1] == "[[" and name == "source":
-                    block = _Block(number)
-                    self.sources.append(block)
-                elif name.startswith("source.") and self.sources:
-                    self.sources[-1].keys.setdefault(name.removeprefix("source."), number)
-                    block = _Block(number)  # keys of a sub-table are not the source's keys
-                else:
-                    block = self.tables.setdefault(name, _Block(number))
-                    self.top.keys.setdefault(name.split(".")[0], number)
-            elif key := self._KEY.match(line):
-                block.keys.setdefault(key[1].strip("\"'"), number)
-
-    def line(self, block: _Block, key: str | None = None, needle: str | None = None) -> int:
-        """The line of `key` in `block` (or of `needle` inside its value), else the block's header."""
-        start = block.keys.get(key, 0) if key else 0
-        if not start:
-            return block.header_line or 1
-        if needle is not None:
-            following = [n for n in block.keys.values() if n > start]
-            end = min(following) if following else len(self.lines) + 1
-            for number in range(start, end):
-                if needle in self.lines[number - 1]:
-                    return number
-        return start
 
 
 # A checker returns its complaints about a value: (message, the bad list item or None) pairs.
@@ -369,7 +286,7 @@ def _unknown(key: str, known: Iterable[str]) -> str:
 
 
 class _Builder:
-    def __init__(self, path: Path, locator: _Locator, problems: list[tuple[int, str]]):
+    def __init__(self, path: Path, locator: TomlLines, problems: list[Problem]):
         self.path = path
         self.locate = locator
         self.problems = problems
@@ -395,7 +312,7 @@ class _Builder:
         sources: list[SourceConfig] = []
         first_line: dict[str, int] = {}
         for index, table in enumerate(raw_sources):
-            block = self.locate.sources[index] if index < len(self.locate.sources) else _Block(1)
+            block = self.locate.block("source", index)
             source = self.source(table, block, index)
             name = table.get("name") if isinstance(table, dict) else None
             if isinstance(name, str) and _SLUG.match(name):
@@ -412,7 +329,7 @@ class _Builder:
             return None
         return Config(sources=tuple(sources), path=self.path, crawl=crawl, health=health)
 
-    def check_fields(self, table: dict[str, Any], fields: dict[str, Checker], block: _Block, where: str) -> bool:
+    def check_fields(self, table: dict[str, Any], fields: dict[str, Checker], block: Block, where: str) -> bool:
         ok = True
         for key, value in table.items():
             if key not in fields:
@@ -426,7 +343,7 @@ class _Builder:
         return ok
 
     def crawl(self, table: Any) -> CrawlSettings | None:
-        block = self.locate.tables.get("crawl", _Block(1))
+        block = self.locate.block("crawl")
         if not isinstance(table, dict):
             self.problem(self.locate.line(self.locate.top, "crawl"), "'crawl' must be a table: write [crawl]")
             return None
@@ -436,7 +353,7 @@ class _Builder:
         return CrawlSettings(**{**table, **numbers})
 
     def health(self, table: Any) -> HealthSettings | None:
-        block = self.locate.tables.get("health", _Block(1))
+        block = self.locate.block("health")
         if not isinstance(table, dict):
             self.problem(self.locate.line(self.locate.top, "health"), "'health' must be a table: write [health]")
             return None
@@ -446,7 +363,7 @@ class _Builder:
         shares = {key: float(table[key]) for key in ("max_failure_rate", "max_blocked_share") if key in table}
         return HealthSettings(**{**values, **shares})
 
-    def source(self, table: Any, block: _Block, index: int) -> SourceConfig | None:
+    def source(self, table: Any, block: Block, index: int) -> SourceConfig | None:
         name = table.get("name") if isinstance(table, dict) else None
         where = f"source {name!r}" if isinstance(name, str) and _SLUG.match(name) else f"source #{index + 1}"
         if not isinstance(table, dict):

@@ -13,7 +13,8 @@
     mode = "instant"            # instant | hourly | daily
 
 `load_watches` checks everything and reports every mistake as `FILE:LINE: watch 'x': field 'y': what`
-(a query that does not parse names its column and a hint). `save_watches` writes the whole file
+(a query that does not parse names its column and a hint); crawler.configfile reads the file,
+finds the lines and owns the error type. `save_watches` writes the whole file
 atomically, so a refused change leaves the old file as it was.
 """
 
@@ -22,13 +23,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.alerts.rules import Mode, WatchRule
+from crawler.configfile import ConfigProblems, Problem, TomlLines, read_toml
 
 WATCHES_ENV = "NEWSWATCH_WATCHES"
 LOCAL_WATCHES = Path("watches.toml")
@@ -47,16 +48,8 @@ MAIL_KEYS = {
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 
-
-class WatchConfigError(Exception):
-    """A watch file that cannot be used; `problems` holds one `FILE:LINE: ...` line per mistake."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+WatchConfigError = ConfigProblems  # a watch file that cannot be used: one `FILE:LINE: ...` per mistake
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,49 +81,56 @@ def load_watches(path: Path | None = None) -> WatchConfig:
     path = path or default_watches_path()
     if not path.exists():
         return WatchConfig(path=path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as error:
-        raise WatchConfigError([f"{path}: cannot read: {error.strerror}"]) from error
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise WatchConfigError([f"{path}: TOML syntax: {error}"]) from error
-    return validate(data, path, text)
+    document = read_toml(path)
+    if document.data is None:
+        raise WatchConfigError.at(path, document.problems)
+    return _validate(document.data, path, document.lines, list(document.problems))
 
 
 def validate(data: dict[str, Any], path: Path, text: str = "") -> WatchConfig:
     """Check a parsed watch file; raise WatchConfigError naming every mistake."""
-    lines = _Lines(text)
-    problems: list[tuple[int, str]] = []
+    return _validate(data, path, TomlLines(text), [])
+
+
+def _validate(data: dict[str, Any], path: Path, lines: TomlLines, problems: list[Problem]) -> WatchConfig:
     for key in sorted(set(data) - {"mail", "aliases", "watch"}):
-        problems.append((lines.top(key), f"unknown table or key '{key}' (expected [mail], [aliases], [[watch]])"))
+        problems.append(
+            (lines.line(lines.top, key), f"unknown table or key '{key}' (expected [mail], [aliases], [[watch]])")
+        )
     mail = data.get("mail", {})
     for key in sorted(set(mail) - MAIL_KEYS):
         problems.append(
-            (lines.key("mail", 0, key), f"[mail]: unknown key '{key}' (known: {', '.join(sorted(MAIL_KEYS))})")
+            (
+                lines.line(lines.block("mail"), key),
+                f"[mail]: unknown key '{key}' (known: {', '.join(sorted(MAIL_KEYS))})",
+            )
         )
     groups = data.get("aliases", {}).get("groups", [])
     if not (
         isinstance(groups, list) and all(isinstance(g, list) and all(isinstance(t, str) for t in g) for g in groups)
     ):
-        problems.append((lines.key("aliases", 0, "groups"), "[aliases]: 'groups' must be a list of lists of terms"))
+        problems.append(
+            (lines.line(lines.block("aliases"), "groups"), "[aliases]: 'groups' must be a list of lists of terms")
+        )
         groups = []
     alias_groups = tuple(tuple(group) for group in groups if len(group) > 1)
     rules: list[WatchRule] = []
     seen: set[str] = set()
     for index, raw in enumerate(data.get("watch", [])):
+        block = lines.block("watch", index)
         rule, rule_problems = _rule(raw, alias_groups)
         name = raw.get("name", f"#{index + 1}")
+        if block.damaged:  # a line of it is commented out for its syntax error: that error speaks for it
+            continue
         for key, message in rule_problems:
-            problems.append((lines.key("watch", index, key), f"watch '{name}': {message}"))
+            problems.append((lines.line(block, key), f"watch '{name}': {message}"))
         if rule is not None:
             if rule.name in seen:
-                problems.append((lines.key("watch", index, "name"), f"watch '{name}': field 'name': used twice"))
+                problems.append((lines.line(block, "name"), f"watch '{name}': field 'name': used twice"))
             seen.add(rule.name)
             rules.append(rule)
     if problems:
-        raise WatchConfigError([f"{path}:{line}: {message}" for line, message in sorted(problems)])
+        raise WatchConfigError.at(path, problems)
     return WatchConfig(tuple(rules), alias_groups, dict(mail), path)
 
 
@@ -233,28 +233,3 @@ def _toml(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     raise TypeError(f"cannot write {value!r} to TOML")
-
-
-class _Lines:
-    """Line numbers of tables and keys in a watch file, found by scanning its text."""
-
-    def __init__(self, text: str) -> None:
-        self.tables: dict[str, list[dict[str, int]]] = {}
-        current: dict[str, int] | None = None
-        self.top_keys: dict[str, int] = {}
-        for number, line in enumerate(text.split("\n"), start=1):
-            if header := _HEADER.match(line):
-                current = {"": number}
-                self.tables.setdefault(header[2], []).append(current)
-                self.top_keys.setdefault(header[2], number)
-            elif (key := _KEY.match(line)) is not None:
-                (current if current is not None else self.top_keys).setdefault(key[1], number)
-
-    def top(self, key: str) -> int:
-        return self.top_keys.get(key, 1)
-
-    def key(self, table: str, index: int, key: str) -> int:
-        blocks = self.tables.get(table, [])
-        if index >= len(blocks):
-            return 1
-        return blocks[index].get(key, blocks[index][""])
