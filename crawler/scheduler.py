@@ -5,8 +5,8 @@ database (table `newswatch_jobs`), so schedules survive a restart. Jobs:
 
 - `crawl:<source>` per enabled source, on the source's `schedule` (crawler.scheduling.schedules);
   each crawl runs in a child process with a time limit (crawler.scheduling.child);
-- `alerts:send` every minute: due digests and the outbox retry;
-- `health:check` once after crawls, when `crawler.health.check_health` exists.
+- `alerts:send` every minute: due digests and the outbox retry (crawler.app.alerts.deliver_due);
+- `health:check` once after crawls (crawler.app.sources.check_health).
 
 Every job has an explicit id, `replace_existing`, `coalesce`, `max_instances=1` and a real
 `misfire_grace_time`. Job functions are module-level (the job store pickles a reference and the
@@ -42,7 +42,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import delete
 
 from crawler.alerts.config import WatchConfig, WatchConfigError, load_watches
-from crawler.alerts.mail import MailSettings, MailSettingsError
+from crawler.alerts.mail import MailSettings
+from crawler.app import alerts, sources
 from crawler.config import Config, ConfigError, load_config
 from crawler.scheduling.child import CrawlChild, CrawlCommand, mark_timed_out
 from crawler.scheduling.schedules import Schedule, ScheduleError, parse_schedule
@@ -134,11 +135,11 @@ def load(settings: Settings) -> Loaded:
         problems += error.problems
     try:
         watches = load_watches(settings.watches_path)
-        mail = MailSettings.from_config(watches.mail)
+        mail = alerts.mail_settings(watches)
     except WatchConfigError as error:
         problems += error.problems
-    except MailSettingsError as error:
-        problems.append(f"{watches.path if watches else settings.watches_path}: [mail]: {error}")
+    except alerts.MailConfigError as error:
+        problems.append(str(error))
     schedules: dict[str, Schedule] = {}
     for source in config.enabled_sources if config else ():
         try:
@@ -170,15 +171,6 @@ def alerts_job() -> None:
 def health_job() -> None:
     if _active is not None:
         _active.check_health()
-
-
-def _health_check() -> Any:
-    """`crawler.health.check_health`, or None while crawl health is not installed."""
-    try:
-        from crawler.health import check_health
-    except ImportError:
-        return None
-    return check_health
 
 
 class _Scheduler(BackgroundScheduler):
@@ -326,7 +318,7 @@ class Daemon:
                 return
             child = CrawlChild.start(command, self.settings.child_output)
             self.children[name] = child
-        log.info("crawl:%s started (pid %d)", name, child.process.pid)
+        log.info("crawl:%s started (pid %d)", name, child.pid)
         try:
             code, timed_out = child.wait(self.timings.crawl_limit, self.timings.kill_grace)
         finally:
@@ -342,12 +334,9 @@ class Daemon:
         self._schedule_health_check()
 
     def send_alerts(self) -> None:
-        from crawler.alerts.delivery import deliver_due
-
         loaded = self.loaded
-        rules = {rule.name: rule for rule in loaded.watches.rules}
         try:
-            report = deliver_due(self.engine, rules, loaded.mail, datetime.now(UTC))
+            report = alerts.deliver_due(self.engine, loaded.watches, mail=loaded.mail)
         except Exception:
             log.exception("alerts:send failed")
             return
@@ -355,19 +344,17 @@ class Daemon:
             log.info("alerts: %s", line)
 
     def check_health(self) -> None:
-        check = _health_check()
-        if check is None:
-            return
+        loaded = self.loaded
         with self._health_lock:
             try:
-                for line in check(self.engine, self.loaded.config, self.loaded.watches) or ():
+                for line in sources.check_health(self.engine, loaded.config, loaded.watches):
                     log.info("health: %s", line)
             except Exception:
                 log.exception("health:check failed")
 
     def _schedule_health_check(self) -> None:
         scheduler = self.scheduler
-        if scheduler is None or self.stopping or _health_check() is None:
+        if scheduler is None or self.stopping:
             return
         scheduler.add_job(
             HEALTH_JOB,
@@ -499,10 +486,9 @@ class Daemon:
             time.sleep(0.1)
         with self.lock:
             running = list(self.children.values())
-        for child in running:
+        for child in running:  # all at once: they stop side by side
             log.info("crawl:%s: sending SIGTERM (Scrapy stops cleanly and records the run)", child.command.source)
-            child.stop_requested = True
-            child.process.send_signal(signal.SIGTERM)
+            child.request_stop()
         for child in running:
             child.terminate(self.timings.kill_grace)
 

@@ -12,12 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.alerts.config import WatchConfig, WatchConfigError, default_watches_path, load_watches, save_watches
+from crawler.alerts.highlight import ELLIPSIS, Highlighted, excerpt, marked
 from crawler.alerts.rules import Mode, WatchRule
 from crawler.app import alerts
 from crawler.commands.common import fail, say, stdout, usage_error
 from crawler.commands.options import DbOption
 
 if TYPE_CHECKING:
+    from crawler.alerts.nodes import FieldName
     from crawler.alerts.query import Match
 
 app = typer.Typer(no_args_is_help=True)
@@ -181,24 +183,16 @@ def try_query(
     say(f"match: {', '.join(dict.fromkeys(match.terms))}")
 
 
-def _marked(text: str, pairs: list[tuple[int, int]]) -> str:
-    """Rich markup: the text escaped, the matched ranges in bold yellow on a terminal, else in «»."""
+def _rich(shown: Highlighted) -> str:
+    """Rich markup: the text escaped, the matched pieces in bold yellow on a terminal, else in «»."""
     opening, closing = ("[bold yellow]", "[/]") if stdout.is_terminal else ("«", "»")
-    out, last = [], 0
-    for start, end in sorted(pairs):
-        if start < last:
-            continue
-        out += [escape(text[last:start]), opening, escape(text[start:end]), closing]
-        last = end
-    return "".join(out) + escape(text[last:])
+    body = "".join(f"{opening}{escape(p.text)}{closing}" if p.marked else escape(p.text) for p in shown.pieces)
+    return f"{ELLIPSIS if shown.cut_before else ''}{body}{ELLIPSIS if shown.cut_after else ''}"
 
 
-def _highlighted(text: str, match: Match, field: str) -> str:
-    return _marked(text, match.field_spans(field))
+def _highlighted(text: str, match: Match, field: FieldName) -> str:
+    return _rich(marked(text, match.field_spans(field)))
 
 
 def _snippet(text: str, match: Match) -> str:
-    from crawler.alerts.highlight import snippet
-
-    window, pairs = snippet(text, match.field_spans("text"), width=240)
-    return _marked(window, pairs)
+    return _rich(excerpt(text, match.field_spans("text"), width=240))
