@@ -10,24 +10,28 @@ reach `min_pages`), or when more than `max_blocked_share` of its last run's resp
 status (403, 429): the usual signs that an outlet changed its layout or blocks us. Runs still running
 are not judged. The operator gets one email when a source turns unhealthy and one when it recovers;
 the state is stored (storage.health), so a restarted checker does not say it again.
+
+The email takes the alerts' path: rendered from templates/health.* (crawler.alerts.render), queued
+in the outbox in the transaction that records the change of state, and sent by the outbox
+(crawler.alerts.delivery.send_outbox), which retries it with back-off until the server takes it.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, inspect, select, text
 
 from crawler.alerts.config import WatchConfig
-from crawler.alerts.mail import DeliveryError, MailSettings, MailSettingsError, send
+from crawler.alerts.delivery import DeliveryReport, send_outbox
+from crawler.alerts.mail import SMTP_POLICY, MailSettings, MailSettingsError
+from crawler.alerts.render import HealthNotice, render_health_email
 from crawler.config import Config, HealthSettings, SourceConfig
+from storage.alerts import Alerts
 from storage.db import session_scope
 from storage.health import SourceHealths
 from storage.health_models import HealthState
@@ -235,8 +239,9 @@ def check_health(
 ) -> list[str]:
     """Store every enabled source's health and email the operator ([health] operator, through the
     watch file's [mail]) once when a source turns unhealthy and once when it recovers. Returns one
-    line per change of state and per email, for the log. An email that fails is tried again at the
-    next check; with no operator configured the states are only recorded."""
+    line per change of state and per email, for the log. The email is queued in the outbox with the
+    change of state and sent at once; one that fails is retried with the outbox's back-off (by the
+    next check, or the next alert delivery). With no operator configured the states are only recorded."""
     now = now or utcnow()
     lines: list[str] = []
     operator = config.health.operator
@@ -248,33 +253,31 @@ def check_health(
             lines.append(f"health: [mail]: {error}: the operator is not emailed")
     for status in source_health(engine, config, now=now):
         name, health = status.source, status.health
-        with session_scope(engine) as session:
+        with session_scope(engine) as session:  # the state, the claim and the queued email commit together
             healths = SourceHealths(session)
             before = healths.get(name)
             previous_state = before.state if before is not None else None
             row = healths.record(name, health.state, health.reasons, now)
-            told, told_at, since = row.last_notified_state, row.notified_at, row.since
-            notice = _notice_due(health.state, told)
-            claimed = bool(mail and notice) and healths.claim_notice(name, told, health.state, now)
+            told = row.last_notified_state
+            if (
+                mail is not None
+                and _notice_due(health.state, told)
+                and healths.claim_notice(name, told, health.state, now)
+            ):
+                _queue_notice(Alerts(session), status, row.since, mail, operator, now)
         if previous_state != health.state:
             why = f" ({health.summary})" if health.reasons else ""
             lines.append(f"{name}: {previous_state or 'new'} -> {health.state}{why}")
-        if not claimed or mail is None:
-            continue
-        message = health_email(status, since, mail, operator)
-        try:
-            refused = send(message, mail)
-        except DeliveryError as error:
-            with session_scope(engine) as session:
-                SourceHealths(session).release_notice(name, health.state, told, told_at)
-            lines.append(f"{name}: operator email failed, tried again at the next check: {error.reason}")
-            continue
-        lines.append(f"{name}: operator emailed: {message['Subject']}")
-        for address, answer in refused.items():
-            lines.append(f"{name}: operator {address} refused: {answer}")
+    if mail is not None:
+        report = DeliveryReport(transport=mail.describe())
+        send_outbox(engine, mail, now, report)
+        lines += _delivery_lines(report)
     for line in lines:
         log.info("%s", line)
     return lines
+
+
+HEALTH_RULE = "health:"  # AlertEmail.rules of a health notice: ["health:<source>"]; no watch rule has a ":"
 
 
 def _notice_due(state: str, told: str | None) -> bool:
@@ -284,44 +287,50 @@ def _notice_due(state: str, told: str | None) -> bool:
     return state == HealthState.HEALTHY and told == HealthState.UNHEALTHY
 
 
-def health_email(status: SourceStatus, since: datetime, mail: MailSettings, operator: Sequence[str]) -> EmailMessage:
-    """The operator's email about one source's change of state: plain text and simple HTML."""
-    name, health = status.source, status.health
-    unhealthy = health.state == HealthState.UNHEALTHY
-    subject = f"[newswatch] source {name} " + (f"is unhealthy: {health.summary}" if unhealthy else "has recovered")
-    headline = (
-        f"Source {name} ({status.title}) is unhealthy since {_shown(since)}:"
-        if unhealthy
-        else f"Source {name} ({status.title}) is healthy again since {_shown(since)}."
+def _queue_notice(
+    alerts: Alerts, status: SourceStatus, since: datetime, mail: MailSettings, operator: Sequence[str], now: datetime
+) -> None:
+    """One email per operator address into the outbox (inside the caller's transaction)."""
+    health = status.health
+    notice = HealthNotice(
+        source=status.source,
+        title=status.title,
+        unhealthy=health.state == HealthState.UNHEALTHY,
+        reasons=health.reasons if health.state == HealthState.UNHEALTHY else (),
+        since=since,
+        last_started=status.last_started,
+        last_status=status.last_status,
+        new_7d=status.new_7d,
+        runs_7d=status.runs_7d,
+        next_run=status.next_run,
     )
-    facts = [
-        f"Last run: {_shown(status.last_started, 'never')}, {status.last_status or 'no run yet'}",
-        f"Last 7 days: {status.new_7d} new articles in {status.runs_7d} runs",
-        f"Next run: {_shown(status.next_run, 'not scheduled')}",
-    ]
-    reasons = list(health.reasons) if unhealthy else []
-    plain = "\n".join(
-        [headline, *(f"- {reason}" for reason in reasons), "", *facts, "", "`newswatch status` shows every source."]
-    )
-    items = "".join(f"<li>{html.escape(reason)}</li>" for reason in reasons)
-    rich = (
-        f"<p>{html.escape(headline)}</p>"
-        + (f"<ul>{items}</ul>" if items else "")
-        + "<p>"
-        + "<br>".join(html.escape(fact) for fact in facts)
-        + "</p><p><code>newswatch status</code> shows every source.</p>"
-    )
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = mail.from_address
-    message["To"] = ", ".join(operator)
-    message["Date"] = format_datetime(utcnow())
-    # Stable per transition: a repeat after a crash is recognisably the same email.
-    message["Message-ID"] = f"<newswatch.health.{name}.{health.state}.{int(since.timestamp())}@{mail.domain}>"
-    message.set_content(plain + "\n")
-    message.add_alternative(f"<html><body>{rich}</body></html>\n", subtype="html")
-    return message
+    for index, recipient in enumerate(dict.fromkeys(operator)):
+        # One per transition and address: a second queueing of the same notice would be refused.
+        message_id = f"<newswatch.health.{status.source}.{health.state}.{int(since.timestamp())}.{index}@{mail.domain}>"
+        message = render_health_email(
+            notice, recipient=recipient, sender=mail.from_address, message_id=message_id, date=now, domain=mail.domain
+        )
+        raw = message.as_bytes(policy=SMTP_POLICY)
+        alerts.queue_email(recipient, [HEALTH_RULE + status.source], str(message["Subject"]), message_id, raw, (), now)
 
 
-def _shown(when: datetime | None, missing: str = "") -> str:
-    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if when else missing
+def _delivery_lines(report: DeliveryReport) -> list[str]:
+    """What happened to the health notices among the emails the outbox just tried."""
+
+    def source(rules: Sequence[str]) -> str | None:
+        return next((rule.removeprefix(HEALTH_RULE) for rule in rules if rule.startswith(HEALTH_RULE)), None)
+
+    lines = []
+    for sent in report.sent:
+        if name := source(sent.rules):
+            lines.append(f"{name}: operator emailed: {sent.subject}")
+    for refused in report.refused:
+        if name := source(refused.rules):
+            lines.append(f"{name}: operator {refused.recipient} refused: {refused.reason}")
+    for failed in report.failed:
+        if name := source(failed.rules):
+            lines.append(
+                f"{name}: operator email failed, tried again from {failed.next_attempt_at:%Y-%m-%d %H:%M} UTC:"
+                f" {failed.error}"
+            )
+    return lines

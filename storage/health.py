@@ -4,7 +4,7 @@ checker announce a transition to the operator.
     healths = SourceHealths(session)
     row = healths.record("moscow_times", "unhealthy", ["no new articles in 3 runs"], now)
     if healths.claim_notice("moscow_times", row.last_notified_state, "unhealthy", now):
-        ...  # send the email; on failure, healths.release_notice(...) so the next check retries
+        ...  # queue the operator's email in the outbox, in this same transaction
 
 Never commits: the caller owns the transaction (storage.db.session_scope).
 """
@@ -57,12 +57,3 @@ class SourceHealths:
             .execution_options(synchronize_session="fetch")
         )
         return (result.rowcount or 0) == 1
-
-    def release_notice(self, source: str, state: str, previous: str | None, previous_at: datetime | None) -> None:
-        """Undo a claim whose email could not be sent, so that the next check tries again."""
-        self.session.execute(
-            update(SourceHealth)
-            .where(SourceHealth.source == source, SourceHealth.last_notified_state == state)
-            .values(last_notified_state=previous, notified_at=previous_at)
-            .execution_options(synchronize_session="fetch")
-        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crawler.alerts.highlight import excerpt, locate, term_pattern
-from crawler.alerts.render import EmailItem, EmailUpdate, Section, render_email
+from crawler.alerts.render import EmailItem, EmailUpdate, HealthNotice, Section, render_email, render_health_email
 
 TEXT = (
     ("Filler sentence about the weather. " * 12)
@@ -89,3 +89,24 @@ def test_subjects_name_the_rule_and_count_or_the_digest_and_its_rules() -> None:
     assert digest["Subject"] == "[newswatch] hourly digest: 2 new articles (a, b)"
     assert digest["List-Id"] == "newswatch hourly-digest <hourly-digest.newswatch.example.org>"
     assert digest["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_health_notice_is_escaped_and_names_its_source() -> None:
+    since = datetime(2026, 11, 24, 8, tzinfo=UTC)
+    notice = HealthNotice("x_news", "X <b>News</b>", True, ["blocked: <script>alert(1)</script>"], since, runs_7d=3)
+    msg = render_health_email(
+        notice,
+        recipient="ops@example.org",
+        sender="newswatch@example.org",
+        message_id="<newswatch.health.x@example.org>",
+        date=since,
+        domain="example.org",
+    )
+    html = msg.get_body(("html",)).get_content()
+    assert "<script>" not in html and "<li>blocked: &lt;script&gt;alert(1)&lt;/script&gt;</li>" in html
+    assert "X &lt;b&gt;News&lt;/b&gt;" in html
+    plain = msg.get_body(("plain",)).get_content()
+    assert "Source x_news (X <b>News</b>) is unhealthy since 2026-11-24 08:00 UTC:\n- blocked: <script>" in plain
+    assert "Last 7 days: 0 new articles in 3 runs" in plain and "Next run: not scheduled" in plain
+    assert msg["Subject"] == "[newswatch] source x_news is unhealthy: blocked: <script>alert(1)</script>"
+    assert msg["X-Newswatch-Source"] == "x_news" and msg["Auto-Submitted"] == "auto-generated"

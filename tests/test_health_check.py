@@ -11,11 +11,15 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from crawler.alerts.config import WatchConfig
+from crawler.alerts.delivery import deliver_due
+from crawler.alerts.mail import MailSettings
 from crawler.config import Config, HealthSettings, SourceConfig
 from crawler.health import check_health, source_health
+from storage.alert_models import AlertEmail, AlertEmailItem
+from storage.alerts import Alerts
 from storage.db import make_engine, session_scope
 from storage.health import SourceHealths
 from storage.runs import CrawlRuns
@@ -181,15 +185,43 @@ def test_an_email_that_fails_is_sent_at_the_next_check(db_url: str, smtp_server:
     for _ in range(3):
         runs.add("al_monitor")
     smtp_server.stop()
-    lines = check_health(engine, config(), watches(smtp_server))
+    now = datetime.now(UTC)
+    lines = check_health(engine, config(), watches(smtp_server), now=now)
     assert lines[1] == "al_monitor: new -> unhealthy (no new articles in 3 runs)"
-    assert lines[2].startswith("al_monitor: operator email failed, tried again at the next check: cannot connect")
+    retry_at = f"{now + timedelta(minutes=1):%Y-%m-%d %H:%M} UTC"
+    assert lines[2].startswith(f"al_monitor: operator email failed, tried again from {retry_at}: cannot connect")
     smtp_server.start()
-    assert check_health(engine, config(), watches(smtp_server)) == [
+    # The email waits in the outbox for its back-off (1 min after the first attempt), then goes out.
+    assert check_health(engine, config(), watches(smtp_server), now=now + timedelta(seconds=30)) == []
+    assert smtp_server.messages == []
+    assert check_health(engine, config(), watches(smtp_server), now=now + timedelta(minutes=1)) == [
         "al_monitor: operator emailed: [newswatch] source al_monitor is unhealthy: no new articles in 3 runs"
     ]
-    assert check_health(engine, config(), watches(smtp_server)) == []
+    assert check_health(engine, config(), watches(smtp_server), now=now + timedelta(minutes=5)) == []
     assert len(smtp_server.messages) == 1
+    with session_scope(engine) as session:  # one email in the outbox, carrying no alerts
+        [email] = session.scalars(select(AlertEmail)).all()
+        assert (email.rules, email.status, email.attempts) == (["health:al_monitor"], "sent", 2)
+        assert session.scalars(select(AlertEmailItem)).all() == []
+        assert Alerts(session).recent() == []  # `newswatch alerts` lists alerts: a notice is none
+    engine.dispose()
+
+
+def test_a_notice_queued_while_smtp_is_down_goes_out_with_the_alerts_once(db_url: str, smtp_server: SmtpServer) -> None:
+    engine = make_engine(db_url)
+    runs = Runs(engine)
+    for _ in range(3):
+        runs.add("moscow_times")
+    smtp_server.stop()
+    now = datetime.now(UTC)
+    assert "operator email failed" in check_health(engine, config(), watches(smtp_server), now=now)[-1]
+    smtp_server.start()
+    mail = MailSettings.from_config(watches(smtp_server).mail)
+    report = deliver_due(engine, {}, mail, now + timedelta(minutes=2))  # the alert cycle: no rules, no alerts
+    assert [(sent.rules, sent.recipient) for sent in report.sent] == [(("health:moscow_times",), OPERATOR)]
+    assert check_health(engine, config(), watches(smtp_server), now=now + timedelta(minutes=3)) == []
+    assert deliver_due(engine, {}, mail, now + timedelta(hours=2)).sent == []
+    assert subjects(smtp_server) == ["[newswatch] source moscow_times is unhealthy: no new articles in 3 runs"]
     engine.dispose()
 
 

@@ -13,6 +13,9 @@
 
 Nothing is lost: an email that is claimed and never marked (the process died) is sent again when its
 lease ends. That is the one window for a duplicate, and the repeat carries the same Message-ID.
+
+The outbox carries the operator's crawl-health notices too (crawler.health queues them, with
+rules ["health:<source>"] and no alerts): `send_outbox` sends whatever is due, alerts or not.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class FailedEmail:
     error: str
     attempts: int
     next_attempt_at: datetime
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,7 @@ class RefusedRecipient:
     message_id: str
     recipient: str
     reason: str
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -211,11 +216,11 @@ def send_outbox(engine: Engine, mail: MailSettings, now: datetime, report: Deliv
     try:
         mailer.open()
     except DeliveryError as error:
-        log.warning("cannot send %d alert email(s): %s", len(claimed), error.reason)
+        log.warning("cannot send %d email(s): %s", len(claimed), error.reason)
         with session_scope(engine) as session:
-            for email_id, recipient, message_id, _, _, _, attempts in claimed:
+            for email_id, recipient, message_id, _, rules, _, attempts in claimed:
                 next_at = Alerts(session).mark_failed(email_id, error.reason, now)
-                report.failed.append(FailedEmail(message_id, recipient, error.reason, attempts, next_at))
+                report.failed.append(FailedEmail(message_id, recipient, error.reason, attempts, next_at, rules))
         return
     with mailer:
         for email_id, recipient, message_id, raw, rules, subject, attempts in claimed:
@@ -225,16 +230,16 @@ def send_outbox(engine: Engine, mail: MailSettings, now: datetime, report: Deliv
                 with session_scope(engine) as session:
                     if error.permanent:
                         Alerts(session).mark_refused(email_id, error.reason, now)
-                        report.refused.append(RefusedRecipient(message_id, recipient, error.reason))
+                        report.refused.append(RefusedRecipient(message_id, recipient, error.reason, rules))
                     else:
                         next_at = Alerts(session).mark_failed(email_id, error.reason, now)
-                        report.failed.append(FailedEmail(message_id, recipient, error.reason, attempts, next_at))
-                log.warning("alert email %s to %s not delivered: %s", message_id, recipient, error.reason)
+                        report.failed.append(FailedEmail(message_id, recipient, error.reason, attempts, next_at, rules))
+                log.warning("email %s to %s not delivered: %s", message_id, recipient, error.reason)
                 continue
             with session_scope(engine) as session:
                 Alerts(session).mark_sent(email_id, now)
             report.sent.append(SentEmail(message_id, recipient, rules, subject))
-            log.info("sent alert email %s to %s via %s", message_id, recipient, mail.describe())
+            log.info("sent email %s (%s) to %s via %s", message_id, ", ".join(rules), recipient, mail.describe())
 
 
 def _item(article: Article, alert: Alert, outlets: int) -> EmailItem:

@@ -1,14 +1,18 @@
-"""Alert emails: multipart/alternative (plain text + HTML) from the jinja2 templates in templates/.
+"""Every email newswatch sends: multipart/alternative (plain text + HTML) from the jinja2 templates
+in templates/ — alert emails (email.txt/.html) and the operator's crawl-health notices
+(health.txt/.html). Both go out through the outbox (crawler.alerts.delivery).
 
-Everything taken from a page (titles, outlets, snippets, links) reaches the HTML through jinja2's
-autoescaping; links are kept only when they are http(s). Matched terms are highlighted with <mark>
-in the HTML and «guillemets» in the text.
+Everything taken from a page or a run (titles, outlets, snippets, links, reasons) reaches the HTML
+through jinja2's autoescaping; links are kept only when they are http(s). Matched terms are
+highlighted (crawler.alerts.highlight) with <mark> in the HTML and «guillemets» in the text.
 
     message = render_email(
         [Section("iran-drones", items=[EmailItem(title, url, outlet, published, text, spans)])],
         recipient="analyst@example.org", sender="newswatch@example.org",
         message_id="<newswatch.1.ab12@example.org>", date=now, domain="example.org",
     )
+    notice = render_health_email(HealthNotice("moscow_times", "The Moscow Times", True, reasons, since),
+                                 recipient=..., sender=..., message_id=..., date=now, domain=...)
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import cache
@@ -58,6 +62,22 @@ class Section:
     items: Sequence[EmailItem]
     updates: Sequence[EmailUpdate] = ()
     query: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthNotice:
+    """A source's change of crawl health, for its operator: it turned unhealthy, or recovered."""
+
+    source: str
+    title: str
+    unhealthy: bool
+    reasons: Sequence[str]
+    since: datetime  # when it entered the state
+    last_started: datetime | None = None
+    last_status: str | None = None
+    new_7d: int = 0
+    runs_7d: int = 0
+    next_run: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,19 +128,56 @@ def render_email(
     subject = subject_for(sections, digest)
     views = [_section_view(section) for section in sections]
     context = {"subject": subject, "sections": views, "digest": digest, "recipient": recipient}
+    rules = [section.rule for section in sections]
+    list_name = rules[0] if len(rules) == 1 else f"{digest or 'alert'}-digest"
+    return _message(
+        "email",
+        context,
+        (subject, sender, recipient, date, message_id),
+        {"List-Id": f"newswatch {list_name} <{list_name}.newswatch.{domain}>", "X-Newswatch-Rule": ", ".join(rules)},
+    )
+
+
+def health_subject(notice: HealthNotice) -> str:
+    """`[newswatch] source x is unhealthy: why; why` or `[newswatch] source x has recovered`."""
+    if notice.unhealthy:
+        return f"[newswatch] source {notice.source} is unhealthy: {'; '.join(notice.reasons) or 'unhealthy'}"
+    return f"[newswatch] source {notice.source} has recovered"
+
+
+def render_health_email(
+    notice: HealthNotice, *, recipient: str, sender: str, message_id: str, date: datetime, domain: str
+) -> EmailMessage:
+    """The operator's email about one source's change of crawl health."""
+    subject = health_subject(notice)
+    return _message(
+        "health",
+        {"subject": subject, "notice": notice},
+        (subject, sender, recipient, date, message_id),
+        {"List-Id": f"newswatch health <health.newswatch.{domain}>", "X-Newswatch-Source": notice.source},
+    )
+
+
+def _message(
+    template: str,
+    context: dict[str, object],
+    envelope: tuple[str, str, str, datetime, str],
+    headers: dict[str, str],
+) -> EmailMessage:
+    """`template`.txt and `template`.html rendered with `context`, as one multipart/alternative with
+    the (subject, sender, recipient, date, message_id) of `envelope` and the other `headers`."""
+    subject, sender, recipient, date, message_id = envelope
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
-    rules = [section.rule for section in sections]
-    list_name = rules[0] if len(rules) == 1 else f"{digest or 'alert'}-digest"
-    message["List-Id"] = f"newswatch {list_name} <{list_name}.newswatch.{domain}>"
-    message["X-Newswatch-Rule"] = ", ".join(rules)
+    for name, value in headers.items():
+        message[name] = value
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
-    message.set_content(_templates().get_template("email.txt").render(context))
-    message.add_alternative(_templates().get_template("email.html").render(context), subtype="html")
+    message.set_content(_templates().get_template(f"{template}.txt").render(context))
+    message.add_alternative(_templates().get_template(f"{template}.html").render(context), subtype="html")
     return message
 
 
@@ -182,4 +239,10 @@ def _templates() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["utc"] = _utc
     return environment
+
+
+def _utc(when: datetime | None, missing: str = "") -> str:
+    """`2026-11-25 08:00 UTC`; `missing` for None."""
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if when else missing
