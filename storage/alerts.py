@@ -200,7 +200,8 @@ class Alerts:
         now: datetime,
     ) -> int:
         """Put a rendered email in the outbox, with the alerts it carries as (alert_id, is_update,
-        outlets). Its alerts become queued and remember the outlet count they were reported with."""
+        outlets). Its alerts become queued and remember the outlet count they were reported with.
+        An email may carry no alert: the operator's crawl-health notice (rules ["health:<source>"])."""
         email = AlertEmail(
             recipient=recipient,
             rules=list(rules),
