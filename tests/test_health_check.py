@@ -179,18 +179,26 @@ def test_one_email_when_a_source_turns_unhealthy_one_when_it_recovers_none_after
     engine.dispose()
 
 
-def test_an_email_that_fails_is_sent_at_the_next_check(db_url: str, smtp_server: SmtpServer) -> None:
-    engine = make_engine(db_url)
+def unhealthy_while_smtp_is_down(engine: Engine, smtp_server: SmtpServer, source: str) -> tuple[datetime, list[str]]:
+    """Three empty runs of `source`, then a check with the SMTP server stopped (and started again)."""
     runs = Runs(engine)
     for _ in range(3):
-        runs.add("al_monitor")
+        runs.add(source)
     smtp_server.stop()
     now = datetime.now(UTC)
     lines = check_health(engine, config(), watches(smtp_server), now=now)
+    smtp_server.start()
+    return now, lines
+
+
+def test_an_email_that_fails_is_retried_from_the_outbox_after_its_back_off(
+    db_url: str, smtp_server: SmtpServer
+) -> None:
+    engine = make_engine(db_url)
+    now, lines = unhealthy_while_smtp_is_down(engine, smtp_server, "al_monitor")
     assert lines[1] == "al_monitor: new -> unhealthy (no new articles in 3 runs)"
     retry_at = f"{now + timedelta(minutes=1):%Y-%m-%d %H:%M} UTC"
     assert lines[2].startswith(f"al_monitor: operator email failed, tried again from {retry_at}: cannot connect")
-    smtp_server.start()
     # The email waits in the outbox for its back-off (1 min after the first attempt), then goes out.
     assert check_health(engine, config(), watches(smtp_server), now=now + timedelta(seconds=30)) == []
     assert smtp_server.messages == []
@@ -209,13 +217,8 @@ def test_an_email_that_fails_is_sent_at_the_next_check(db_url: str, smtp_server:
 
 def test_a_notice_queued_while_smtp_is_down_goes_out_with_the_alerts_once(db_url: str, smtp_server: SmtpServer) -> None:
     engine = make_engine(db_url)
-    runs = Runs(engine)
-    for _ in range(3):
-        runs.add("moscow_times")
-    smtp_server.stop()
-    now = datetime.now(UTC)
-    assert "operator email failed" in check_health(engine, config(), watches(smtp_server), now=now)[-1]
-    smtp_server.start()
+    now, lines = unhealthy_while_smtp_is_down(engine, smtp_server, "moscow_times")
+    assert "operator email failed" in lines[-1]
     mail = MailSettings.from_config(watches(smtp_server).mail)
     report = deliver_due(engine, {}, mail, now + timedelta(minutes=2))  # the alert cycle: no rules, no alerts
     assert [(sent.rules, sent.recipient) for sent in report.sent] == [(("health:moscow_times",), OPERATOR)]
