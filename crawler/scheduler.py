@@ -27,8 +27,10 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor as OncePool
 from concurrent.futures import wait as futures_wait
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -436,16 +438,30 @@ class Daemon:
         self.reconcile()
 
     # --- lifecycles --------------------------------------------------------------------------------
-    def serve(self) -> int:
-        """Run until SIGTERM/SIGINT (exit 0) or until the lease is lost (exit 1)."""
+    @contextmanager
+    def _in_charge(self) -> Iterator[None]:
+        """With the lease held: renew it from a thread of its own and be the daemon jobs reach; then
+        release it (unless lost) and the engine."""
         global _active
-        self.install_signals()
-        if not self.wait_for_lease():
-            return 0
         renewer = threading.Thread(target=self._renew_loop, name="lease-renewer", daemon=True)
         renewer.start()
         _active = self
         try:
+            yield
+        finally:
+            _active = None
+            self.stop_renewing.set()
+            renewer.join()
+            if not self.lease_lost:
+                self.release_lease()
+            self.engine.dispose()
+
+    def serve(self) -> int:
+        """Run until SIGTERM/SIGINT (exit 0) or until the lease is lost (exit 1)."""
+        self.install_signals()
+        if not self.wait_for_lease():
+            return 0
+        with self._in_charge():
             self._recover()
             self.scheduler = self._build_scheduler()
             self.scheduler.start(paused=True)
@@ -458,13 +474,6 @@ class Daemon:
                 if not (self.stopping or self.lease_lost):
                     self.maybe_reload()
             self._stop()
-        finally:
-            _active = None
-            self.stop_renewing.set()
-            renewer.join()
-            if not self.lease_lost:
-                self.release_lease()
-            self.engine.dispose()
         log.info("scheduler stopped")
         return 1 if self.lease_lost else 0
 
@@ -494,17 +503,13 @@ class Daemon:
 
     def run_once(self) -> int:
         """One full cycle: every enabled source crawled once, alerts sent, health checked."""
-        global _active
         self.install_signals()
         if not self.try_lease():
             with session_scope(self.engine) as session:
                 holder = Leases(session).holder(LEASE_NAME)
             log.warning("another scheduler (%s) runs for this database: nothing done", holder.owner if holder else "?")
             return 0
-        renewer = threading.Thread(target=self._renew_loop, name="lease-renewer", daemon=True)
-        renewer.start()
-        _active = self
-        try:
+        with self._in_charge():
             self._recover()
             names = list(self.loaded.schedules)
             with OncePool(max_workers=max(1, min(4, len(names)))) as pool:
@@ -515,11 +520,5 @@ class Daemon:
                         self._drain_children()
             self.send_alerts()
             self.check_health()
-        finally:
-            _active = None
-            self.stop_renewing.set()
-            renewer.join()
-            self.release_lease()
-            self.engine.dispose()
         log.info("one cycle done: %d crawl(s)", self.crawls_done)
         return 0
