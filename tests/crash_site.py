@@ -46,7 +46,7 @@ from sqlalchemy import inspect, text
 
 from storage.db import make_engine
 from tests.outlet_site import Served
-from tests.smtp_server import SmtpServer
+from tests.smtp_server import Received, SmtpServer
 
 TERM = "Shahed"
 MATCH_EVERY = 5  # articles number 0, 5, 10, … mention TERM
@@ -259,7 +259,7 @@ HTML = "text/html; charset=utf-8"
 XML = "application/xml"
 
 
-@dataclass
+@dataclass(repr=False)
 class CrashSite:
     count: int = 300
     delay: float = 0.0  # seconds each article response waits
@@ -279,6 +279,9 @@ class CrashSite:
         self.updating = generate_article(10_000, self.seed, matches=False, path=UPDATING)
         self.once_503 = generate_article(10_001, self.seed, matches=False, path="faults/once-503")
         self.chain_end = generate_article(10_002, self.seed, matches=False, path=f"faults/chain/{CHAIN_HOPS}")
+
+    def __repr__(self) -> str:
+        return f"CrashSite({self.base or 'not started'}, {self.count} articles, version {self.version})"
 
     # --- what the site holds ----------------------------------------------------------------------
     def url(self, path: str = "") -> str:
@@ -611,17 +614,21 @@ class Tally:
                 self.alerts_expected, self.alerted, self.missed, self.repeated, self.repeated_distinct, self.orphans)
 
 
-def stored_rows(db: str, site: CrashSite) -> Counter[str]:
-    """Rows in `articles` per site article URL (by the URL fetched or the canonical URL)."""
+def query(db: str, sql: str, **params: object) -> list[tuple]:
+    """Rows of one SQL statement on the database at `db`."""
     engine = make_engine(db)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text("select url, canonical_url from articles")).all()
+            return [tuple(row) for row in connection.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def stored_rows(db: str, site: CrashSite) -> Counter[str]:
+    """Rows in `articles` per site article URL (by the URL fetched or the canonical URL)."""
     known = set(site.article_urls())
     counts: Counter[str] = Counter()
-    for url, canonical in rows:
+    for url, canonical in query(db, "select url, canonical_url from articles"):
         hit = canonical if canonical in known else url if url in known else None
         if hit is not None:
             counts[hit] += 1
@@ -630,22 +637,14 @@ def stored_rows(db: str, site: CrashSite) -> Counter[str]:
 
 def alert_rows(db: str, rule: str = RULE) -> Counter[str]:
     """Alerts of `rule` per article URL (the copy that matched)."""
-    engine = make_engine(db)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("select a.canonical_url from alerts join articles a on a.id = alerts.article_id where rule = :r"),
-                {"r": rule},
-            ).all()
-    finally:
-        engine.dispose()
-    return Counter(url for (url,) in rows)
+    sql = "select a.canonical_url from alerts join articles a on a.id = alerts.article_id where alerts.rule = :rule"
+    return Counter(url for (url,) in query(db, sql, rule=rule))
 
 
-def emailed(smtp: SmtpServer, site: CrashSite) -> dict[str, list[str]]:
-    """For each site URL in the received emails' plain-text bodies, the Message-IDs it came under."""
+def emailed(messages: list[Received], site: CrashSite) -> dict[str, list[str]]:
+    """For each site URL in these emails' plain-text bodies, the Message-IDs it came under."""
     found: dict[str, list[str]] = {}
-    for received in smtp.messages:
+    for received in messages:
         message = received.message
         body = message.get_body(("plain",))
         content = body.get_content() if body is not None else ""
@@ -656,12 +655,7 @@ def emailed(smtp: SmtpServer, site: CrashSite) -> dict[str, list[str]]:
 
 
 def crawl_run_statuses(db: str) -> list[str]:
-    engine = make_engine(db)
-    try:
-        with engine.connect() as connection:
-            return [status for (status,) in connection.execute(text("select status from crawl_runs order by id"))]
-    finally:
-        engine.dispose()
+    return [status for (status,) in query(db, "select status from crawl_runs order by id")]
 
 
 def has_table(db: str, name: str) -> bool:
@@ -683,7 +677,7 @@ def tally(result: Tally, db: str, site: CrashSite, smtp: SmtpServer) -> Tally:
     alerts = alert_rows(db)
     result.alert_rows = sum(1 for url in matching if alerts[url])
     result.extra_alert_rows = sum(count - (url in matching) for url, count in alerts.items())
-    mail = emailed(smtp, site)
+    mail = emailed(smtp.messages, site)
     result.alerted = sum(1 for url in matching if url in mail)
     result.repeated = sum(1 for url in matching if len(mail.get(url, ())) > 1 and len(set(mail[url])) == 1)
     result.repeated_distinct = sum(1 for url in matching if len(set(mail.get(url, ()))) > 1)
