@@ -62,7 +62,7 @@ def main() -> int:
         result = run(db, args, folder)
         results.append(result)
         print(
-            f"{db}: {len(result.kills)} kills ({result.kills_mid_crawl} mid-crawl, {result.completed_early} crawls"
+            f"{db}: {len(result.kills)} kills ({result.kills_mid_crawl} mid-crawl, {len(result.early_exits)} crawls"
             f" ended before their kill), final crawl exit {result.final_exit}, {result.seconds:.0f} s;"
             f" logs in {folder}",
             file=sys.stderr,

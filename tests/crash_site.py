@@ -571,7 +571,7 @@ class Tally:
 
     db: str
     kills: list[Kill] = field(default_factory=list)
-    completed_early: int = 0  # crawls that ended before their kill moment
+    early_exits: list[int] = field(default_factory=list)  # exit codes of crawls that ended before their kill moment
     articles: int = 0
     stored: int = 0
     duplicated: int = 0  # rows beyond one per site article
@@ -720,8 +720,7 @@ def crash_crawls(
         with (folder / f"crawl-{tries}.log").open("wb") as log:
             process = start_crawl(argv, marker, log)
             try:
-                process.wait(timeout=moment)
-                result.completed_early += 1
+                result.early_exits.append(process.wait(timeout=moment))
                 end_processes(left_running(marker, grace=0.5))
                 continue
             except subprocess.TimeoutExpired:

@@ -59,6 +59,10 @@ def test_the_last_crawl_exits_0(crashed: Tally) -> None:
     assert crashed.final_exit == 0, crashed.final_output
 
 
+def test_every_crawl_between_kills_that_ended_by_itself_exited_0(crashed: Tally) -> None:
+    assert set(crashed.early_exits) <= {0}, crashed.early_exits
+
+
 def test_no_article_is_lost(crashed: Tally) -> None:
     assert crashed.lost == 0, f"{crashed.lost} of {crashed.articles} lost, e.g. {crashed.lost_urls[:3]}"
 
