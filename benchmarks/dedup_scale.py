@@ -3,7 +3,7 @@
     python benchmarks/dedup_scale.py [--db URL] [--inserts 500] [--sizes 1000,100000]
 
 For each size, an empty database (a temporary SQLite file by default; with --db a PostgreSQL URL, a
-temporary schema on it) is seeded in bulk, then `ArticleStore.store` runs on `--inserts` synthetic
+temporary schema on it) is seeded in bulk, then `crawler.stages.store_page` (fingerprint, dedup, store) runs on `--inserts` synthetic
 articles, one transaction each as the crawl pipeline does: canonical URL, fingerprints, exact and
 near-duplicate lookup, insert. One in ten is a lightly edited copy of an earlier one, so the
 duplicate path is timed too. Prints the mean per article for each size and the ratio (goal < 1.3).
@@ -31,8 +31,12 @@ from sqlalchemy import Engine, create_engine, insert  # noqa: E402
 from crawler.dedup.fingerprints import MINHASH_ROWS, MINHASH_SLOTS  # noqa: E402
 from storage.articles import ArticleStore  # noqa: E402
 from storage.db import make_engine, normalise_url, session_scope  # noqa: E402
-from storage.models import Article, NearDupKey  # noqa: E402
-from storage.records import ArticleRecord, StoreOutcome  # noqa: E402
+from crawler.extraction import Article  # noqa: E402
+from crawler.items import Page  # noqa: E402
+from crawler.stages import store_page  # noqa: E402
+from storage.models import Article as StoredArticle  # noqa: E402
+from storage.models import NearDupKey  # noqa: E402
+from storage.records import StoreOutcome  # noqa: E402
 
 SEED_BATCH = 5_000
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -70,11 +74,11 @@ def seed(engine: Engine, count: int, rng: random.Random) -> None:
                 "title": f"Seed {n}", "authors": [], "text": "seed", "paywalled": False, "word_count": 350,
                 "content_hash": rng.randbytes(32).hex(),
                 "minhash": rng.randbytes(4 * MINHASH_SLOTS), "first_seen": NOW, "last_seen": NOW,
-                "updated_at": NOW, "revision_count": 0,
+                "updated_at": NOW, "revision_count": 0, "needs_match": False,
             })  # fmt: skip
             keys.extend({"key": rng.getrandbits(64) - (1 << 63), "article_id": n + 1} for _ in range(bands))
         with session_scope(engine) as session:
-            session.execute(insert(Article.__table__), articles)
+            session.execute(insert(StoredArticle.__table__), articles)
             session.execute(insert(NearDupKey.__table__), keys)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:  # explicit ids bypassed the sequence; plan with fresh statistics
@@ -91,11 +95,14 @@ def time_inserts(engine: Engine, inserts: int, rng: random.Random) -> tuple[list
     for n in range(inserts):
         text = lightly_edited(rng, rng.choice(texts)) if texts and n % 10 == 9 else synthetic_text(rng)
         texts.append(text)
-        record = ArticleRecord(url=f"https://bench.example/story/{n}?utm_source=rss", source="bench", text=text,
-                               fetched_at=NOW, title=f"Story {n}", published="2026-11-20T08:00:00+00:00")  # fmt: skip
+        url = f"https://bench.example/story/{n}?utm_source=rss"
+        article = Article(url=url, canonical_url=None, title=f"Story {n}", description=None, authors=[],
+                          published="2026-11-20T08:00:00+00:00", language="en", text=text, paywalled=False,
+                          source=None)  # fmt: skip
+        page = Page(url=url, source="bench", body=b"", status=200, fetched_at=NOW, article=article)
         start = time.perf_counter()
         with session_scope(engine) as session:
-            result = ArticleStore(session).store(record)
+            result = store_page(session, page)
         timings.append(time.perf_counter() - start)
         outcomes[result.outcome.value] += 1
     return timings, outcomes

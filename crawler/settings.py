@@ -27,17 +27,15 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
 
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.known_urls.KnownUrlMiddleware": 950,
+    "crawler.middlewares.frontier.FrontierMiddleware": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.failures.FailureMiddleware": 540,
     "crawler.middlewares.conditional_get.ConditionalGetMiddleware": 560,
     "crawler.middlewares.record.RecordMiddleware": 950,
     "crawler.middlewares.replay.ReplayMiddleware": 960,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.extract.ExtractionPipeline": 100,
-    "crawler.pipelines.store.StoragePipeline": 300,
+    "crawler.pipelines.stages.StagePipeline": 100,
 }
 EXTENSIONS = {
     "crawler.extensions.crawl_run.CrawlRunRecorder": 100,
@@ -47,3 +45,9 @@ EXTENSIONS = {
 NEWSWATCH_DB_URL = None  # None: storage.db.default_db_url()
 NEWSWATCH_REPLAY_DIR = None
 NEWSWATCH_RECORD_DIR = None
+# Set by crawler/app/crawl.py for its workers: the sources' extraction options and the watch rules in
+# force ((rules, alias groups); None: articles stay marked to match, for a crawl that has rules).
+NEWSWATCH_SOURCES = ()
+NEWSWATCH_RULES = None
+NEWSWATCH_MAX_ATTEMPTS = 5
+NEWSWATCH_RETRY_BACKOFF = 300.0

@@ -1,82 +1,142 @@
-"""The process pool the CPU-bound stages run in (extraction, fingerprints, storing), so Scrapy's one
-thread only fetches. Everything that crosses to a worker is a plain, picklable value."""
+"""The worker processes the stages run in (crawler/stages/), so Scrapy's one thread only fetches.
+
+One pool per crawl settings (database, sources, rules): a worker builds its StageContext once, from
+plain picklable values. Workers die with the crawl that started them, however it dies: each gets
+SIGKILL when its parent goes (PR_SET_PDEATHSIG) and watches the crawl's process id besides, since a
+forkserver worker's parent is the forkserver, not the crawl.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_context
 
-from sqlalchemy.exc import SQLAlchemyError
+from scrapy.settings import BaseSettings
 
-from crawler.database import engine_for_url
-from crawler.extraction import Article, ExtractionError, ExtractOptions, extract_article
-from crawler.versions import listed_version
-from storage.articles import Fingerprint
-from storage.db import session_scope
-from storage.repositories import ArticleRecord, ArticleStore, FeedStates
+from crawler.alerts.rules import WatchRule
+from crawler.items import Outcome, Page
+from crawler.stages import PIPELINE, StageContext, StorageFailed, run_pipeline
+from crawler.stages.context import SourceInfo
+from storage.db import default_db_url
+
+_PR_SET_PDEATHSIG = 1
+_WATCH_PARENT_EVERY = 0.5  # seconds
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    db_url: str
+    sources: tuple[SourceInfo, ...] = ()
+    # (rules, alias groups) in force; None: this crawl does not match (articles stay marked for the next)
+    rules: tuple[tuple[WatchRule, ...], tuple[tuple[str, ...], ...]] | None = None
+    max_attempts: int = 5
+    retry_backoff: float = 300.0
+    workers: int = 0  # 0: one per core
+
+
+def worker_settings(settings: BaseSettings, sources: tuple[SourceInfo, ...] = ()) -> WorkerSettings:
+    """The worker settings of a crawl, from its Scrapy settings (set by crawler/app/crawl.py)."""
+    return WorkerSettings(
+        db_url=settings.get("NEWSWATCH_DB_URL") or default_db_url(),
+        sources=tuple(settings.get("NEWSWATCH_SOURCES") or ()) or sources,
+        rules=settings.get("NEWSWATCH_RULES"),
+        max_attempts=settings.getint("NEWSWATCH_MAX_ATTEMPTS", 5),
+        retry_backoff=settings.getfloat("NEWSWATCH_RETRY_BACKOFF", 300.0),
+        workers=int(os.environ.get("NEWSWATCH_EXTRACT_WORKERS") or 0),
+    )
+
 
 _pool: ProcessPoolExecutor | None = None
-# Sources this worker has written (title, homepage): once per source per worker is enough.
-_sources_ready: set[str] = set()
+_pool_settings: WorkerSettings | None = None
+_context: StageContext | None = None  # in a worker: built once by _start_worker
 
 
-def extraction_pool() -> ProcessPoolExecutor:
-    """One pool per process, one worker per core, started on first use."""
-    global _pool
-    if _pool is None:
-        workers = int(os.environ.get("NEWSWATCH_EXTRACT_WORKERS") or os.cpu_count() or 1)
-        # forkserver: forking a process that runs a Twisted reactor and database connections is unsafe.
-        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+def pool_for(settings: WorkerSettings) -> ProcessPoolExecutor:
+    """The pool for these settings, started on first use (one worker per core)."""
+    global _pool, _pool_settings
+    if _pool is not None and _pool_settings == settings:
+        return _pool
+    shutdown_pool()
+    workers = settings.workers or os.cpu_count() or 1
+    # forkserver: forking a process that runs a Twisted reactor and database connections is unsafe.
+    _pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("forkserver"),
+        initializer=_start_worker,
+        initargs=(settings, os.getpid()),
+    )
+    _pool_settings = settings
     return _pool
 
 
 def shutdown_pool() -> None:
-    global _pool
+    global _pool, _pool_settings
     if _pool is not None:
-        _pool.shutdown(wait=True)
+        _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+        _pool_settings = None
 
 
-def extract_in_worker(
-    body: bytes, url: str, encoding: str | None, source_title: str | None, drop: tuple[str, ...]
-) -> tuple[str, Article | str, Fingerprint | str | None]:
-    """Runs in a worker: the article and its dedup fingerprint, both CPU-bound.
+def build_context(settings: WorkerSettings) -> StageContext:
+    """The StageContext these settings describe (a worker's; tests build one in their own process)."""
+    from crawler.database import engine_for_url
+    from crawler.stages.match import RuleSet
 
-    Returns ("ok", article, fingerprint) or ("error", kind, message): plain values, picklable.
-    """
+    return StageContext(
+        engine=engine_for_url(settings.db_url),
+        sources={source.name: source for source in settings.sources},
+        rules=RuleSet.compile(*settings.rules) if settings.rules is not None else None,
+        max_attempts=settings.max_attempts,
+        retry_backoff=settings.retry_backoff,
+    )
+
+
+def _start_worker(settings: WorkerSettings, crawl_pid: int) -> None:
+    global _context
+    _die_with(crawl_pid)
+    _context = build_context(settings)
+
+
+def _die_with(crawl_pid: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCH_PARENT_EVERY)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)  # the crawl is gone: an open transaction rolls back
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="newswatch-watch-crawl", daemon=True).start()
+
+
+def run_in_worker(page: Page) -> Outcome:
+    """Runs in a worker: the page through the whole PIPELINE; its outcome (small, picklable).
+
+    A bug in a stage fails that page (`internal`), recorded like any failure; StorageFailed goes back
+    to the crawl, which stops."""
+    context = _context
+    assert context is not None, "run_in_worker outside a worker started by pool_for"
     try:
-        article = extract_article(
-            body, url, encoding=encoding, source=source_title, options=ExtractOptions(drop_selectors=drop)
-        )
-    except ExtractionError as error:
-        return "error", error.kind, str(error)
-    return "ok", article, Fingerprint.of(article.text) if article.is_article else None
-
-
-class StoreFailed(Exception):
-    """Storing an article failed in a worker; the message is one line naming why."""
-
-
-def store_in_worker(
-    db_url: str,
-    record: ArticleRecord,
-    fingerprint: Fingerprint | None,
-    hints: dict[str, str],
-    status: int,
-    source: tuple[str, str, str] | None,
-) -> str:
-    """Runs in a worker: dedup and store one article in one transaction; returns the outcome's name."""
-    try:
-        with session_scope(engine_for_url(db_url)) as session:
-            store = ArticleStore(session)
-            if source is not None and source[0] not in _sources_ready:
-                store.ensure_source(*source)
-            result = store.store(record, fingerprint)
-            # The listing's date for this version: a later one makes the article worth refetching.
-            FeedStates(session).save(record.url, None, listed_version(hints), status)
-    except SQLAlchemyError as error:
-        raise StoreFailed(f"{type(error).__name__}: {str(error).splitlines()[0]}") from None
-    if source is not None:
-        _sources_ready.add(source[0])
-    return result.outcome.name.lower()
+        page = run_pipeline(page, context)
+    except StorageFailed:
+        raise
+    except Exception as error:  # noqa: BLE001 - one page's bug must not stop the crawl, nor be lost
+        page.fail("internal", f"{type(error).__name__}: {error}"[:500])
+        page = run_pipeline(page, context, stages=tuple(stage for stage in PIPELINE if stage.name == "store"))
+    assert page.outcome is not None
+    return page.outcome

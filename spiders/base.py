@@ -1,13 +1,14 @@
 """The shared spider: discovers one outlet's article URLs from its feeds, sitemaps and section pages.
 
-It stays dumb: every article page is yielded raw as a `PageItem`; extraction, dedup and storage are
-pipelines. An outlet with special needs subclasses it and overrides `normalize_article_url`,
-`accept_article` or `follow_sitemap` (see al_monitor.py).
+It stays dumb: every article page is yielded raw as a `Page`; extraction, dedup, storage and
+matching are stages (crawler/stages/). Which links are worth fetching is the frontier's call
+(crawler/middlewares/frontier.py). An outlet with special needs subclasses it and overrides
+`normalize_article_url`, `accept_article` or `follow_sitemap` (see al_monitor.py).
 
-Failures: a listing the spider cannot read (not a feed, not a sitemap, not HTML) is recorded with
-`report_failure` in `self.failures`. HTTP errors and failed downloads are recorded by the crawl's
-FailureMiddleware, which sees them first; the errback only logs them and counts the listings among
-them in `newswatch/discovery/errors`, so no failure is recorded twice.
+Failures: every request that ends without a page reaches `on_error`, which records it once with its
+kind (crawler/failures.py) on the crawl run and, for an article, in the frontier. A listing the
+spider cannot read (not a feed, not a sitemap, not HTML) is recorded by `report_failure` and kept in
+`self.failures`.
 """
 
 from __future__ import annotations
@@ -20,24 +21,27 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from crawler.config import Config, SourceConfig, load_config
+from crawler.extensions.crawl_run import record_failure
+from crawler.failures import classify
 from crawler.items import (
     META_DISCOVERED_VIA,
+    META_FRONTIER_URL,
     META_HINTS,
+    META_LISTING_READ,
     META_ROLE,
+    META_SITEMAP_CHILDREN,
     META_SOURCE,
     ROLE_ARTICLE,
     ROLE_FEED,
     ROLE_SECTION,
     ROLE_SITEMAP,
-    PageItem,
+    Page,
 )
 from spiders.discovery import DiscoveryError, Link, charset_of, parse_feed, parse_sitemap
 
@@ -122,18 +126,29 @@ class NewsSourceSpider(scrapy.Spider):
             if url is None or not self.accept_article(url, link.hints) or (require_pattern and self._pattern is None):
                 self._count("newswatch/discovery/rejected")
                 continue
-            key = canonicalize_url(url)
-            if key in self._seen_articles:
-                continue
-            self._seen_articles.add(key)
-            self._count("newswatch/discovery/articles")
-            meta = {
-                META_SOURCE: self.source.name,
-                META_ROLE: ROLE_ARTICLE,
-                META_DISCOVERED_VIA: via,
-                META_HINTS: dict(link.hints),
-            }
-            yield Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
+            request = self._article_request(url, via, link.hints)
+            if request is not None:
+                self._count("newswatch/discovery/articles")
+                yield request
+
+    def resume_request(self, url: str, via: str | None, hints: Mapping[str, str]) -> Request | None:
+        """A request for an article the frontier holds unsettled from an earlier crawl (None if this
+        crawl already requested it)."""
+        return self._article_request(url, via, hints)
+
+    def _article_request(self, url: str, via: str | None, hints: Mapping[str, str]) -> Request | None:
+        key = canonicalize_url(url)
+        if key in self._seen_articles:
+            return None
+        self._seen_articles.add(key)
+        meta = {
+            META_SOURCE: self.source.name,
+            META_ROLE: ROLE_ARTICLE,
+            META_DISCOVERED_VIA: via,
+            META_HINTS: dict(hints),
+            META_FRONTIER_URL: url,
+        }
+        return Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     # -- callbacks -----------------------------------------------------------------------------
 
@@ -145,10 +160,17 @@ class NewsSourceSpider(scrapy.Spider):
         except DiscoveryError as exc:
             self.report_failure(response.url, "not_feed", str(exc))
             return
+        response.meta[META_LISTING_READ] = True
         yield from self.article_requests(links, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response):
+            # An unchanged index: its children may have changed all the same. Each asks for itself.
+            depth = response.meta.get(META_SITEMAP_DEPTH, 0) + 1
+            for url in response.meta.get(META_SITEMAP_CHILDREN) or ():
+                if depth <= self.max_sitemap_depth and url not in self._seen_sitemaps and self.follow_sitemap(url):
+                    self._seen_sitemaps.add(url)
+                    yield self.listing_request(url, ROLE_SITEMAP, depth)
             return
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE") if hasattr(self, "crawler") else 0
         try:
@@ -156,6 +178,7 @@ class NewsSourceSpider(scrapy.Spider):
         except DiscoveryError as exc:
             self.report_failure(response.url, "not_sitemap", str(exc))
             return
+        response.meta[META_LISTING_READ] = True
         if not listing.is_index:
             yield from self.article_requests(listing.links, response.url)
             return
@@ -178,35 +201,34 @@ class NewsSourceSpider(scrapy.Spider):
             self.report_failure(response.url, "not_html", f"not an HTML page ({content_type})")
             return
         links = [Link(link.url) for link in LinkExtractor().extract_links(response)]
+        response.meta[META_LISTING_READ] = True
         yield from self.article_requests(links, response.url, require_pattern=True)
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
+    def parse_article(self, response: Response) -> Iterator[Page]:
         if response.status == 304:
             return
-        yield PageItem(
+        yield Page(
             url=response.url,
             source=self.source.name,
             body=response.body,
             status=response.status,
             fetched_at=datetime.now(UTC),
             encoding=charset_of(self._content_type(response)),
+            requested_url=response.meta.get(META_FRONTIER_URL),
             discovered_via=response.meta.get(META_DISCOVERED_VIA),
             hints=dict(response.meta.get(META_HINTS) or {}),
         )
 
     def on_error(self, failure: Failure) -> None:
-        """Errback of every request: logs a failed listing in one line and counts it."""
+        """Errback of every request: records the failure once, with its kind, and logs it in one line."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):  # robots.txt, offsite, or already stored: skipped on purpose
-            self.logger.debug("skipped %s: %s", request.url, failure.value)
-            return
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        kind, reason = classify(failure)
         role = request.meta.get(META_ROLE, ROLE_ARTICLE)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            record_failure(crawler, request.url, kind, reason, request=request)
         if role not in LISTING_ROLES:
-            self.logger.info("article failed: %s: %s", request.url, reason)
+            self.logger.info("article failed: %s: %s: %s", request.url, kind, reason)
             return
         self.logger.warning("%s failed: %s: %s", role, request.url, reason)
         self._count("newswatch/discovery/errors")
@@ -220,8 +242,10 @@ class NewsSourceSpider(scrapy.Spider):
         """
         self.failures.append((url, kind, reason))
         self.logger.warning("%s: %s: %s", kind, url, reason)
-        self._count(f"newswatch/failures/{kind}")
         self._count("newswatch/discovery/errors")
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            record_failure(crawler, url, kind, reason)
 
     def _not_modified(self, response: Response) -> bool:
         if response.status != 304:

@@ -1,4 +1,5 @@
-"""ArticleStore: each story once. New, updated, duplicate or unchanged, decided inside the caller's transaction."""
+"""ArticleStore: the verbs of the articles table. Which stored story a new page is (new, a copy, an
+update) is decided by crawler/stages/dedup.py with these verbs, inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -9,40 +10,20 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from crawler.dedup import canonical_url
-from crawler.dedup.fingerprints import (
-    content_hash,
-    lsh_keys,
-    minhash,
-    pack_signature,
-    similarity,
-    unpack_signature,
-    words,
-)
 from storage.models import Article, NearDupKey, Revision, Source
-from storage.records import ArticleRecord, StoreOutcome, StoreResult, parse_published
+from storage.records import ArticleRecord, StoreOutcome, StoreResult, TextFingerprint, parse_published
 from storage.upsert import insert_for
 
-# Texts shorter than this are never called duplicates: identical short texts are more often leftover
-# boilerplate ("Subscribe to read") than one story.
-MIN_WORDS_FOR_DEDUP = 25
-# Estimated Jaccard similarity of 3-word shingles from which a new URL is the same story. Lightly edited
-# wire copies measure 0.85-0.95 on the devset; unrelated texts stay below 0.35.
-NEAR_DUPLICATE_SIMILARITY = 0.6
 _IN_CHUNK = 500  # values per IN (…): SQLite allows 32k parameters, but short lists plan better
 
 
 @dataclass(frozen=True, slots=True)
-class Fingerprint:
-    word_count: int
-    content_hash: str
-    minhash: tuple[int, ...]
-    keys: list[int]
+class Candidate:
+    """A stored article that may be the original of a new text."""
 
-    @classmethod
-    def of(cls, text: str) -> Fingerprint:
-        signature = minhash(text)
-        return cls(len(words(text)), content_hash(text), signature, lsh_keys(signature))
+    id: int
+    story_id: int  # its duplicate_of, else itself
+    minhash: bytes
 
 
 class ArticleStore:
@@ -70,32 +51,101 @@ class ArticleStore:
             source.homepage = homepage
         return source.id
 
-    def store(self, record: ArticleRecord, fingerprint: Fingerprint | None = None) -> StoreResult:
-        """Store one article. `fingerprint` may be computed beforehand (the crawl does it in its
-        extraction workers, off the thread that writes)."""
-        canonical = canonical_url(record.url, record.canonical_url)
-        fingerprint = fingerprint or Fingerprint.of(record.text)
-        existing = self._by_canonical(canonical)
-        if existing is None:
-            self._lock_lookalikes(fingerprint)
-            original, score = self._find_original(fingerprint)
-            article_id = self._insert(record, canonical, fingerprint, original)
-            if article_id is not None:
-                outcome = StoreOutcome.NEW if original is None else StoreOutcome.DUPLICATE
-                return StoreResult(outcome, article_id, original, score)
-            existing = self._by_canonical(canonical)  # another writer stored this URL a moment ago
-            assert existing is not None, f"{canonical} conflicted on insert but cannot be read"
-        return self._revisit(existing, record, fingerprint)
+    def by_canonical(self, canonical: str) -> Article | None:
+        """The article stored under this URL key, locked for this transaction: writers revisiting one
+        article take turns (FOR UPDATE on PostgreSQL; SQLite locks the whole file)."""
+        query = select(Article).where(Article.canonical_url == canonical).with_for_update(of=Article)
+        return self.session.execute(query).scalar_one_or_none()
 
-    def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """The given URLs (as given) already stored: their canonical form is an article's canonical URL,
-        or the canonical form of the URL an article was fetched from (its declared canonical may differ)."""
-        canonical = {url: canonical_url(url) for url in urls}
+    def lock_keys(self, keys: Iterable[int]) -> None:
+        """On PostgreSQL, take a transaction lock on each key, in order (no deadlock): writers of texts
+        sharing a key take turns. SQLite needs none: a write transaction there holds the whole file."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for key in sorted(set(keys)):
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def story_with_hash(self, content_hash: str) -> int | None:
+        """The story of the first stored article with exactly this text, if any."""
+        row = self.session.execute(
+            select(Article.id, Article.duplicate_of)
+            .where(Article.content_hash == content_hash)
+            .order_by(Article.id)
+            .limit(1)
+        ).first()
+        return None if row is None else (row.duplicate_of or row.id)
+
+    def near_candidates(self, keys: Iterable[int]) -> list[Candidate]:
+        """Stored articles sharing at least one LSH band key with a text."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return []
+        candidate_ids = select(NearDupKey.article_id).where(NearDupKey.key.in_(wanted))
+        rows = self.session.execute(
+            select(Article.id, Article.duplicate_of, Article.minhash).where(Article.id.in_(candidate_ids))
+        ).all()
+        return [Candidate(row.id, row.duplicate_of or row.id, row.minhash) for row in rows]
+
+    def insert(self, record: ArticleRecord, fingerprint: TextFingerprint, duplicate_of: int | None) -> int | None:
+        """The new article's id, or None when its URL key is already taken (ON CONFLICT DO NOTHING)."""
+        values = _content_values(record, fingerprint) | {
+            "source_id": self.ensure_source(record.source),
+            "url": record.url,
+            "url_key": record.url_key,
+            "canonical_url": record.canonical_url,
+            "duplicate_of": duplicate_of,
+            "first_seen": record.fetched_at,
+            "last_seen": record.fetched_at,
+            "updated_at": record.fetched_at,
+            "revision_count": 0,
+            "needs_match": True,
+        }
+        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-persistence machinery.
+        table = Article.__table__
+        stmt = insert_for(self.session, table).values(**values)
+        article_id = self.session.execute(
+            stmt.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(table.c.id)
+        ).scalar_one_or_none()
+        if article_id is not None:
+            self._save_keys(article_id, fingerprint)
+        return article_id
+
+    def revise(self, article: Article, record: ArticleRecord, fingerprint: TextFingerprint) -> StoreResult:
+        """A stored article fetched again: unchanged (only last_seen moves), or updated with the old
+        version kept as a revision and the new one marked to be matched."""
+        article.last_seen = max(article.last_seen, record.fetched_at)
+        retitled = bool(record.title) and record.title != article.title
+        if fingerprint.content_hash == article.content_hash and not retitled:
+            self.session.flush()
+            return StoreResult(StoreOutcome.UNCHANGED, article.id, article.duplicate_of)
+        self.session.add(
+            Revision(
+                article_id=article.id,
+                title=article.title,
+                text=article.text,
+                content_hash=article.content_hash,
+                replaced_at=record.fetched_at,
+            )
+        )
+        for name, value in _content_values(record, fingerprint).items():
+            if value is not None or name not in ("title", "published", "published_at"):
+                setattr(article, name, value)
+        article.url, article.url_key = record.url, record.url_key
+        article.updated_at = record.fetched_at
+        article.revision_count += 1
+        article.needs_match = True
+        self.session.execute(delete(NearDupKey).where(NearDupKey.article_id == article.id))
+        self._save_keys(article.id, fingerprint)
+        self.session.flush()
+        return StoreResult(StoreOutcome.UPDATED, article.id, article.duplicate_of)
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Those URL keys stored: an article's canonical URL, or the normalised URL it was fetched from."""
         found: set[str] = set()
-        for chunk in _chunks(sorted(set(canonical.values()))):
+        for chunk in _chunks(sorted(set(keys))):
             found.update(self.session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
             found.update(self.session.scalars(select(Article.url_key).where(Article.url_key.in_(chunk))))
-        return {url for url, key in canonical.items() if key in found}
+        return found
 
     def get(self, article_id: int) -> Article | None:
         return self.session.get(Article, article_id)
@@ -119,107 +169,13 @@ class ArticleStore:
             query = query.where(Article.duplicate_of.is_(None))
         return list(self.session.scalars(query))
 
-    def _by_canonical(self, canonical: str) -> Article | None:
-        # FOR UPDATE (PostgreSQL): two writers revisiting one article take turns; SQLite locks the file.
-        query = select(Article).where(Article.canonical_url == canonical).with_for_update(of=Article)
-        return self.session.execute(query).scalar_one_or_none()
-
-    def _lock_lookalikes(self, fingerprint: Fingerprint) -> None:
-        """On PostgreSQL, writers of texts that could be copies of each other take turns.
-
-        Two copies of a story share their content hash or at least one LSH band key; each writer takes
-        a transaction lock on every one of its keys (in order, so no deadlock) before looking for an
-        original, so the second copy sees the first. Unrelated stories share no key and never wait.
-        SQLite needs none of this: a write transaction there holds the whole file.
-        """
-        if self.session.get_bind().dialect.name != "postgresql":
-            return
-        keys = {int(fingerprint.content_hash[:15], 16), *fingerprint.keys}
-        for key in sorted(keys):
-            self.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    def _find_original(self, fingerprint: Fingerprint) -> tuple[int | None, float | None]:
-        """The first copy of this text among stored articles, and the estimated similarity to it."""
-        if fingerprint.word_count < MIN_WORDS_FOR_DEDUP:
-            return None, None
-        exact = self.session.execute(
-            select(Article.id, Article.duplicate_of)
-            .where(Article.content_hash == fingerprint.content_hash)
-            .order_by(Article.id)
-            .limit(1)
-        ).first()
-        if exact is not None:
-            return exact.duplicate_of or exact.id, 1.0
-        candidate_ids = select(NearDupKey.article_id).where(NearDupKey.key.in_(fingerprint.keys))
-        candidates = self.session.execute(
-            select(Article.id, Article.duplicate_of, Article.minhash).where(Article.id.in_(candidate_ids))
-        ).all()
-        scored = [(similarity(fingerprint.minhash, unpack_signature(row.minhash)), -row.id, row) for row in candidates]
-        if not scored:
-            return None, None
-        score, _, best = max(scored)
-        if score < NEAR_DUPLICATE_SIMILARITY:
-            return None, None
-        return best.duplicate_of or best.id, score
-
-    def _insert(
-        self, record: ArticleRecord, canonical: str, fingerprint: Fingerprint, original: int | None
-    ) -> int | None:
-        """The new article's id, or None when the canonical URL is already taken (ON CONFLICT DO NOTHING)."""
-        values = _content_values(record, fingerprint) | {
-            "source_id": self.ensure_source(record.source),
-            "url": record.url,
-            "url_key": canonical_url(record.url),
-            "canonical_url": canonical,
-            "duplicate_of": original,
-            "first_seen": record.fetched_at,
-            "last_seen": record.fetched_at,
-            "updated_at": record.fetched_at,
-            "revision_count": 0,
-        }
-        # The table, not the mapped class: a Core INSERT skips the ORM's bulk-persistence machinery.
-        table = Article.__table__
-        stmt = insert_for(self.session, table).values(**values)
-        article_id = self.session.execute(
-            stmt.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(table.c.id)
-        ).scalar_one_or_none()
-        if article_id is not None:
-            self._save_keys(article_id, fingerprint)
-        return article_id
-
-    def _revisit(self, article: Article, record: ArticleRecord, fingerprint: Fingerprint) -> StoreResult:
-        article.last_seen = max(article.last_seen, record.fetched_at)
-        retitled = bool(record.title) and record.title != article.title
-        if fingerprint.content_hash == article.content_hash and not retitled:
-            self.session.flush()
-            return StoreResult(StoreOutcome.UNCHANGED, article.id, article.duplicate_of)
-        self.session.add(
-            Revision(
-                article_id=article.id,
-                title=article.title,
-                text=article.text,
-                content_hash=article.content_hash,
-                replaced_at=record.fetched_at,
-            )
-        )
-        for name, value in _content_values(record, fingerprint).items():
-            if value is not None or name not in ("title", "published", "published_at"):
-                setattr(article, name, value)
-        article.url, article.url_key = record.url, canonical_url(record.url)
-        article.updated_at = record.fetched_at
-        article.revision_count += 1
-        self.session.execute(delete(NearDupKey).where(NearDupKey.article_id == article.id))
-        self._save_keys(article.id, fingerprint)
-        self.session.flush()
-        return StoreResult(StoreOutcome.UPDATED, article.id, article.duplicate_of)
-
-    def _save_keys(self, article_id: int, fingerprint: Fingerprint) -> None:
-        if fingerprint.keys and fingerprint.word_count >= MIN_WORDS_FOR_DEDUP:
+    def _save_keys(self, article_id: int, fingerprint: TextFingerprint) -> None:
+        if fingerprint.keys:
             rows = [{"key": key, "article_id": article_id} for key in dict.fromkeys(fingerprint.keys)]
             self.session.execute(insert_for(self.session, NearDupKey.__table__).on_conflict_do_nothing(), rows)
 
 
-def _content_values(record: ArticleRecord, fingerprint: Fingerprint) -> dict[str, object]:
+def _content_values(record: ArticleRecord, fingerprint: TextFingerprint) -> dict[str, object]:
     return {
         "title": record.title,
         "description": record.description,
@@ -231,7 +187,7 @@ def _content_values(record: ArticleRecord, fingerprint: Fingerprint) -> dict[str
         "paywalled": record.paywalled,
         "word_count": fingerprint.word_count,
         "content_hash": fingerprint.content_hash,
-        "minhash": pack_signature(fingerprint.minhash),
+        "minhash": fingerprint.minhash,
     }
 
 

@@ -1,11 +1,15 @@
-"""FeedStates: the ETag and Last-Modified of each feed or sitemap, so the next fetch can be a 304."""
+"""FeedStates: the ETag and Last-Modified of each feed or sitemap, so the next fetch can be a 304.
+
+A listing read in full holds its new validators back (`hold`) until every article it listed is
+settled in the frontier; `promote` then makes them the ones sent. A 304 can never hide unsettled work.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import FeedState
@@ -69,3 +73,50 @@ class FeedStates:
         )
         self.session.execute(stmt)
         self.session.expire_all()  # an already loaded FeedState would show the old values
+
+    def hold(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        status: int,
+        *,
+        children: list[str] | None = None,
+        checked_at: datetime | None = None,
+    ) -> None:
+        """A listing read in full: keep its validators (and a sitemap index's children) as pending,
+        not yet sent; the validators in force stay until `promote`."""
+        now = checked_at or utcnow()
+        values = {
+            "pending_etag": etag,
+            "pending_last_modified": last_modified,
+            "has_pending": True,
+            "last_status": status,
+            "checked_at": now,
+        }
+        if children is not None:
+            values["children"] = list(children)
+        stmt = insert_for(self.session, FeedState).values(url=url, etag=None, last_modified=None, **values)
+        self.session.execute(stmt.on_conflict_do_update(index_elements=["url"], set_=values))
+        self.session.expire_all()
+
+    def holding(self, urls: Iterable[str] | None = None) -> list[str]:
+        """Listings whose validators wait to be promoted (of `urls`, or all)."""
+        query = select(FeedState.url).where(FeedState.has_pending.is_(True))
+        if urls is not None:
+            query = query.where(FeedState.url.in_(list(urls)))
+        return list(self.session.scalars(query))
+
+    def promote(self, urls: Iterable[str]) -> int:
+        """Make the held validators of these listings the ones sent from now on."""
+        wanted = list(urls)
+        if not wanted:
+            return 0
+        result = self.session.execute(
+            update(FeedState)
+            .where(FeedState.url.in_(wanted), FeedState.has_pending.is_(True))
+            .values(etag=FeedState.pending_etag, last_modified=FeedState.pending_last_modified, has_pending=False)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire_all()
+        return result.rowcount or 0

@@ -58,6 +58,9 @@ class Article(Base):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     revision_count: Mapped[int] = mapped_column(default=0)
+    # True from the moment a version is stored until it has been matched against the watch rules
+    # (crawler/stages/match.py): whatever dies in between, the next crawl matches what is still marked.
+    needs_match: Mapped[bool] = mapped_column(default=True, index=True)
 
     source: Mapped[Source] = relationship(lazy="joined", innerjoin=True)
     revisions: Mapped[list[Revision]] = relationship(
@@ -108,6 +111,9 @@ class CrawlRun(Base):
     unchanged: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Which process runs it: a run left `running` by a process that is gone is closed as `interrupted`.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
 
     failures: Mapped[list[CrawlFailure]] = relationship(
         back_populates="run", order_by="CrawlFailure.id", cascade="all, delete-orphan", passive_deletes=True
@@ -130,7 +136,11 @@ class CrawlFailure(Base):
 
 
 class FeedState(Base):
-    """The validators of a feed or sitemap's last response, for a conditional GET next time."""
+    """The validators of a feed or sitemap's last response, for a conditional GET next time.
+
+    A listing's new validators wait in `pending_*` until every article it listed is settled (see
+    storage/frontier.py): only then may the next fetch be a 304, so a 304 never hides unsettled work.
+    """
 
     __tablename__ = "feed_state"
 
@@ -140,6 +150,43 @@ class FeedState(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)  # the header as sent: it is echoed back
     last_status: Mapped[int | None]
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pending_etag: Mapped[str | None] = mapped_column(Text)
+    pending_last_modified: Mapped[str | None] = mapped_column(Text)
+    has_pending: Mapped[bool] = mapped_column(default=False)
+    # A sitemap index's child sitemaps as last listed: followed even when the index answers 304.
+    children: Mapped[list[str]] = mapped_column(default=list)
+
+
+class FrontierState:
+    PENDING = "pending"  # discovered (or due again): to fetch
+    STORED = "stored"  # settled: stored (new, updated, a copy, or unchanged)
+    FAILED = "failed"  # settled: failed for good (a 404, no article, too large, or given up after retries)
+
+
+class FrontierUrl(Base):
+    """An article URL a listing yielded, remembered until it is settled: the crawl's durable to-do list."""
+
+    __tablename__ = "frontier"
+
+    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # as requested (before redirects)
+    source: Mapped[str] = mapped_column(String(200))
+    listing_url: Mapped[str | None] = mapped_column(Text)  # the feed, sitemap or section that listed it last
+    hints: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what that listing said (title, dates)
+    listed_version: Mapped[str | None] = mapped_column(Text)  # the listing's date for the version wanted
+    state: Mapped[str] = mapped_column(String(16), default=FrontierState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)  # failed attempts since it was last (re)discovered
+    next_try_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_kind: Mapped[str | None] = mapped_column(String(64))
+    last_reason: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    discovered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_frontier_source_state_next_try_at", "source", "state", "next_try_at"),
+        Index("ix_frontier_listing_url_state", "listing_url", "state"),
+    )
 
 
 import storage.alert_models  # noqa: E402,F401  (the alert outbox's tables join Base.metadata for Alembic)

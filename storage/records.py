@@ -7,15 +7,26 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 
+@dataclass(frozen=True, slots=True)
+class TextFingerprint:
+    """What dedup needs of a text, computed by the caller (crawler/dedup/fingerprints.py)."""
+
+    word_count: int
+    content_hash: str  # sha256 of the normalised text
+    minhash: bytes  # the packed MinHash signature
+    keys: tuple[int, ...]  # its LSH band keys; empty when the text is too short to call anything a copy
+
+
 @dataclass(slots=True)
 class ArticleRecord:
-    """One extracted article, as the crawl pipeline hands it to `ArticleStore.store`."""
+    """One extracted article, as the store stage hands it to `ArticleStore.insert` / `revise`."""
 
     url: str  # the URL fetched
     source: str  # the source's name
     text: str
     fetched_at: datetime  # timezone-aware
-    canonical_url: str | None = None  # as the page declared it (rel=canonical / og:url); normalised on store
+    canonical_url: str  # the story's URL key (crawler.dedup.canonical_url of the page's declared canonical)
+    url_key: str  # the fetched URL, normalised the same way
     title: str | None = None
     description: str | None = None
     authors: list[str] = field(default_factory=list)

@@ -28,8 +28,10 @@ class CrawlRuns:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def start(self, source: str, *, started_at: datetime | None = None) -> int:
-        run = CrawlRun(source=source, started_at=started_at or utcnow(), status="running", stats={})
+    def start(
+        self, source: str, *, started_at: datetime | None = None, host: str | None = None, pid: int | None = None
+    ) -> int:
+        run = CrawlRun(source=source, started_at=started_at or utcnow(), status="running", stats={}, host=host, pid=pid)
         self.session.add(run)
         self.session.flush()
         return run.id
@@ -65,6 +67,25 @@ class CrawlRuns:
             update(CrawlRun)
             .where(CrawlRun.status == "running", CrawlRun.started_at < older_than)
             .values(status="interrupted", finished_at=utcnow())
+        )
+        return result.rowcount or 0
+
+    def running(self, sources: list[str] | None = None) -> list[CrawlRun]:
+        """Runs still marked `running` (of these sources, or all)."""
+        query = select(CrawlRun).where(CrawlRun.status == "running")
+        if sources is not None:
+            query = query.where(CrawlRun.source.in_(sources))
+        return list(self.session.scalars(query))
+
+    def interrupt(self, run_ids: list[int]) -> int:
+        """Close these runs as `interrupted`: the process that ran them is gone."""
+        if not run_ids:
+            return 0
+        result = self.session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id.in_(run_ids), CrawlRun.status == "running")
+            .values(status="interrupted", finished_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
         return result.rowcount or 0
 

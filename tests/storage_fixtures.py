@@ -21,8 +21,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from crawler.extraction import Article
+from crawler.items import Page
 from storage.db import make_engine, normalise_url
-from storage.records import ArticleRecord
 
 PG_URL_ENV = "NEWSWATCH_TEST_PG_URL"
 DIALECTS = ["sqlite", "postgresql"]
@@ -100,8 +101,15 @@ def engine_fixture(db_url: str) -> Iterator[Engine]:
 FETCHED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
-def record(url: str, text: str, **fields: object) -> ArticleRecord:
-    """An ArticleRecord with test defaults for everything but the URL and text."""
-    values: dict[str, object] = {"source": "Wire Agency", "fetched_at": FETCHED, "title": "A headline"}
+def record(url: str, text: str, **fields: object) -> Page:
+    """A fetched page with its article extracted, test defaults for everything but the URL and text;
+    `crawler.stages.store_page(session, record(...))` stores it as the crawl's stages would."""
+    source = str(fields.pop("source", "Wire Agency"))
+    fetched_at = fields.pop("fetched_at", FETCHED)
+    values: dict[str, object] = {
+        "canonical_url": None, "title": "A headline", "description": None, "authors": [], "published": None,
+        "language": None, "paywalled": False, "source": None,
+    }
     values.update(fields)
-    return ArticleRecord(url=url, text=text, **values)  # type: ignore[arg-type]
+    article = Article(url=url, text=text, **values)  # type: ignore[arg-type]
+    return Page(url=url, source=source, body=b"", status=200, fetched_at=fetched_at, article=article)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ import pytest
 from crawler.alerts.delivery import deliver_due, next_slot
 from crawler.alerts.mail import MailSettings
 from crawler.alerts.rules import Mode, WatchRule
+from crawler.stages import store_page
 from storage.alerts import Alerts
 from storage.articles import ArticleStore
 from storage.db import session_scope
@@ -36,7 +37,7 @@ def store(engine, url: str, text: str, source: str = "Reuters", title: str = "A 
     with session_scope(engine) as session:
         store = ArticleStore(session)
         store.ensure_source(source, title=f"{source} (outlet)")
-        return store.store(record(url, text, source=source, title=title, **fields)).article_id
+        return store_page(session, record(url, text, source=source, title=title, **fields)).article_id
 
 
 def match(engine, rule: WatchRule, article_id: int, terms: list[str], at: datetime = NOW, **kw) -> bool:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from crawler.stages import store_page
 from storage.alert_models import Alert, AlertEmail, AlertStatus, EmailStatus
 from storage.alerts import Alerts, new_message_id, retry_delay
-from storage.articles import ArticleStore
 from storage.db import session_scope
 from storage.records import StoreOutcome
 from tests.storage_fixtures import FETCHED, db_url_fixture, engine_fixture, record  # noqa: F401
@@ -23,7 +23,7 @@ OTHER = "https://kyivindependent.com/shaheds-downed"
 
 def store(engine, url: str, text: str, source: str = "Reuters", **fields):
     with session_scope(engine) as session:
-        return ArticleStore(session).store(record(url, text, source=source, **fields))
+        return store_page(session, record(url, text, source=source, **fields))
 
 
 def record_match(engine, rule: str, article_id: int, terms=("su-35",), at: datetime = NOW, **kw) -> bool:

@@ -21,8 +21,8 @@ from crawler.app.alerts import (
     recent,
     try_query,
 )
+from crawler.stages import store_page
 from storage.alerts import Alerts
-from storage.articles import ArticleStore
 from storage.db import session_scope
 from tests.smtp_server import SmtpServer, smtp_server_fixture  # noqa: F401
 from tests.storage_fixtures import FETCHED, db_url_fixture, engine_fixture, record  # noqa: F401
@@ -43,7 +43,7 @@ def watches(smtp: SmtpServer | None = None, *rules: WatchRule, **mail: object) -
 
 def store(engine: Engine, url: str, text: str, **fields: object) -> int:
     with session_scope(engine) as session:
-        return ArticleStore(session).store(record(url, text, **fields)).article_id
+        return store_page(session, record(url, text, **fields)).article_id
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from crawler.app.articles import EXPORT_FIELDS, ExportFormat, export, list_articles, parse_since, show
-from storage.articles import ArticleStore
+from crawler.stages import store_page
 from storage.db import session_scope
 from storage.repositories import CrawlRuns
 from tests.storage_fixtures import FETCHED, db_url_fixture, engine_fixture, record  # noqa: F401
@@ -24,7 +24,7 @@ OTHER_URL = "https://www.tehrantimes.com/news/drones"
 
 def store(engine: Engine, url: str, text: str, **fields: object) -> int:
     with session_scope(engine) as session:
-        return ArticleStore(session).store(record(url, text, **fields)).article_id
+        return store_page(session, record(url, text, **fields)).article_id
 
 
 @pytest.fixture

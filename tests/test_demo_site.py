@@ -34,4 +34,5 @@ def test_demo_replays_with_no_network(tmp_path):
     assert "Iran Doubles Down on Arms for Russia" in titles and len(titles) == 8
     again = newswatch("crawl", "--replay", str(DEMO), "--db", db, "--json", "--no-progress")
     rerun = json.loads(again.stdout)
-    assert sum(run["new"] for run in rerun) == 0 and sum(run["not_modified"] for run in rerun) == 7
+    # Tehran Times's feed waits for its bot-challenged article (tried again, a challenge may pass): 6 × 304.
+    assert sum(run["new"] for run in rerun) == 0 and sum(run["not_modified"] for run in rerun) == 6

@@ -25,7 +25,7 @@ from crawler.items import (
     ROLE_FEED,
     ROLE_SECTION,
     ROLE_SITEMAP,
-    PageItem,
+    Page,
 )
 from spiders.base import NewsSourceSpider
 
@@ -252,7 +252,7 @@ def test_article_response_becomes_a_page_item(spider):
     headers = {"Content-Type": 'text/html; charset="Windows-1251"'}
     response = HtmlResponse(url=request.url, body=body, request=request, headers=headers)
     [item] = list(request.callback(response))
-    assert isinstance(item, PageItem)
+    assert isinstance(item, Page)
     assert item.url == f"{TMT}/2024/09/08/why-moscow-needs-tehrans-missiles-a86290"
     assert (item.source, item.status, item.body) == ("moscow_times", 200, body)
     assert item.encoding == "windows-1251"
@@ -283,14 +283,16 @@ def test_listing_http_error_is_logged_and_counted(spider, caplog):
     feed = spider.listing_request(f"{TMT}/rss/news", ROLE_FEED)
     _fail(spider, feed, HttpError(Response(feed.url, status=404, request=feed)))
     assert stat(spider, "newswatch/discovery/errors") == 1
-    assert spider.failures == []  # the crawl's FailureMiddleware records HTTP errors
+    assert spider.failures == []  # listings it could not parse only; HTTP errors go to the run
+    assert stat(spider, "newswatch/failures/http_404") == 1
     [line] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert line == f"feed failed: {TMT}/rss/news: HTTP 404"
 
 
-def test_skipped_requests_are_no_errors(spider):
+def test_a_listing_robots_txt_refuses_is_recorded_not_skipped_silently(spider):
     _fail(spider, spider.listing_request(f"{TMT}/rss/news", ROLE_FEED), IgnoreRequest("Forbidden by robots.txt"))
-    assert stat(spider, "newswatch/discovery/errors") == 0
+    assert stat(spider, "newswatch/failures/refused:robots") == 1
+    assert stat(spider, "newswatch/discovery/errors") == 1
 
 
 def test_article_download_errors_are_left_to_the_failure_middleware(spider):

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crawler.dedup import canonical_url
+from crawler.stages import store_page
 from storage.articles import ArticleStore
 from storage.db import session_scope
 from storage.models import Article, NearDupKey, Revision, Source
@@ -19,7 +21,7 @@ URL = "https://www.reuters.com/world/middle-east/iran-takes-delivery-su-35-2025-
 
 def store(engine, rec):
     with session_scope(engine) as session:
-        return ArticleStore(session).store(rec)
+        return store_page(session, rec)
 
 
 def count(engine, model) -> int:
@@ -196,8 +198,10 @@ class ArticleStoreQuery:
         self.engine = engine
 
     def known(self, urls: list[str]) -> set[str]:
+        keys = {url: canonical_url(url) for url in urls}
         with session_scope(self.engine) as session:
-            return ArticleStore(session).known_urls(iter(urls))
+            found = ArticleStore(session).known_keys(iter(keys.values()))
+        return {url for url, key in keys.items() if key in found}
 
 
 def test_known_urls_handles_more_urls_than_one_query_takes(engine) -> None:
@@ -234,6 +238,6 @@ def test_ensure_source_creates_once_and_updates_title(engine) -> None:
 
 def test_store_never_commits(engine) -> None:
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        ArticleStore(session).store(record(URL, WIRE))
+        store_page(session, record(URL, WIRE))
         raise RuntimeError("the crawl failed after storing")
     assert count(engine, Article) == 0

@@ -8,6 +8,7 @@ import multiprocessing
 
 from sqlalchemy import func, select
 
+from crawler.stages import store_page
 from storage.db import make_engine, session_scope
 from storage.models import Article
 from tests.storage_fixtures import db_url_fixture  # noqa: F401
@@ -21,7 +22,6 @@ def _text(i: int) -> str:
 
 
 def _writer(url: str, barrier, results) -> None:
-    from storage.articles import ArticleStore
     from tests.storage_fixtures import record
 
     barrier.wait(timeout=60)
@@ -29,7 +29,7 @@ def _writer(url: str, barrier, results) -> None:
     outcomes = []
     for i in range(ARTICLES):
         with session_scope(engine) as session:
-            result = ArticleStore(session).store(record(f"https://example.com/news/{i}?utm_source=w", _text(i)))
+            result = store_page(session, record(f"https://example.com/news/{i}?utm_source=w", _text(i)))
             outcomes.append((i, result.outcome.value, result.article_id))
     engine.dispose()
     results.put(outcomes)
@@ -56,7 +56,6 @@ def test_racing_writers_store_each_article_once(db_url: str) -> None:
 
 
 def _syndicating_writer(url: str, writer: int, barrier, results) -> None:
-    from storage.articles import ArticleStore
     from tests.storage_fixtures import record
 
     engine = make_engine(url)
@@ -64,7 +63,7 @@ def _syndicating_writer(url: str, writer: int, barrier, results) -> None:
     outcomes = []
     for i in range(ARTICLES):  # every writer publishes every story at its own outlet, at the same moment
         with session_scope(engine) as session:
-            result = ArticleStore(session).store(record(f"https://outlet{writer}.example/{i}", _text(i)))
+            result = store_page(session, record(f"https://outlet{writer}.example/{i}", _text(i)))
             outcomes.append((i, result.outcome.value))
     engine.dispose()
     results.put(outcomes)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands.common import fail, say, stdout, usage_error
 from crawler.commands.config import load_or_exit
@@ -35,8 +35,9 @@ def crawl(
         Path | None, typer.Option("--watches", envvar="NEWSWATCH_WATCHES", help="The watch rules to alert on.")
     ] = None,
 ) -> None:
-    """Crawl every enabled source (or --source ones) and store new articles."""
-    from crawler.crawl import CrawlOptions, run_crawl  # Scrapy and the reactor load only for crawls
+    """Crawl every enabled source (or --source ones), store new articles, alert on the watch rules."""
+    from crawler.app.crawl import CrawlOptions, crawl_once  # Scrapy and the reactor load only for crawls
+    from crawler.commands.watch import load_or_exit as load_watches_or_exit
 
     if replay and record:
         usage_error("--replay and --record exclude each other")
@@ -48,6 +49,7 @@ def crawl(
         if config is None and (replay / "sources.toml").is_file():
             config = replay / "sources.toml"  # a recorded site carries the config it was crawled with
     loaded = load_or_exit(config)
+    watch_config = load_watches_or_exit(watches)  # a bad watch file stops the crawl before it starts
     sources = loaded.enabled_sources
     if source:
         known = {s.name: s for s in loaded.sources}
@@ -62,30 +64,33 @@ def crawl(
     if record is not None and loaded.path is not None:
         record.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(loaded.path, record / "sources.toml")
-    started = datetime.now(UTC)
-    run_ids = run_crawl(
-        loaded, sources, CrawlOptions(db_url=url, replay_dir=replay, record_dir=record, progress=progress)
-    )
-    print_summary(url, run_ids, as_json)
-    alert_on(url, started, watches)
-    if len(run_ids) < len(sources):
-        fail(f"{len(sources) - len(run_ids)} of {len(sources)} source crawls did not start (see the error above)")
+    options = CrawlOptions(db_url=url, replay_dir=replay, record_dir=record, progress=progress, watches=watch_config)
+    result = crawl_once(loaded, sources, options)
+    if result.interrupted:
+        say(f"closed {result.interrupted} run(s) left running by a crawl that was killed")
+    try:
+        print_summary(url, result.run_ids, as_json)
+    except SQLAlchemyError as error:
+        say(f"error: cannot read the crawl summary: {type(error).__name__}: {str(error).splitlines()[0]}")
+    if watch_config.rules and not result.errors:
+        matched = sum(run_alerts(url, result.run_ids)) + result.caught_up
+        say(f"alerts: {matched} new match(es) for {len(watch_config.rules)} rule(s)")
+        for line in result.delivery.lines() if result.delivery is not None else ():
+            say(f"alerts: {line}")
+    for line in result.errors:
+        say(f"error: {line}")
+    if result.not_started:
+        fail(f"{len(result.not_started)} of {len(sources)} source crawls did not start (see the error above)")
+    if result.errors:
+        raise typer.Exit(1)
 
 
-def alert_on(db_url: str, since: datetime, watches: Path | None) -> None:
-    """Match what this crawl stored against every watch rule and send the instant alerts."""
-    from crawler.alerts.matching import record_matches
-    from crawler.commands.alerts import send_due
-    from crawler.commands.watch import load_or_exit as load_watches_or_exit
-
-    config = load_watches_or_exit(watches)
-    if not config.rules:
-        return
-    new = record_matches(make_engine(db_url), config, since)
-    report = send_due(db_url, config, instant_only=True)
-    say(f"alerts: {new} new match(es) for {len(config.rules)} rule(s)")
-    for line in report.lines():
-        say(f"alerts: {line}")
+def run_alerts(db_url: str, run_ids: list[int]) -> list[int]:
+    """The alerts each run's match stage recorded."""
+    with session_scope(make_engine(db_url)) as session:
+        runs = CrawlRuns(session)
+        found = (runs.get(run_id) for run_id in run_ids)
+        return [int(((run.stats or {}).get("extra") or {}).get("newswatch/match/alerts", 0)) for run in found if run]
 
 
 def print_summary(db_url: str, run_ids: list[int], as_json: bool) -> None:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
+
+from storage.records import TextFingerprint
 
 SHINGLE_WORDS = 3  # 3-word shingles: single words make every story on one topic look alike
 BITS = 64
@@ -119,3 +122,29 @@ def unpack_signature(data: bytes | None) -> tuple[int, ...]:
 def _mix(value: int, index: int) -> int:
     digest = hashlib.blake2b(value.to_bytes(4, "big") + index.to_bytes(2, "big"), digest_size=4).digest()
     return int.from_bytes(digest, "big")
+
+
+# Texts shorter than this are never called copies: identical short texts are more often leftover
+# boilerplate ("Subscribe to read") than one story. Their fingerprint carries no LSH keys.
+MIN_WORDS_FOR_DEDUP = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A text's exact hash and MinHash signature, with the LSH band keys that find its copies."""
+
+    word_count: int
+    content_hash: str
+    minhash: tuple[int, ...]
+    keys: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Fingerprint:
+        count = len(words(text))
+        signature = minhash(text)
+        keys = tuple(lsh_keys(signature)) if count >= MIN_WORDS_FOR_DEDUP else ()
+        return cls(count, content_hash(text), signature, keys)
+
+    def stored(self) -> TextFingerprint:
+        """As the store keeps it."""
+        return TextFingerprint(self.word_count, self.content_hash, pack_signature(self.minhash), self.keys)

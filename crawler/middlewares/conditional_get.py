@@ -1,20 +1,26 @@
-"""Listings (feeds, sitemaps, sections) are fetched with the ETag / Last-Modified saved last time,
-so an unchanged listing costs a 304. The validators live in the database (feed_state)."""
+"""Listings (feeds, sitemaps, sections) are fetched with the validators in force, so an unchanged
+listing costs a 304. Validators live in the database (feed_state); a listing read in full holds its
+new ones back until its articles are settled (crawler/middlewares/frontier.py). On a 304 from a
+sitemap index, its children as last listed are handed to the spider: each is fetched with its own
+validators, whatever the index answers."""
 
 from __future__ import annotations
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.database import crawl_engine
-from crawler.items import META_ROLE, ROLE_ARTICLE
+from crawler.extensions.crawl_run import one_line, recorder_of
+from crawler.items import META_ROLE, META_SITEMAP_CHILDREN, ROLE_ARTICLE, ROLE_SITEMAP
 from storage.db import session_scope
-from storage.repositories import FeedStates
+from storage.feeds import NOT_MODIFIED, FeedStates
 
 
 class ConditionalGetMiddleware:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.engine = crawl_engine(crawler.settings)
 
     @classmethod
@@ -29,8 +35,12 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not self._is_listing(request):
             return
-        with session_scope(self.engine) as session:
-            state = FeedStates(session).get(request.url)
+        try:
+            with session_scope(self.engine) as session:
+                state = FeedStates(session).get(request.url)
+        except SQLAlchemyError as error:
+            self._stop(f"cannot read validators of {request.url}: {one_line(error)}")
+            return
         if state is None:
             return
         if state.etag:
@@ -39,20 +49,25 @@ class ConditionalGetMiddleware:
             request.headers.setdefault("If-Modified-Since", state.last_modified)
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        if self._is_listing(request) and response.status in (200, 304):
-            etag = _header(response, "ETag")
-            modified = _header(response, "Last-Modified")
-            if response.status == 200 or etag or modified:
-                with session_scope(self.engine) as session:
-                    states = FeedStates(session)
-                    previous = states.get(request.url)
-                    states.save(
-                        request.url,
-                        etag or (previous.etag if previous else None),
-                        modified or (previous.last_modified if previous else None),
-                        response.status,
-                    )
+        if not self._is_listing(request) or response.status != NOT_MODIFIED:
+            return response
+        try:
+            with session_scope(self.engine) as session:
+                states = FeedStates(session)
+                previous = states.get(request.url)
+                states.save(request.url, _header(response, "ETag"), _header(response, "Last-Modified"), NOT_MODIFIED)
+                children = list(previous.children or []) if previous is not None else []
+        except SQLAlchemyError as error:
+            self._stop(f"cannot save validators of {request.url}: {one_line(error)}")
+            return response
+        if request.meta.get(META_ROLE) == ROLE_SITEMAP and children:
+            request.meta[META_SITEMAP_CHILDREN] = children
         return response
+
+    def _stop(self, reason: str) -> None:
+        recorder = recorder_of(self.crawler)
+        if recorder is not None:
+            recorder.stop(reason)
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -1,1 +1,1 @@
-"""Item pipelines, in order: extract (process pool) → store (dedup + database). See settings.py."""
+"""Item pipelines: one, `stages.StagePipeline`, which runs crawler.stages.PIPELINE in the worker pool."""

@@ -1,11 +1,11 @@
-"""Run one crawl of the configured sources in this process: all sources at once, one Scrapy crawler
-each, with a progress line per source. The Twisted reactor runs once per process: call this once."""
+"""The Scrapy host of a crawl: one crawler per source in one CrawlerProcess, a progress line each.
+Only crawler/app/crawl.py calls it; it is the one place that starts the Twisted reactor."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -14,16 +14,19 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.config import Config, SourceConfig
+from crawler.stages.context import SourceInfo
 from crawler.workers import shutdown_pool
 from spiders.base import NewsSourceSpider
 
+if TYPE_CHECKING:
+    from crawler.app.crawl import CrawlOptions
 
-@dataclass(frozen=True, slots=True)
-class CrawlOptions:
-    db_url: str
-    replay_dir: Path | None = None
-    record_dir: Path | None = None
-    progress: bool = True
+
+@dataclass(slots=True)
+class Crawled:
+    run_ids: list[int] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def crawl_settings(config: Config, options: CrawlOptions) -> Settings:
@@ -44,9 +47,17 @@ def crawl_settings(config: Config, options: CrawlOptions) -> Settings:
     return settings
 
 
-def run_crawl(config: Config, sources: Sequence[SourceConfig], options: CrawlOptions) -> list[int]:
-    """Crawl `sources` once; returns the ids of the crawl runs recorded."""
-    process = CrawlerProcess(crawl_settings(config, options))
+def run_scrapy(
+    config: Config,
+    sources: Sequence[SourceConfig],
+    options: CrawlOptions,
+    infos: tuple[SourceInfo, ...],
+    rules: Any,
+) -> Crawled:
+    settings = crawl_settings(config, options)
+    settings.set("NEWSWATCH_SOURCES", infos, priority="cmdline")
+    settings.set("NEWSWATCH_RULES", rules, priority="cmdline")
+    process = CrawlerProcess(settings)
     console = Console(stderr=True)
     progress = Progress(
         SpinnerColumn(),
@@ -60,14 +71,23 @@ def run_crawl(config: Config, sources: Sequence[SourceConfig], options: CrawlOpt
     for source in sources:
         crawler = process.create_crawler(NewsSourceSpider.for_source(source))
         _track(crawler, progress, source.name)
-        crawlers.append(crawler)
+        crawlers.append((source.name, crawler))
         process.crawl(crawler, source=source, config=config)
     try:
         with progress:
             process.start()
     finally:
         shutdown_pool()
-    return [run.run_id for run in (getattr(c, "newswatch_run", None) for c in crawlers) if run and run.run_id]
+    crawled = Crawled()
+    for name, crawler in crawlers:
+        recorder = getattr(crawler, "newswatch_run", None)
+        if recorder is not None and recorder.fatal is not None:
+            crawled.errors.append(f"{name}: {recorder.fatal}")
+        if recorder is not None and recorder.run_id:
+            crawled.run_ids.append(recorder.run_id)
+        elif recorder is None or recorder.fatal is None:
+            crawled.not_started.append(name)
+    return crawled
 
 
 def _track(crawler, progress: Progress, name: str) -> None:

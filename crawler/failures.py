@@ -1,0 +1,45 @@
+"""What kind of failure ended a request without a page: one short kind for the crawl run, the
+frontier and crawl health (`http_503`, `timeout`, `too_large`, `redirect_loop`, `refused:robots`…)."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+_EXCEPTION_KINDS = (
+    ("TimeoutError", "timeout"), ("TCPTimedOut", "timeout"),
+    ("ConnectionLost", "connection"), ("ConnectionRefused", "connection"), ("ConnectionDone", "connection"),
+    ("ResponseNeverReceived", "connection"), ("ResponseFailed", "connection"), ("DNSLookupError", "dns"),
+    ("Cancelled", "too_large"), ("DownloadCancelled", "too_large"),
+)
+# Scrapy's IgnoreRequest messages, by what they mean.
+_IGNORED_KINDS = (
+    ("robots.txt", "refused:robots"),
+    ("offsite", "refused:offsite"),
+    ("max redirections", "too_many_redirects"),
+    ("DOWNLOAD_MAXSIZE", "too_large"),
+    ("max size", "too_large"),
+)
+
+
+def exception_kind(exception: BaseException) -> str:
+    name = type(exception).__name__
+    text = f"{name} {exception}"
+    if "maxsize" in text.lower() or "max size" in text.lower():
+        return "too_large"
+    return next((kind for marker, kind in _EXCEPTION_KINDS if marker in text), "download")
+
+
+def classify(failure: Failure) -> tuple[str, str]:
+    """(kind, one-line reason) of a request's errback failure."""
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return f"http_{status}", f"HTTP {status}"
+    exception = failure.value
+    text = " ".join(str(exception).split())
+    if failure.check(IgnoreRequest):
+        kind = next((kind for marker, kind in _IGNORED_KINDS if marker.lower() in text.lower()), "ignored")
+        return kind, text or "ignored"
+    reason = f"{type(exception).__name__}: {text}".strip().rstrip(":")
+    return exception_kind(exception), reason[:500]

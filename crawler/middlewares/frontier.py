@@ -1,0 +1,136 @@
+"""The frontier, as a spider middleware: what a crawl fetches is re-derived from the database.
+
+- At the start, after the spider's listings, it requests every pending article of the source that is
+  due (left unsettled by a killed crawl, or waiting to retry a passing failure).
+- For each listing read, all its article links are checked in one query (crawler/frontier.py): new
+  ones and newer versions enter the frontier before any is requested, in the same transaction that
+  holds the listing's new validators (and a sitemap index's children) back until they are settled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.database import crawl_engine
+from crawler.extensions.crawl_run import one_line, recorder_of
+from crawler.frontier import plan_listing
+from crawler.items import META_HINTS, META_LISTING_READ, META_ROLE, ROLE_ARTICLE, ROLE_SITEMAP
+from storage.db import session_scope
+from storage.feeds import FeedStates
+from storage.frontier import Frontier
+
+
+class FrontierMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.engine = crawl_engine(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for request in start:
+            yield request
+        spider = self.crawler.spider
+        resume = getattr(spider, "resume_request", None)
+        if resume is None:
+            return
+        try:
+            with session_scope(self.engine) as session:
+                due = [
+                    (row.url, row.listing_url, dict(row.hints or {}))
+                    for row in Frontier(session).due(spider.name, _now())
+                ]
+        except SQLAlchemyError as error:
+            self._stop(f"cannot read the frontier: {one_line(error)}")
+            return
+        for url, listing_url, hints in due:
+            request = resume(url, listing_url, hints)
+            if request is not None:
+                self.crawler.stats.inc_value("newswatch/frontier/resumed")
+                yield request
+
+    def process_spider_output(self, response: Response, result: Iterable[Any], spider: Any = None) -> Iterator[Any]:
+        articles: list[Request] = []
+        children: list[str] = []
+        for output in result:
+            if _is_article(output):
+                articles.append(output)
+                continue
+            if isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_SITEMAP:
+                children.append(output.url)
+            yield output
+        yield from self._settle_listing(response, articles, children)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterable[Any], spider: Any = None
+    ) -> AsyncIterator[Any]:
+        articles: list[Request] = []
+        children: list[str] = []
+        async for output in result:
+            if _is_article(output):
+                articles.append(output)
+                continue
+            if isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_SITEMAP:
+                children.append(output.url)
+            yield output
+        for request in self._settle_listing(response, articles, children):
+            yield request
+
+    def _settle_listing(self, response: Response, articles: list[Request], children: list[str]) -> Iterator[Request]:
+        read = bool(response.meta.get(META_LISTING_READ)) and response.status == 200
+        if not articles and not read:
+            return
+        source = self.crawler.spider.name
+        links = [(request.url, dict(request.meta.get(META_HINTS) or {})) for request in articles]
+        try:
+            with session_scope(self.engine) as session:
+                plan = plan_listing(session, source, response.url, links, _now())
+                frontier = Frontier(session)
+                frontier.want(plan.want, _now())
+                frontier.relisted(plan.relisted, response.url)
+                if read:
+                    is_index = response.meta.get(META_ROLE) == ROLE_SITEMAP and bool(children)
+                    FeedStates(session).hold(
+                        response.url,
+                        _header(response, "ETag"),
+                        _header(response, "Last-Modified"),
+                        response.status,
+                        children=children if is_index else None,
+                    )
+        except SQLAlchemyError as error:
+            self._stop(f"cannot write the frontier for {response.url}: {one_line(error)}")
+            return
+        stats = self.crawler.stats
+        stats.inc_value("newswatch/skipped/known", plan.skipped_known)
+        stats.inc_value("newswatch/frontier/waiting", plan.waiting)
+        wanted = set(plan.fetch)
+        for request in articles:
+            if request.url in wanted:
+                yield request
+
+    def _stop(self, reason: str) -> None:
+        recorder = recorder_of(self.crawler)
+        if recorder is not None:
+            recorder.stop(reason)
+
+
+def _is_article(output: Any) -> bool:
+    return isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_ARTICLE
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

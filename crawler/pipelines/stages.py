@@ -1,0 +1,49 @@
+"""The Scrapy adapter of crawler/stages: each `Page` the spider yields runs through the whole
+PIPELINE (extract → fingerprint → dedup → store → match) in a worker process, so Scrapy's thread only
+fetches. A database that cannot be written stops the crawl (see CrawlRunRecorder.stop)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler.extensions.crawl_run import recorder_of
+from crawler.items import Page
+from crawler.stages import StorageFailed
+from crawler.workers import pool_for, run_in_worker, worker_settings
+
+
+class StagePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.settings = worker_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StagePipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: Page) -> Page:
+        recorder = recorder_of(self.crawler)
+        if recorder is not None and recorder.fatal is not None:
+            raise DropItem(f"{item.url}: not stored: the crawl is stopping ({recorder.fatal})")
+        item.run_id = recorder.run_id if recorder is not None else None
+        loop = asyncio.get_running_loop()
+        try:
+            outcome = await loop.run_in_executor(pool_for(self.settings), run_in_worker, item)
+        except StorageFailed as error:
+            if recorder is not None:
+                recorder.stop(f"cannot store {item.url}: {error}")
+            raise DropItem(f"{item.url}: storage: {error}") from None
+        item.outcome = outcome
+        item.body = b""  # the bytes have been read; the item is kept by Scrapy's signals only
+        stats = self.crawler.stats
+        if outcome.stored:
+            stats.inc_value("newswatch/extract/articles")
+            stats.inc_value(f"newswatch/store/{outcome.kind}")
+            stats.inc_value("newswatch/match/alerts", outcome.alerts)
+            return item
+        stats.inc_value(f"newswatch/failures/{outcome.failure}")
+        stats.inc_value("newswatch/failures")
+        raise DropItem(f"{item.url}: {outcome.failure}: {outcome.reason}")
