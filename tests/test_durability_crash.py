@@ -24,7 +24,7 @@ from tests.storage_fixtures import DIALECTS, drop_schema, postgres_admin_url, sq
 pytestmark = pytest.mark.slow
 
 KILLS = 12
-ARTICLES = 200  # ~10 s of crawling on 2 cores: kills at 0.3-4.5 s land throughout it
+ARTICLES = 200  # ~10 s of crawling on 2 cores after ~2 s of start-up: kills at 0.5-6 s land throughout it
 DELAY = 0.02  # seconds per article response
 
 
