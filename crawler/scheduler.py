@@ -41,7 +41,6 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import delete
 
 from crawler.alerts.config import WatchConfig, WatchConfigError, load_watches
 from crawler.alerts.mail import MailSettings
@@ -51,7 +50,6 @@ from crawler.scheduling.child import CrawlChild, CrawlCommand, mark_timed_out
 from crawler.scheduling.schedules import Schedule, ScheduleError, parse_schedule
 from storage.db import make_engine, session_scope
 from storage.leases import Leases
-from storage.models import FeedState
 from storage.repositories import CrawlRuns
 from storage.types import utcnow
 
@@ -281,29 +279,11 @@ class Daemon:
             log.warning("could not release the scheduler lease (it expires in %.0f s): %s", self.timings.lease, error)
 
     def _recover(self) -> None:
-        """Runs a killed process left `running` are closed as `interrupted`; sources whose last
-        crawl did not finish forget their listings' validators (see `forget_listings`)."""
+        """Runs a killed process left `running` are closed as `interrupted`. What such a crawl had
+        not settled is still in the frontier: the next crawl of its source fetches it."""
         with session_scope(self.engine) as session:
-            runs = CrawlRuns(session)
-            if stale := runs.abandon_stale(utcnow()):
+            if stale := CrawlRuns(session).abandon_stale(utcnow()):
                 log.warning("%d crawl run(s) left running by a stopped process marked interrupted", stale)
-            unfinished = [
-                name
-                for name in self.loaded.schedules
-                if (last := runs.recent(1, name)) and last[0].status != "finished"
-            ]
-        for name in unfinished:
-            self.forget_listings(name)
-
-    def forget_listings(self, name: str) -> None:
-        """After a crawl that did not finish, the next one reads the source's feeds, sitemaps and
-        sections in full: the stopped crawl saved their ETag / Last-Modified when it read them, so
-        a conditional GET would answer 304 and the articles it had not fetched yet would be lost."""
-        source = self.loaded.config.source(name)
-        urls = [*source.feeds, *source.sitemaps, *source.sections]
-        with session_scope(self.engine) as session:
-            session.execute(delete(FeedState).where(FeedState.url.in_(urls)))
-        log.info("crawl:%s did not finish: its listings will be read in full next time", name)
 
     # --- the work --------------------------------------------------------------------------------
     def crawl(self, name: str) -> None:
@@ -328,8 +308,6 @@ class Daemon:
                 self.children.pop(name, None)
         if timed_out:
             mark_timed_out(self.engine, name, child.started_at)
-        if timed_out or child.stop_requested or code != 0:
-            self.forget_listings(name)
         outcome = "timed out" if timed_out else "stopped" if child.stop_requested else f"exit {code}"
         log.info("crawl:%s done in %.1f s (%s)", name, child.seconds, outcome)
         self.crawls_done += 1

@@ -129,8 +129,8 @@ def test_a_child_that_exits_by_itself_leaves_no_grandchild_behind(started: list[
 def test_the_db_url_is_in_the_environment_never_on_the_command_line(started: list[CrawlChild]) -> None:
     command = CrawlCommand("alpha", SECRET_URL, Path("/etc/newswatch/sources.toml"), Path("/etc/watches.toml"))
     assert SECRET_URL not in " ".join(command.argv()) and "--db" not in command.argv()
-    assert command.argv()[3:] == [
-        "crawl", "--source", "alpha", "--no-progress", "--config", "/etc/newswatch/sources.toml",
+    assert command.argv()[1:] == [
+        "-m", "crawler.app.crawl", "--source", "alpha", "--config", "/etc/newswatch/sources.toml",
         "--watches", "/etc/watches.toml",
     ]
     assert "s3cret" not in repr(command)
@@ -158,7 +158,7 @@ def test_a_real_crawl_past_its_time_limit_is_gone_with_its_workers(
         started.append(child)
         cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes()
         assert db_url.encode() not in cmdline and b"--db" not in cmdline
-        assert b"crawl\0--source\0alpha\0--no-progress" in cmdline
+        assert b"crawler.app.crawl\0--source\0alpha" in cmdline
         # Its extraction workers (a forkserver pool) join its process group once it extracts.
         assert eventually(lambda: len(group(child.pid)) > 2, timeout=30), (tmp_path / "child.log").read_text()
         code, timed_out = child.wait(time_limit=0.1, kill_grace=20)

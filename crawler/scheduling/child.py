@@ -44,8 +44,8 @@ class CrawlCommand:
     watches: Path | None
 
     def argv(self) -> list[str]:
-        argv = [sys.executable, "-c", "from crawler.cli import main; main()", "crawl", "--source", self.source]
-        argv += ["--no-progress"]
+        # The crawl use-case itself (crawler/app/crawl.py), not the CLI: one source, no progress lines.
+        argv = [sys.executable, "-m", "crawler.app.crawl", "--source", self.source]
         if self.config is not None:
             argv += ["--config", str(self.config)]
         if self.watches is not None:
