@@ -1,4 +1,4 @@
-"""One crawl of one source in a child process (`newswatch crawl --source NAME`), with a time limit.
+"""One crawl of one source in a child process (`python -m crawler.app.crawl --source NAME`), with a time limit.
 
 The Twisted reactor cannot be restarted, and a child isolates crashes and leaks. The child leads a
 process group of its own (its extraction workers and their forkserver are in it). A child past its
