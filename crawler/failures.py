@@ -11,6 +11,8 @@ _EXCEPTION_KINDS = (
     ("TimeoutError", "timeout"), ("TCPTimedOut", "timeout"),
     ("ConnectionLost", "connection"), ("ConnectionRefused", "connection"), ("ConnectionDone", "connection"),
     ("ResponseNeverReceived", "connection"), ("ResponseFailed", "connection"), ("DNSLookupError", "dns"),
+    # Scrapy 2.19's download handler raises its own types in place of Twisted's.
+    ("CannotResolveHostError", "dns"), ("DownloadFailedError", "connection"),
     ("Cancelled", "too_large"), ("DownloadCancelled", "too_large"),
 )
 # Scrapy's IgnoreRequest messages, by what they mean.

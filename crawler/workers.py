@@ -27,7 +27,7 @@ from crawler.stages.context import SourceInfo
 from storage.db import default_db_url
 
 _PR_SET_PDEATHSIG = 1
-_WATCH_PARENT_EVERY = 0.5  # seconds
+_WATCH_PARENT_EVERY = 0.2  # seconds
 
 
 @dataclass(frozen=True, slots=True)

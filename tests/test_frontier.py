@@ -337,12 +337,6 @@ def test_an_ignored_request_keeps_scrapys_message_as_its_reason() -> None:
     assert classify(failure_of(IgnoreRequest("Forbidden by robots.txt"))) == ("refused:robots", "Forbidden by robots.txt")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scrapy 2.19's HTTP/1.1 handler (wrap_twisted_exceptions) turns DNSLookupError into "
-    "scrapy.exceptions.CannotResolveHostError before the errback sees it; exception_kind has no marker "
-    "for that name, so a DNS failure is classified 'download', not 'dns'",
-)
 def test_a_dns_failure_as_scrapy_raises_it_is_dns() -> None:
     exception = CannotResolveHostError("DNS lookup failed: no results for hostname lookup: www.reuters.com.")
     assert classify(failure_of(exception))[0] == "dns"

@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.alerts.config import WatchConfig
 from crawler.config import Config, SourceConfig
+from crawler.extensions.crawl_run import one_line
 from crawler.stages.context import SourceInfo
 from storage.db import default_db_url, make_engine, session_scope
 from storage.runs import CrawlRuns
@@ -72,7 +73,7 @@ def crawl_once(config: Config, sources: Sequence[SourceConfig], options: CrawlOp
     try:
         result.interrupted = close_interrupted_runs(engine, [s.name for s in sources])
     except SQLAlchemyError as error:
-        result.errors.append(f"cannot read crawl runs: {_one_line(error)}")
+        result.errors.append(f"cannot read crawl runs: {one_line(error)}")
         return result
     from crawler.app.scrapy_crawl import run_scrapy
 
@@ -99,7 +100,7 @@ def _alert(engine: Engine, options: CrawlOptions, result: CrawlResult) -> None:
         if watches.rules:
             result.delivery = deliver_due(engine, watches, instant_only=True)
     except SQLAlchemyError as error:
-        result.errors.append(f"alerting: {_one_line(error)}")
+        result.errors.append(f"alerting: {one_line(error)}")
     except MailConfigError as error:
         result.errors.append(str(error))
 
@@ -131,11 +132,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _one_line(error: BaseException) -> str:
-    detail = getattr(error, "orig", None) or error
-    return f"{type(error).__name__}: {(str(detail).splitlines() or [''])[0]}"
-
-
 def main(argv: list[str] | None = None) -> int:
     """The daemon's crawl child: `python -m crawler.app.crawl --source NAME [--config F] [--watches W]`.
     The database is NEWSWATCH_DB_URL. Exit 0 when every crawl finished, 1 otherwise (one line why)."""
@@ -159,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = crawl_once(config, sources, options)
     except SQLAlchemyError as error:
-        print(f"error: database: {_one_line(error)}", file=sys.stderr)
+        print(f"error: database: {one_line(error)}", file=sys.stderr)
         return 1
     for line in result.errors:
         print(f"error: {line}", file=sys.stderr)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.database import crawl_engine
 from crawler.extensions.crawl_run import one_line, recorder_of
 from crawler.items import META_ROLE, META_SITEMAP_CHILDREN, ROLE_ARTICLE, ROLE_SITEMAP
+from crawler.middlewares import response_header
 from storage.db import session_scope
 from storage.feeds import NOT_MODIFIED, FeedStates
 
@@ -55,7 +56,8 @@ class ConditionalGetMiddleware:
             with session_scope(self.engine) as session:
                 states = FeedStates(session)
                 previous = states.get(request.url)
-                states.save(request.url, _header(response, "ETag"), _header(response, "Last-Modified"), NOT_MODIFIED)
+                etag, modified = response_header(response, "ETag"), response_header(response, "Last-Modified")
+                states.save(request.url, etag, modified, NOT_MODIFIED)
                 children = list(previous.children or []) if previous is not None else []
         except SQLAlchemyError as error:
             self._stop(f"cannot save validators of {request.url}: {one_line(error)}")
@@ -68,8 +70,3 @@ class ConditionalGetMiddleware:
         recorder = recorder_of(self.crawler)
         if recorder is not None:
             recorder.stop(reason)
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

@@ -22,6 +22,7 @@ from crawler.database import crawl_engine
 from crawler.extensions.crawl_run import one_line, recorder_of
 from crawler.frontier import plan_listing
 from crawler.items import META_HINTS, META_LISTING_READ, META_ROLE, ROLE_ARTICLE, ROLE_SITEMAP
+from crawler.middlewares import response_header
 from storage.db import session_scope
 from storage.feeds import FeedStates
 from storage.frontier import Frontier
@@ -62,12 +63,8 @@ class FrontierMiddleware:
         articles: list[Request] = []
         children: list[str] = []
         for output in result:
-            if _is_article(output):
-                articles.append(output)
-                continue
-            if isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_SITEMAP:
-                children.append(output.url)
-            yield output
+            if _keep_back(output, articles, children):
+                yield output
         yield from self._settle_listing(response, articles, children)
 
     async def process_spider_output_async(
@@ -76,12 +73,8 @@ class FrontierMiddleware:
         articles: list[Request] = []
         children: list[str] = []
         async for output in result:
-            if _is_article(output):
-                articles.append(output)
-                continue
-            if isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_SITEMAP:
-                children.append(output.url)
-            yield output
+            if _keep_back(output, articles, children):
+                yield output
         for request in self._settle_listing(response, articles, children):
             yield request
 
@@ -101,8 +94,8 @@ class FrontierMiddleware:
                     is_index = response.meta.get(META_ROLE) == ROLE_SITEMAP and bool(children)
                     FeedStates(session).hold(
                         response.url,
-                        _header(response, "ETag"),
-                        _header(response, "Last-Modified"),
+                        response_header(response, "ETag"),
+                        response_header(response, "Last-Modified"),
                         response.status,
                         children=children if is_index else None,
                     )
@@ -123,13 +116,18 @@ class FrontierMiddleware:
             recorder.stop(reason)
 
 
-def _is_article(output: Any) -> bool:
-    return isinstance(output, Request) and output.meta.get(META_ROLE) == ROLE_ARTICLE
-
-
-def _header(response: Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
+def _keep_back(output: Any, articles: list[Request], children: list[str]) -> bool:
+    """Whether to pass `output` on now: article requests wait for the frontier (kept in `articles`);
+    a sitemap request passes, its URL noted as a child of the listing."""
+    if not isinstance(output, Request):
+        return True
+    role = output.meta.get(META_ROLE)
+    if role == ROLE_ARTICLE:
+        articles.append(output)
+        return False
+    if role == ROLE_SITEMAP:
+        children.append(output.url)
+    return True
 
 
 def _now() -> datetime:
