@@ -1,6 +1,6 @@
 """Nothing lost: SIGKILL `newswatch crawl` at random moments, then crawl once more, and count.
 
-    python -m benchmarks.crash_harness [--kills 12] [--db sqlite|postgresql] [--articles 200] [--delay 0.02]
+    python -m benchmarks.crash_harness [--kills 12] [--db sqlite|postgresql] [--articles 250] [--delay 0.2]
 
 Against the generated outlet of tests/crash_site.py (every 5th article mentions "Shahed", one watch
 rule alerts on it through a real SMTP server on 127.0.0.1), for each database: kill the crawl
@@ -49,9 +49,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), action="append", help="default: both")
-    parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--delay", type=float, default=0.02, help="seconds each article response waits")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--articles", type=int, default=250)
+    parser.add_argument("--delay", type=float, default=0.2, help="seconds each article response waits")
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     databases = args.db or ["sqlite", "postgresql"]
     if "postgresql" in databases and not os.environ.get(PG_URL_ENV, "").strip():
