@@ -68,6 +68,9 @@ class AlertEmail(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    # "host:pid" of the process that claimed it for the attempt under way; its lease is void once
+    # that process is gone (a crawl killed mid-send), so the email need not wait for the lease's end.
+    claimed_by: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (Index("ix_alert_emails_status_next_attempt_at", "status", "next_attempt_at"),)
 

@@ -10,11 +10,11 @@ Never commits: the caller owns the transaction (storage.db.session_scope).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.alert_models import Alert, AlertEmail, AlertEmailItem, AlertStatus, EmailStatus
@@ -224,15 +224,31 @@ class Alerts:
         self.session.flush()
         return email.id
 
-    def claim_emails(self, now: datetime, lease: timedelta = SEND_LEASE) -> list[AlertEmail]:
+    def claim_emails(
+        self,
+        now: datetime,
+        lease: timedelta = SEND_LEASE,
+        *,
+        claimer: str | None = None,
+        orphaned: Collection[str] = (),
+    ) -> list[AlertEmail]:
         """Take the emails due for an attempt: each one's attempt is counted and its next attempt moved
         to the end of the lease before anything is sent. Commit this before sending: a sender that dies
-        mid-send leaves its emails to be retried when the lease ends; a concurrent sender skips them."""
+        mid-send leaves its emails to be retried when the lease ends (at once, when the caller knows
+        the claimer is gone: `orphaned`); a concurrent sender skips them."""
+        due = AlertEmail.next_attempt_at <= now
+        if orphaned:
+            due = or_(due, AlertEmail.claimed_by.in_(list(orphaned)))
         ids = list(
             self.session.scalars(
                 update(AlertEmail)
-                .where(AlertEmail.status == EmailStatus.PENDING, AlertEmail.next_attempt_at <= now)
-                .values(attempts=AlertEmail.attempts + 1, last_attempt_at=now, next_attempt_at=now + lease)
+                .where(AlertEmail.status == EmailStatus.PENDING, due)
+                .values(
+                    attempts=AlertEmail.attempts + 1,
+                    last_attempt_at=now,
+                    next_attempt_at=now + lease,
+                    claimed_by=claimer,
+                )
                 .returning(AlertEmail.id)
             )
         )
@@ -240,6 +256,15 @@ class Alerts:
         if not ids:
             return []
         return list(self.session.scalars(select(AlertEmail).where(AlertEmail.id.in_(ids)).order_by(AlertEmail.id)))
+
+    def claimers(self, now: datetime) -> set[str]:
+        """Who holds a lease on a pending email now ("host:pid" each)."""
+        query = select(AlertEmail.claimed_by).where(
+            AlertEmail.status == EmailStatus.PENDING,
+            AlertEmail.next_attempt_at > now,
+            AlertEmail.claimed_by.is_not(None),
+        )
+        return set(self.session.scalars(query.distinct()))
 
     def mark_sent(self, email_id: int, at: datetime) -> None:
         """The email was delivered; its alerts are sent once no other email carrying them is pending."""
@@ -254,7 +279,9 @@ class Alerts:
         attempts = self.session.execute(select(AlertEmail.attempts).where(AlertEmail.id == email_id)).scalar_one()
         next_at = now + retry_delay(attempts)
         self.session.execute(
-            update(AlertEmail).where(AlertEmail.id == email_id).values(last_error=error[:2000], next_attempt_at=next_at)
+            update(AlertEmail)
+            .where(AlertEmail.id == email_id)
+            .values(last_error=error[:2000], next_attempt_at=next_at, claimed_by=None)
         )
         self.session.expire_all()
         return next_at

@@ -213,3 +213,28 @@ def test_updates_since_lists_sent_stories_carried_by_more_outlets_since(engine) 
     with session_scope(engine) as session:
         assert Alerts(session).updates_since("su35") == []
         assert session.get(Alert, alert.id).reported_outlets_at_send == 2
+
+
+def test_an_email_claimed_by_a_process_that_is_gone_is_claimed_again_at_once(engine) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from crawler.alerts.delivery import claim_due
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_claimer = f"{socket.gethostname()}:{int(gone.stdout)}"  # a crawl killed between claim and send
+    with session_scope(engine) as session:
+        alerts = Alerts(session)
+        alerts.queue_email("a@example.org", ["r"], "s", "<1@x>", b"raw", [], now)
+        alerts.queue_email("b@example.org", ["r"], "s", "<2@x>", b"raw", [], now)
+        first, second = alerts.claim_emails(now, claimer=dead_claimer)
+        session.execute(
+            AlertEmail.__table__.update().where(AlertEmail.id == second.id).values(claimed_by="other-host:1")
+        )
+    with session_scope(engine) as session:
+        taken = claim_due(Alerts(session), now + timedelta(seconds=5))
+    # The dead local claimer's lease is void; another host's claim keeps its lease (we cannot see it).
+    assert [email.message_id for email in taken] == ["<1@x>"]
+    assert taken[0].attempts == 2

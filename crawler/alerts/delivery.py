@@ -21,6 +21,8 @@ rules ["health:<source>"] and no alerts): `send_outbox` sends whatever is due, a
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from sqlalchemy import Engine
 from crawler.alerts.mail import SMTP_POLICY, DeliveryError, Mailer, MailSettings
 from crawler.alerts.render import EmailItem, EmailUpdate, Section, render_email
 from crawler.alerts.rules import Mode, WatchRule
+from crawler.processes import alive
 from storage.alert_models import Alert
 from storage.alerts import Alerts, new_message_id
 from storage.db import session_scope
@@ -208,7 +211,7 @@ def send_outbox(engine: Engine, mail: MailSettings, now: datetime, report: Deliv
     with session_scope(engine) as session:
         claimed = [
             (email.id, email.recipient, email.message_id, email.raw, tuple(email.rules), email.subject, email.attempts)
-            for email in Alerts(session).claim_emails(now)
+            for email in claim_due(Alerts(session), now)
         ]
     if not claimed:
         return
@@ -264,3 +267,16 @@ def _published(article: Article) -> datetime | str:
 
 def _update(article: Article, outlets: int) -> EmailUpdate:
     return EmailUpdate(article.title, article.canonical_url, article.source.title or article.source.name, outlets)
+
+
+def claim_due(alerts: Alerts, now: datetime) -> list:
+    """Claim the due emails for this process, with those claimed by a process of this host that is
+    gone (a crawl killed between claiming and sending): they are sent now, not when the lease ends."""
+    here = socket.gethostname()
+    orphaned = set()
+    for claimer in alerts.claimers(now):
+        host, _, pid = claimer.rpartition(":")
+        if host == here and pid.isdigit() and not alive(int(pid)):
+            orphaned.add(claimer)
+    return alerts.claim_emails(now, claimer=f"{here}:{os.getpid()}", orphaned=orphaned)
+

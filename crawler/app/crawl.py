@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.alerts.config import WatchConfig
 from crawler.config import Config, SourceConfig
 from crawler.extensions.crawl_run import one_line
+from crawler.processes import alive
 from crawler.stages.context import SourceInfo
 from storage.db import default_db_url, make_engine, session_scope
 from storage.runs import CrawlRuns
@@ -114,22 +114,10 @@ def close_interrupted_runs(engine: Engine, sources: list[str]) -> int:
         dead = [
             run.id
             for run in runs.running(sources)
-            if (run.host == here and run.pid is not None and not _alive(run.pid))
+            if (run.host == here and run.pid is not None and not alive(run.pid))
             or ((run.host != here or run.pid is None) and now - run.started_at > FOREIGN_RUN_TIMEOUT)
         ]
         return runs.interrupt(dead)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:
