@@ -63,7 +63,8 @@ def main() -> int:
         results.append(result)
         print(
             f"{db}: {len(result.kills)} kills ({result.kills_mid_crawl} mid-crawl, {len(result.early_exits)} crawls"
-            f" ended before their kill), final crawl exit {result.final_exit}, {result.seconds:.0f} s;"
+            f" ended before their kill), final crawl exit {result.final_exit},"
+            f" {result.left_running_runs} run(s) left 'running', {result.seconds:.0f} s;"
             f" logs in {folder}",
             file=sys.stderr,
         )

@@ -94,6 +94,10 @@ def test_no_process_of_a_killed_crawl_is_left_running(crashed: Tally) -> None:
     assert crashed.orphans == 0, f"left running after the kill: {left}"
 
 
+def test_no_run_of_a_killed_crawl_still_says_running(crashed: Tally) -> None:
+    assert crashed.left_running_runs == 0
+
+
 def test_the_harness_finds_a_process_by_its_marker(tmp_path: Path) -> None:
     """The orphan count is only as good as the scan: a marked sleeper is found, an ended one is not."""
     with (tmp_path / "log").open("wb") as log:
