@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
-from crawler.commands import alerts, articles, config, crawl, db, extract, run, status, watch
+from crawler.commands import alerts, articles, config, crawl, db, errors, extract, run, status, watch
 
 app = typer.Typer(
     help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -26,7 +24,5 @@ app.add_typer(alerts.app, name="alerts", help="Recent alerts; `alerts send` deli
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """The app, with every known failure said in one `error:` line and its exit code (see README "Exit codes")."""
+    errors.run(app)

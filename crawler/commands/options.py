@@ -7,9 +7,16 @@ from typing import Annotated
 
 import typer
 
+from crawler.commands.database import db_option_callback
+
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="NEWSWATCH_DB_URL", help="SQLAlchemy database URL (default: SQLite in the data dir)."),
+    typer.Option(
+        "--db",
+        envvar="NEWSWATCH_DB_URL",
+        help="SQLAlchemy database URL (default: SQLite in the data dir).",
+        callback=db_option_callback,
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -18,6 +25,9 @@ ConfigOption = Annotated[
     ),
 ]
 SinceOption = Annotated[
-    str | None, typer.Option("--since", help="Only articles first seen in this window: 30m, 24h, 7d, 2w or a date.")
+    str | None,
+    typer.Option(
+        "--since", help="Only articles first seen (stored by newswatch) in this window: 30m, 24h, 7d, 2w, or a date."
+    ),
 ]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source (its name in sources.toml).")]
