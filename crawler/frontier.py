@@ -24,7 +24,10 @@ from storage.runs import CrawlRuns
 
 # Failures that may pass: a later crawl tries again (with back-off, up to [crawl] max_attempts).
 PASSING_KINDS = frozenset(
-    {"timeout", "connection", "dns", "download", "storage", "http_408", "http_425", "http_429", "not_article:challenge"}
+    {
+        "timeout", "connection", "dns", "download", "storage", "worker_died",
+        "http_408", "http_425", "http_429", "not_article:challenge",
+    }
 )
 
 

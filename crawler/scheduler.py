@@ -46,11 +46,11 @@ from crawler.alerts.config import WatchConfig, WatchConfigError, load_watches
 from crawler.alerts.mail import MailSettings
 from crawler.app import alerts, sources
 from crawler.config import Config, ConfigError, load_config
+from crawler.processes import close_interrupted_runs
 from crawler.scheduling.child import CrawlChild, CrawlCommand, mark_timed_out
 from crawler.scheduling.schedules import Schedule, ScheduleError, parse_schedule
 from storage.db import make_engine, session_scope
 from storage.leases import Leases
-from storage.repositories import CrawlRuns
 from storage.types import utcnow
 
 log = logging.getLogger("newswatch.scheduler")
@@ -281,9 +281,9 @@ class Daemon:
     def _recover(self) -> None:
         """Runs a killed process left `running` are closed as `interrupted`. What such a crawl had
         not settled is still in the frontier: the next crawl of its source fetches it."""
-        with session_scope(self.engine) as session:
-            if stale := CrawlRuns(session).abandon_stale(utcnow()):
-                log.warning("%d crawl run(s) left running by a stopped process marked interrupted", stale)
+        # Only runs whose process is gone: a crawl started by hand beside the daemon keeps running.
+        if stale := close_interrupted_runs(self.engine):
+            log.warning("%d crawl run(s) left running by a stopped process marked interrupted", stale)
 
     # --- the work --------------------------------------------------------------------------------
     def crawl(self, name: str) -> None:

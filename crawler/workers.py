@@ -76,6 +76,14 @@ def pool_for(settings: WorkerSettings) -> ProcessPoolExecutor:
     return _pool
 
 
+def reset_pool() -> None:
+    """Drop a broken pool without waiting for it; the next `pool_for` starts a new one."""
+    global _pool, _pool_settings
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+    _pool, _pool_settings = None, None
+
+
 def shutdown_pool() -> None:
     global _pool, _pool_settings
     if _pool is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -124,3 +125,24 @@ def test_a_304_without_validators_keeps_the_stored_ones_a_200_replaces_them(engi
         feeds.save(FEED, '"v2"', None, 200)
         state = feeds.get(FEED)
         assert (state.etag, state.last_modified, state.last_status) == ('"v2"', None, 200)
+
+
+def test_only_runs_whose_process_is_gone_are_closed_as_interrupted(engine) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from crawler.processes import close_interrupted_runs
+
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)  # fmt: skip
+    here = socket.gethostname()
+    with session_scope(engine) as session:
+        runs = CrawlRuns(session)
+        dead = runs.start("alpha", host=here, pid=gone)
+        alive = runs.start("beta", host=here, pid=os.getpid())
+        elsewhere = runs.start("gamma", host="another-host", pid=1)
+    assert close_interrupted_runs(engine) == 1
+    with session_scope(engine) as session:
+        runs = CrawlRuns(session)
+        assert [runs.get(i).status for i in (dead, alive, elsewhere)] == ["interrupted", "running", "running"]

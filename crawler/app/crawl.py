@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +25,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.alerts.config import WatchConfig
 from crawler.config import Config, SourceConfig
 from crawler.extensions.crawl_run import one_line
-from crawler.processes import alive
+from crawler.processes import close_interrupted_runs
 from crawler.stages.context import SourceInfo
-from storage.db import default_db_url, make_engine, session_scope
-from storage.runs import CrawlRuns
-from storage.types import utcnow
+from storage.db import default_db_url, make_engine
 
 log = logging.getLogger("newswatch.crawl")
-# A run left `running` by a process on another host is taken for dead after this long.
-FOREIGN_RUN_TIMEOUT = timedelta(hours=12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +97,6 @@ def _alert(engine: Engine, options: CrawlOptions, result: CrawlResult) -> None:
         result.errors.append(f"alerting: {one_line(error)}")
     except MailConfigError as error:
         result.errors.append(str(error))
-
-
-def close_interrupted_runs(engine: Engine, sources: list[str]) -> int:
-    """Close as `interrupted` the runs of these sources still `running` whose process is gone."""
-    here = socket.gethostname()
-    now = utcnow()
-    with session_scope(engine) as session:
-        runs = CrawlRuns(session)
-        dead = [
-            run.id
-            for run in runs.running(sources)
-            if (run.host == here and run.pid is not None and not alive(run.pid))
-            or ((run.host != here or run.pid is None) and now - run.started_at > FOREIGN_RUN_TIMEOUT)
-        ]
-        return runs.interrupt(dead)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ fetches. A database that cannot be written stops the crawl (see CrawlRunRecorder
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -12,7 +13,7 @@ from scrapy.exceptions import DropItem
 from crawler.extensions.crawl_run import recorder_of
 from crawler.items import Page
 from crawler.stages import StorageFailed
-from crawler.workers import pool_for, run_in_worker, worker_settings
+from crawler.workers import pool_for, reset_pool, run_in_worker, worker_settings
 
 
 class StagePipeline:
@@ -36,6 +37,14 @@ class StagePipeline:
             if recorder is not None:
                 recorder.stop(f"cannot store {item.url}: {error}")
             raise DropItem(f"{item.url}: storage: {error}") from None
+        except BrokenProcessPool:
+            # A worker died under this page (out of memory, killed): the page is tried again by a
+            # later crawl, a bounded number of times like any passing failure; the pool starts anew.
+            reset_pool()
+            reason = "a worker process died while this page was in it"
+            if recorder is not None:
+                recorder.record_failure(item.url, "worker_died", reason, frontier_url=item.frontier_url)
+            raise DropItem(f"{item.url}: worker_died: {reason}") from None
         item.outcome = outcome
         item.body = b""  # the bytes have been read; the item is kept by Scrapy's signals only
         stats = self.crawler.stats
