@@ -3,6 +3,10 @@
 The classes are made at import time from `load_config(None)`, so `scrapy list` lists every outlet
 and `scrapy crawl moscow_times` works. A hand-written `spiders/<name>.py` (or a source's `spider`
 key) wins over the generated class.
+
+A source's `spider` key names a class inside this package only (`al_monitor`, or a dotted path
+starting `spiders.`): a config can come with a replayed saved site, and must not make the crawl
+import code from anywhere else.
 """
 
 from __future__ import annotations
@@ -31,7 +35,11 @@ def configured_class(name: str) -> type[NewsSourceSpider]:
 
 
 def _import_dotted(path: str) -> object:
+    """The class at a dotted path inside this package; LookupError, importing nothing, for any other."""
     module, _, attribute = path.rpartition(".")
+    parts = module.split(".")
+    if parts[0] != __package__ or not all(part.isidentifier() for part in parts):
+        raise LookupError(f"spider {path!r}: a dotted spider path must name a class in {__package__}/")
     return getattr(importlib.import_module(module), attribute)
 
 
