@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor as OncePool
 from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -49,7 +49,7 @@ from crawler.config import Config, ConfigError, load_config
 from crawler.processes import close_interrupted_runs
 from crawler.scheduling.child import CrawlChild, CrawlCommand, mark_timed_out
 from crawler.scheduling.schedules import Schedule, ScheduleError, parse_schedule
-from storage.db import make_engine, session_scope
+from storage.db import make_engine, redacted, session_scope, without_password
 from storage.leases import Leases
 from storage.types import utcnow
 
@@ -94,7 +94,7 @@ class Timings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db_url: str
+    db_url: str = field(repr=False)  # may hold a password: shown only through storage.db.redacted
     config_path: Path | None = None
     watches_path: Path | None = None
     timings: Timings = Timings()
@@ -229,7 +229,7 @@ class Daemon:
             with session_scope(self.engine) as session:
                 return Leases(session).acquire(LEASE_NAME, self.owner, timedelta(seconds=self.timings.lease))
         except Exception as error:  # the database is down: not ours, try again later
-            log.warning("cannot reach the database for the scheduler lease: %s", error)
+            log.warning("cannot reach the database for the scheduler lease: %s", self._safe(error))
             return False
 
     def wait_for_lease(self) -> bool:
@@ -260,7 +260,7 @@ class Daemon:
                 with session_scope(self.engine) as session:
                     renewed = Leases(session).renew(LEASE_NAME, self.owner, ttl)
             except Exception as error:
-                log.warning("cannot renew the scheduler lease: %s", error)
+                log.warning("cannot renew the scheduler lease: %s", self._safe(error))
                 renewed = utcnow() < valid_until  # still ours until it expires
                 if renewed:
                     continue
@@ -276,7 +276,13 @@ class Daemon:
             with session_scope(self.engine) as session:
                 Leases(session).release(LEASE_NAME, self.owner)
         except Exception as error:
-            log.warning("could not release the scheduler lease (it expires in %.0f s): %s", self.timings.lease, error)
+            log.warning(
+                "could not release the scheduler lease (it expires in %.0f s): %s", self.timings.lease, self._safe(error)
+            )
+
+    def _safe(self, error: BaseException) -> str:
+        """An error as a log line may show it: never the database password."""
+        return without_password(str(error), self.settings.db_url)
 
     def _recover(self) -> None:
         """Runs a killed process left `running` are closed as `interrupted`. What such a crawl had
@@ -445,7 +451,10 @@ class Daemon:
             self.scheduler.start(paused=True)
             self.reconcile()
             self.scheduler.resume()
-            log.info("scheduler %s running: %d source(s)", self.owner, len(self.loaded.schedules))
+            log.info(
+                "scheduler %s running: %d source(s), database %s",
+                self.owner, len(self.loaded.schedules), redacted(self.settings.db_url),
+            )
             while not (self.stopping or self.lease_lost):
                 self.wake.wait(self.timings.reload_check)
                 self.wake.clear()

@@ -26,6 +26,30 @@ def default_db_url() -> str:
     return f"sqlite:///{folder / 'newswatch.db'}"
 
 
+def redacted(url: str | URL) -> str:
+    """The URL as it may be shown in a log line, an error or `--json`: its password as `***`."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: show nothing of it (it may still hold a password)
+        return "<unreadable database URL>"
+
+
+def without_password(text: str, url: str | URL) -> str:
+    """`text` (an error message, a log line) with the URL's password, and the URL itself, hidden."""
+    try:
+        password = make_url(url).password
+    except Exception:
+        password = None
+    if isinstance(url, str) and url:
+        text = text.replace(url, redacted(url))
+    if password and len(password) >= 3:
+        from urllib.parse import quote_plus
+
+        for form in {password, quote_plus(password)}:
+            text = text.replace(form, "***")
+    return text
+
+
 def normalise_url(url: str | URL) -> URL:
     """Plain `postgresql://` (and `postgres://`) URLs use psycopg 3, the driver we ship."""
     parsed = make_url(url)

@@ -149,8 +149,13 @@ class MailSettings:
         """Where mail goes, for logs and reports; never the password."""
         if not self.host:
             return f"maildir {self.maildir}"
-        user = f"{self.username}@" if self.username else ""
-        return f"smtp://{user}{self.host}:{self.smtp_port} ({self.security})"
+        from sqlalchemy.engine import URL  # the one URL renderer: storage.db.redacted
+
+        from storage.db import redacted
+
+        password = "set" if self.password is not None else None  # shown as *** whatever it is
+        url = URL.create("smtp", username=self.username, password=password, host=self.host, port=self.smtp_port)
+        return f"{redacted(url)} ({self.security})"
 
     def __repr__(self) -> str:
         shown = ", ".join(

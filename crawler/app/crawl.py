@@ -27,7 +27,7 @@ from crawler.config import Config, SourceConfig
 from crawler.extensions.crawl_run import one_line
 from crawler.processes import close_interrupted_runs
 from crawler.stages.context import SourceInfo
-from storage.db import default_db_url, make_engine
+from storage.db import default_db_url, make_engine, redacted, without_password
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -122,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = crawl_once(config, sources, options)
     except SQLAlchemyError as error:
-        print(f"error: database: {one_line(error)}", file=sys.stderr)
+        # The URL came by environment; the error names it without its password.
+        reason = without_password(one_line(error), options.db_url)
+        print(f"error: database {redacted(options.db_url)}: {reason}", file=sys.stderr)
         return 1
     for line in result.errors:
-        print(f"error: {line}", file=sys.stderr)
+        print(f"error: {without_password(line, options.db_url)}", file=sys.stderr)
     for name in result.not_started:
         print(f"error: {name}: the crawl did not start", file=sys.stderr)
     return 0 if result.ok else 1
