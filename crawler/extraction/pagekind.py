@@ -13,6 +13,18 @@ from crawler.extraction.metadata import ARTICLE_TYPES, INDEX_TYPES, Metadata
 # A challenge or consent page says little besides its message.
 _BLOCKER_MAX_CHARS = 2500
 _CONSENT_MIN_HITS = 2
+# Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
+_BLOCKER_STORY_WORDS = 50
+_BLOCKER_TITLED_STORY_WORDS = 150
+_BANNER_MAX_LEVELS = 6
+_BANNER_MAX_CHARS = 3000
+_STORY_TAGS = frozenset({"html", "body", "main", "article"})
+_NOT_TEXT_TAGS = frozenset({"script", "style", "template"})
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "td", "th", "tr", "table", "blockquote", "pre", "h1", "h2",
+     "h3", "h4", "h5", "h6", "section", "article", "main", "header", "footer", "aside", "nav", "form", "figure",
+     "figcaption", "noscript", "body", "center", "address", "fieldset", "details", "summary", "dialog"}
+)
 # A story has at least MIN_ARTICLE_WORDS words in lines of prose (MIN_PROSE_LINE_WORDS words or
 # more), or MIN_VERSE_WORDS in all (a poem, a list, a Q&A). Less is a menu, a caption, a stub.
 MIN_ARTICLE_WORDS = 15
@@ -32,18 +44,78 @@ def visible_text(tree: HtmlElement) -> str:
 
 
 def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] | None:
-    """A bot challenge or consent wall standing where the story should be."""
+    """A bot challenge or consent wall standing where the story should be.
+
+    A banner phrase alone decides nothing: an article with a cookie bar, a consent dialog or a
+    "protected by reCAPTCHA" note is an article. The page is a blocker only when what is left once
+    the banners are set aside holds no story.
+    """
     text = visible_text(tree)
     if len(text) > _BLOCKER_MAX_CHARS:
         return None
     title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title"))
-    challenge = any_of(rules.CHALLENGE_PATTERNS).search(f"{title_text} {text}")
+    challenge_in_title = any_of(rules.CHALLENGE_PATTERNS).search(title_text)
+    challenge = challenge_in_title or any_of(rules.CHALLENGE_PATTERNS).search(text)
+    consent_hits = {match.group(0).lower() for match in any_of(rules.CONSENT_PATTERNS).finditer(text)}
+    if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
+        return None
+    # A page titled as a challenge needs more story beside it to count as an article.
+    story_words = _BLOCKER_TITLED_STORY_WORDS if challenge_in_title else _BLOCKER_STORY_WORDS
+    if prose_beside_banners(tree) >= story_words:
+        return None
     if challenge:
         return PageKind.CHALLENGE, f"bot challenge or access block ({challenge.group(0)!r})"
-    consent_hits = {match.group(0).lower() for match in any_of(rules.CONSENT_PATTERNS).finditer(text)}
-    if len(consent_hits) >= _CONSENT_MIN_HITS:
-        return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
-    return None
+    return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
+
+
+def prose_beside_banners(tree: HtmlElement) -> int:
+    """Words of prose on the page outside challenge and consent banners.
+
+    Text is grouped by its nearest block element; a block holding a banner phrase is set aside,
+    and so is the banner box around it (a cookie bar, a consent dialog). What is left counts as
+    prose in blocks of MIN_PROSE_LINE_WORDS words or more.
+    """
+    banner = any_of((*rules.CHALLENGE_PATTERNS, *rules.CONSENT_PATTERNS))
+    body = next(tree.iter("body"), tree)
+    words: dict[HtmlElement, int] = {}
+    set_aside: set[HtmlElement] = set()
+    for element in body.iter():
+        readable = isinstance(element.tag, str) and element.tag not in _NOT_TEXT_TAGS
+        parent = element.getparent()
+        for string, owner in ((element.text if readable else None, element), (element.tail, parent)):
+            if not string or not string.strip() or owner is None:
+                continue
+            block = _block_of(owner)
+            if banner.search(string):
+                set_aside.add(block)
+                set_aside.update(_banner_box(owner))
+            words[block] = words.get(block, 0) + count_words(string)
+    if set_aside:
+        boxes = [box for box in set_aside if box is not body]
+        for block in list(words):
+            if block in set_aside or any(ancestor in boxes for ancestor in block.iterancestors()):
+                del words[block]
+    return sum(count for count in words.values() if count >= MIN_PROSE_LINE_WORDS)
+
+
+def _block_of(element: HtmlElement) -> HtmlElement:
+    for candidate in (element, *element.iterancestors()):
+        if candidate.tag in _BLOCK_TAGS:
+            return candidate
+    return element
+
+
+def _banner_box(element: HtmlElement) -> list[HtmlElement]:
+    """The nearest container marked as a banner (role or class/id) around a banner phrase."""
+    roles = frozenset(rules.BANNER_ROLES)
+    for level, candidate in enumerate((element, *element.iterancestors())):
+        if level > _BANNER_MAX_LEVELS or candidate.tag in _STORY_TAGS:
+            break
+        names = f"{candidate.get('class', '')} {candidate.get('id', '')}".lower()
+        marked = candidate.get("role") in roles or any(part in names for part in rules.BANNER_CLASS_ID_PARTS)
+        if marked and len(candidate.text_content()) <= _BANNER_MAX_CHARS:
+            return [candidate]
+    return []
 
 
 def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:

@@ -172,7 +172,9 @@ SLIDESHOW_MIN_SLIDES = 3
 CHALLENGE_PATTERNS: tuple[str, ...] = (
     r"just a moment\.\.\.", r"checking (?:if the site connection is secure|your browser)",
     r"enable javascript and cookies to continue", r"\bray id\b", r"attention required!? \|? ?cloudflare",
-    r"verify(?:ing)? (?:you are|that you are) (?:a )?human", r"are you a robot\??", r"captcha",
+    r"verify(?:ing)? (?:you are|that you are) (?:a )?human", r"are you a robot\??",
+    # a word of its own: "protected by reCAPTCHA" in a comment form is no challenge
+    r"\bcaptcha\b",
     r"access (?:to this page (?:has been|is) )?denied", r"you don'?t have permission to access",
     r"request (?:unsuccessful|blocked)", r"pardon our interruption", r"incapsula incident",
     r"unusual traffic from your (?:computer )?network", r"reference #\d+\.[0-9a-f.]+",
@@ -184,6 +186,13 @@ CONSENT_PATTERNS: tuple[str, ...] = (
     r"cookie (?:settings|preferences|policy)", r"consent", r"your privacy choices",
     r"before you continue", r"partners? (?:process|store and/or access)",
 )
+# The box a banner phrase sits in is set aside with it when its class/id or role says it is one
+# (searched as substrings of the lower-cased class and id, within a few levels of the phrase).
+BANNER_CLASS_ID_PARTS: tuple[str, ...] = (
+    "cookie", "consent", "gdpr", "cmp", "privacy", "modal", "popup", "overlay", "banner", "notice",
+    "captcha", "challenge", "cc-", "message",
+)
+BANNER_ROLES: tuple[str, ...] = ("dialog", "alertdialog", "banner", "contentinfo")
 
 # --- paywalls ---------------------------------------------------------------------------------
 # Class/id parts of a subscription wall in the markup.

@@ -1,0 +1,65 @@
+"""Blocker pages are decided on what is left once the banners are set aside, not on a banner phrase."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.blocker_robustness import BANNERS, with_banner
+from crawler.extraction import PageKind, extract_article
+from crawler.extraction.pagekind import blocking_kind, prose_beside_banners
+from tests.conftest import page_expectations
+
+STORY = (
+    "<html><head><title>Grain barges return to the Volga-Caspian canal</title></head><body><article>"
+    "<h1>Grain barges return to the Volga-Caspian canal</h1>"
+    "<p>Barges loaded with wheat began moving again through the Volga-Caspian canal on Monday after a "
+    "month in which low water had kept the larger vessels at their moorings near Astrakhan.</p>"
+    "<p>Shipping agents said about sixty barges were waiting to pass and that the backlog should clear "
+    "within two weeks if the river level holds.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize("banner", list(BANNERS), ids=list(BANNERS))
+def test_a_short_article_with_a_banner_is_an_article(banner):
+    article = extract_article(with_banner(STORY, BANNERS[banner]))
+    assert article.kind is PageKind.ARTICLE, article.reason
+    assert "Barges loaded with wheat" in article.text
+
+
+@pytest.mark.parametrize("banner", ["cookie bar", "consent dialog"])
+def test_the_banner_is_set_aside_from_the_prose(banner):
+    from trafilatura.utils import load_html
+
+    plain = prose_beside_banners(load_html(STORY))
+    assert prose_beside_banners(load_html(with_banner(STORY, BANNERS[banner]))) == plain > 0
+
+
+def test_recaptcha_is_no_challenge_but_captcha_is():
+    from trafilatura.utils import load_html
+
+    note = "<p>This site is protected by reCAPTCHA and the Google Privacy Policy apply.</p>"
+    assert blocking_kind(load_html(f"<html><body>{note}</body></html>"), None) is None
+    page = "<html><body><div class='box'><h1>One more step</h1><p>Please complete the CAPTCHA below.</p></div></body></html>"
+    assert blocking_kind(load_html(page), None)[0] is PageKind.CHALLENGE
+
+
+def test_a_block_page_titled_as_a_challenge_stays_one_despite_its_explanation():
+    explanation = (
+        "<p>This website is using a security service to protect itself from online attacks. The action you "
+        "just performed triggered the security solution. There are several actions that could trigger this "
+        "block including submitting a certain word or phrase, a SQL command or malformed data.</p>"
+        "<p>You can email the site owner to let them know you were blocked. Please include what you were "
+        "doing when this page came up and the identifier found at the bottom of this page.</p>"
+    )
+    page = f"<html><head><title>Attention Required! | Cloudflare</title></head><body><div id='w'><h1>Sorry, you have been blocked</h1>{explanation}</div></body></html>"
+    assert extract_article(page).kind is PageKind.CHALLENGE
+
+
+@pytest.mark.parametrize(
+    "html", [html for html, expect in page_expectations() if expect["kind"] in ("challenge", "consent")],
+    ids=lambda p: p.stem,
+)
+def test_real_blocker_fixtures_stay_blockers_with_a_cookie_bar(html):
+    expected = dict(page_expectations())[html]["kind"]
+    page = with_banner(html.read_bytes().decode("utf-8", "replace"), BANNERS["cookie bar"])
+    assert str(extract_article(page).kind) == expected
