@@ -82,7 +82,7 @@ def test_config_check_counts_or_names_every_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[source]]\nname = "x"\n', "utf-8")
     refused = newswatch("config", "check", str(bad))
-    assert refused.returncode == 1 and refused.stderr.startswith(f"error: {bad}:1: source 'x': field")
+    assert refused.returncode == 2 and refused.stderr.startswith(f"error: {bad}:1: source 'x': field")  # bad input
 
 
 def test_watch_test_backtests_with_highlights(db_url: str, articles: dict[str, int], tmp_path: Path) -> None:  # noqa: F811
@@ -108,4 +108,4 @@ def test_alerts_send_delivers_to_the_mailbox_and_lists_them(
     broken = newswatch(
         "alerts", "send", "--db", db_url, "--watches", str(watch_file(tmp_path, 'security = "carrier-pigeon"'))
     )
-    assert broken.returncode == 1 and f"error: {tmp_path / 'watches.toml'}: [mail]: security" in broken.stderr
+    assert broken.returncode == 2 and f"error: {tmp_path / 'watches.toml'}: [mail]: security" in broken.stderr

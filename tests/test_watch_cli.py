@@ -86,6 +86,7 @@ def test_a_rule_that_does_not_parse_is_refused_and_nothing_changes(tmp_path: Pat
     ('"unclosed', "anything", 2, ""),
 ])
 def test_try_says_whether_and_why(tmp_path: Path, query, text, status, shown):
+    (tmp_path / "watches.toml").write_text("", "utf-8")  # a --watches file must exist
     result = watch(tmp_path, "try", query, "--text", text)
     assert result.returncode == status, result.stderr
     assert shown in result.stdout
@@ -96,5 +97,6 @@ def test_try_says_whether_and_why(tmp_path: Path, query, text, status, shown):
 def test_try_reads_a_file_and_a_title(tmp_path: Path):
     page = tmp_path / "story.txt"
     page.write_text("Tehran denies sending Fath-360 missiles.", "utf-8")
+    (tmp_path / "watches.toml").write_text("", "utf-8")  # a --watches file must exist
     result = watch(tmp_path, "try", "title:sanctions AND fath-360", str(page), "--title", "New sanctions")
     assert result.returncode == 0 and "«sanctions»" in result.stdout.lower()

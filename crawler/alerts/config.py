@@ -14,8 +14,9 @@
 
 `load_watches` checks everything and reports every mistake as `FILE:LINE: watch 'x': field 'y': what`
 (a query that does not parse names its column and a hint); crawler.configfile reads the file,
-finds the lines and owns the error type. `save_watches` writes the whole file
-atomically, so a refused change leaves the old file as it was.
+finds the lines and owns the error type. `add_rule` and `remove_rule` edit the file in place with
+tomlkit, keeping its comments and layout; they and `save_watches` (which writes a whole new file)
+write atomically, so a refused change leaves the old file as it was.
 """
 
 from __future__ import annotations
@@ -98,14 +99,13 @@ def _validate(data: dict[str, Any], path: Path, lines: TomlLines, problems: list
             (lines.line(lines.top, key), f"unknown table or key '{key}' (expected [mail], [aliases], [[watch]])")
         )
     mail = data.get("mail", {})
-    for key in sorted(set(mail) - MAIL_KEYS):
-        problems.append(
-            (
-                lines.line(lines.block("mail"), key),
-                f"[mail]: unknown key '{key}' (known: {', '.join(sorted(MAIL_KEYS))})",
-            )
-        )
-    groups = data.get("aliases", {}).get("groups", [])
+    if not isinstance(mail, dict):
+        problems.append((lines.line(lines.top, "mail"), "'mail' must be a table: [mail]"))
+        mail = {}
+    for key, message in mail_problems(mail):
+        problems.append((lines.line(lines.block("mail"), key), f"[mail]: {message}"))
+    aliases = data.get("aliases", {})
+    groups = aliases.get("groups", []) if isinstance(aliases, dict) else None
     if not (
         isinstance(groups, list) and all(isinstance(g, list) and all(isinstance(t, str) for t in g) for g in groups)
     ):
@@ -116,7 +116,11 @@ def _validate(data: dict[str, Any], path: Path, lines: TomlLines, problems: list
     alias_groups = tuple(tuple(group) for group in groups if len(group) > 1)
     rules: list[WatchRule] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data.get("watch", [])):
+    entries = data.get("watch", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        problems.append((lines.line(lines.top, "watch"), "each rule is a [[watch]] table (two brackets), not [watch]"))
+        entries = []
+    for index, raw in enumerate(entries):
         block = lines.block("watch", index)
         rule, rule_problems = _rule(raw, alias_groups)
         name = raw.get("name", f"#{index + 1}")
@@ -132,6 +136,24 @@ def _validate(data: dict[str, Any], path: Path, lines: TomlLines, problems: list
     if problems:
         raise WatchConfigError.at(path, problems)
     return WatchConfig(tuple(rules), alias_groups, dict(mail), path)
+
+
+def mail_problems(mail: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, what is wrong) for each [mail] key that is unknown or of the wrong type."""
+    problems = [
+        (key, f"unknown key '{key}' (known: {', '.join(sorted(MAIL_KEYS))})") for key in sorted(set(mail) - MAIL_KEYS)
+    ]
+    for key in sorted(set(mail) & MAIL_KEYS):
+        value = mail[key]
+        if key == "smtp_port":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+                problems.append((key, f"'smtp_port' must be a port number from 1 to 65535, not {value!r}"))
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
+                problems.append((key, f"'timeout' must be a number of seconds above 0, not {value!r}"))
+        elif not isinstance(value, str):
+            problems.append((key, f"'{key}' must be a string, not {value!r}"))
+    return problems
 
 
 def _rule(
@@ -157,7 +179,7 @@ def _rule(
             if not isinstance(address, str) or not _EMAIL.match(address)
         ]
     mode = raw.get("mode", "instant")
-    if mode not in {m.value for m in Mode}:
+    if not isinstance(mode, str) or mode not in {m.value for m in Mode}:
         problems.append(("mode", f"field 'mode': {mode!r} is not one of instant, hourly, daily"))
     for key in ("sources", "languages"):
         value = raw.get(key, [])
@@ -165,11 +187,13 @@ def _rule(
             problems.append((key, f"field '{key}': a list of names is needed"))
     timezone = raw.get("timezone", "UTC")
     try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
+        if not isinstance(timezone, str):
+            raise ValueError(timezone)
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(("timezone", f"field 'timezone': unknown time zone {timezone!r} (e.g. Europe/Paris)"))
     hour = raw.get("digest_hour", 8)
-    if not isinstance(hour, int) or not 0 <= hour <= 23:
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
         problems.append(("digest_hour", "field 'digest_hour': an hour from 0 to 23"))
     if problems:
         return None, problems
@@ -233,3 +257,84 @@ def _toml(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     raise TypeError(f"cannot write {value!r} to TOML")
+
+
+HEADER = "# newswatch watch rules: edit by hand or with `newswatch watch add|remove`.\n"
+
+
+def raw_rule(rule: WatchRule) -> dict[str, Any]:
+    """A rule as the keys of its [[watch]] table, defaults included."""
+    return {
+        "name": rule.name,
+        "query": rule.query,
+        "recipients": list(rule.recipients),
+        "mode": rule.mode.value,
+        "sources": list(rule.sources),
+        "languages": list(rule.languages),
+        "timezone": rule.timezone,
+        "digest_hour": rule.digest_hour,
+    }
+
+
+_DEFAULTS: dict[str, Any] = {"sources": [], "languages": [], "timezone": "UTC", "digest_hour": 8}
+
+
+def add_rule(path: Path, rule: dict[str, Any], *, replace: bool = False) -> WatchConfig:
+    """Add the [[watch]] `rule` (its raw keys) to the watch file at `path`, or with `replace` put it in
+    place of the rule of that name, keeping the rest of the file as written. WatchConfigError (and
+    the file unchanged) if the result does not validate; KeyError if the name is taken and not `replace`."""
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text("utf-8") if path.exists() else HEADER)
+    entries = document.get("watch")
+    if entries is None:
+        entries = tomlkit.aot()
+        document.append("watch", entries)
+    keys = {
+        key: value
+        for key, value in rule.items()
+        if key in ("name", "query", "recipients", "mode") or value != _DEFAULTS.get(key)
+    }
+    existing = [index for index, entry in enumerate(entries) if entry.get("name") == rule["name"]]
+    if existing and not replace:
+        raise KeyError(rule["name"])
+    if existing:
+        entry = entries[existing[0]]
+        for key in RULE_KEYS:
+            if key in keys:
+                entry[key] = keys[key]
+            elif key in entry:
+                del entry[key]
+    else:
+        table = tomlkit.table()
+        if len(entries):
+            table.trivia.indent = "\n"  # a blank line between rules, as a person writes them
+        for key, value in keys.items():
+            table[key] = value
+        entries.append(table)
+    return _write_checked(document, path)
+
+
+def remove_rule(path: Path, name: str) -> WatchConfig:
+    """Remove the [[watch]] rule `name` from the file at `path`, keeping the rest as written; KeyError if none."""
+    import tomlkit
+
+    document = tomlkit.parse(path.read_text("utf-8"))
+    entries = document.get("watch") or []
+    found = [index for index, entry in enumerate(entries) if entry.get("name") == name]
+    if not found:
+        raise KeyError(name)
+    del entries[found[0]]
+    if not entries:
+        del document["watch"]
+    return _write_checked(document, path)
+
+
+def _write_checked(document: Any, path: Path) -> WatchConfig:
+    text = document.as_string()
+    checked = _validate(document.unwrap(), path, TomlLines(text), [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)
+    return checked

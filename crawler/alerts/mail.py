@@ -106,6 +106,26 @@ class MailSettings:
         """From the watch file's [mail] table: from, smtp_host, smtp_port, security, username,
         password_env, mailbox, message_id_domain (and ca_file, timeout)."""
         environ = os.environ if environ is None else environ
+        if not isinstance(mail, Mapping):
+            raise MailSettingsError(f"[mail] must be a table, not {mail!r}")
+        for key in (
+            "from",
+            "smtp_host",
+            "security",
+            "username",
+            "password_env",
+            "mailbox",
+            "message_id_domain",
+            "ca_file",
+        ):
+            if mail.get(key) is not None and not isinstance(mail[key], str):
+                raise MailSettingsError(f"{key} must be a string, not {mail[key]!r}")
+        port = mail.get("smtp_port")
+        if port and (isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536):
+            raise MailSettingsError(f"smtp_port must be a port number from 1 to 65535, not {port!r}")
+        timeout = mail.get("timeout", 30.0)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf"):
+            raise MailSettingsError(f"timeout must be a number of seconds above 0, not {timeout!r}")
         password_env = mail.get("password_env") or None
         password = None
         if password_env:
@@ -118,7 +138,7 @@ class MailSettings:
         return cls(
             from_address=mail.get("from") or DEFAULT_FROM,
             host=mail.get("smtp_host") or None,
-            port=int(mail["smtp_port"]) if mail.get("smtp_port") else None,
+            port=port or None,
             security=mail.get("security") or "starttls",
             username=mail.get("username") or None,
             password=password,
@@ -126,7 +146,7 @@ class MailSettings:
             message_id_domain=mail.get("message_id_domain") or None,
             mailbox=Path(mailbox_path).expanduser() if mailbox_path else None,
             ca_file=Path(ca_file).expanduser() if ca_file else None,
-            timeout=float(mail.get("timeout", 30.0)),
+            timeout=float(timeout),
         )
 
     @property

@@ -2,6 +2,7 @@
 
 report = deliver_due(db, watches)                       # queue due alerts, send the outbox
 states = recent(db, limit=30)                           # newest first, with their delivery state
+waiting = waiting_emails(db)                            # emails waiting for their next try
 result = backtest(db, watches, "iran-drones", since)    # what a rule would have matched; no email
 match = try_query('shahed AND russia', text)            # does a query match this text, and where
 """
@@ -64,6 +65,40 @@ def recent(db: Database, limit: int = 30) -> list[AlertState]:
     """The newest `limit` alerts with their delivery state."""
     with engine_scope(db) as engine, session_scope(engine) as session:
         return Alerts(session).recent(limit)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingEmail:
+    """An email of the outbox tried and not delivered yet, waiting for its next try."""
+
+    message_id: str
+    recipient: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "message_id": self.message_id,
+            "recipient": self.recipient,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at.isoformat(),
+            "last_error": self.last_error,
+        }
+
+
+def waiting_emails(db: Database) -> list[WaitingEmail]:
+    """The undelivered emails already tried at least once, soonest retry first."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        emails = [email for email in Alerts(session).pending_emails() if email.attempts]
+        waiting = [
+            WaitingEmail(e.message_id, e.recipient, e.attempts, _utc(e.next_attempt_at), e.last_error) for e in emails
+        ]
+    return sorted(waiting, key=lambda email: email.next_attempt_at)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def find_rule(config: WatchConfig, name: str) -> WatchRule:

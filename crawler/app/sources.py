@@ -15,6 +15,7 @@ from crawler import health
 from crawler.alerts.config import WatchConfig
 from crawler.app import Database, engine_scope
 from crawler.config import Config, ConfigError, load_config
+from crawler.configfile import ConfigProblems, TomlLines, read_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +37,36 @@ class ConfigCheck:
 
 
 def check_config(path: Path | None = None) -> ConfigCheck:
-    """Load and check the sources config at `path` (default: see crawler.config.default_config_path)."""
+    """Load and check the sources config at `path` (default: see crawler.config.default_config_path),
+    as `newswatch run` would: each source's `schedule` must parse and its `spider` must exist."""
     try:
-        return ConfigCheck(load_config(path))
+        config = load_config(path)
     except ConfigError as error:
         return ConfigCheck(None, tuple(error.problems))
+    problems = _run_problems(config)
+    return ConfigCheck(None, problems) if problems else ConfigCheck(config)
+
+
+def _run_problems(config: Config) -> tuple[str, ...]:
+    """What crawler.config does not check and the scheduler or the crawl would refuse, as FILE:LINE lines."""
+    from crawler.scheduling.schedules import ScheduleError, parse_schedule
+
+    lines = read_toml(config.path).lines if config.path is not None else TomlLines("")
+    problems: list[tuple[int, str]] = []
+    for index, source in enumerate(config.sources):
+        block = lines.block("source", index)
+        try:
+            parse_schedule(source.schedule)
+        except ScheduleError as error:
+            problems.append((lines.line(block, "schedule"), f"source {source.name!r}: field 'schedule': {error}"))
+        if source.spider:
+            from spiders.configured import spider_class  # Scrapy loads only for a config that names a spider
+
+            try:
+                spider_class(source)
+            except (ImportError, AttributeError, LookupError, ValueError) as error:
+                problems.append((lines.line(block, "spider"), f"source {source.name!r}: field 'spider': {error}"))
+    return tuple(ConfigProblems.at(config.path or "config", problems).problems) if problems else ()
 
 
 def status(db: Database, config: Config, *, now: datetime | None = None) -> list[health.SourceStatus]:

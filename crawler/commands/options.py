@@ -31,3 +31,4 @@ SinceOption = Annotated[
     ),
 ]
 SourceOption = Annotated[str | None, typer.Option("--source", help="Only this source (its name in sources.toml).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table (shapes: README).")]

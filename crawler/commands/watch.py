@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,12 +11,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from crawler.alerts.config import WatchConfig, WatchConfigError, default_watches_path, load_watches, save_watches
+from crawler.alerts.config import (
+    WatchConfig,
+    WatchConfigError,
+    add_rule,
+    default_watches_path,
+    load_watches,
+    raw_rule,
+    remove_rule,
+)
 from crawler.alerts.highlight import ELLIPSIS, Highlighted, excerpt, marked
 from crawler.alerts.rules import Mode, WatchRule
 from crawler.app import alerts
-from crawler.commands.common import fail, say, stdout, usage_error
-from crawler.commands.options import DbOption
+from crawler.commands.common import BAD_INPUT, fail, problems_exit, say, stdout, usage_error
+from crawler.commands.options import DbOption, JsonOption
 
 if TYPE_CHECKING:
     from crawler.alerts.nodes import FieldName
@@ -28,13 +36,16 @@ WatchesOption = Annotated[
 ]
 
 
-def load_or_exit(path: Path | None) -> WatchConfig:
+def load_or_exit(path: Path | None, *, may_be_missing: bool = False) -> WatchConfig:
+    """The watch file, or every mistake in it on stderr and exit 2. A file named with --watches (or
+    NEWSWATCH_WATCHES) must exist, unless `may_be_missing` (`watch add` creates it); the default
+    file may be missing: no rules yet."""
+    if path is not None and not may_be_missing and not path.is_file():
+        usage_error(f"no watch file at {path} (`newswatch watch add` creates one)")
     try:
         return load_watches(path)
     except WatchConfigError as error:
-        for problem in error.problems:
-            say(f"error: {problem}")
-        raise typer.Exit(1) from error
+        problems_exit(error.problems)
 
 
 @app.command()
@@ -50,54 +61,38 @@ def add(
     replace_rule: Annotated[bool, typer.Option("--replace", help="Replace a rule of that name.")] = False,
     watches: WatchesOption = None,
 ) -> None:
-    """Add a rule. A query that does not parse is refused with its column and a hint; the file is kept."""
-    from crawler.alerts.config import validate
-
+    """Add a rule; the file keeps its comments and layout. A query that does not parse is refused with
+    its column and a hint, and the file is kept as it was."""
     path = watches or default_watches_path()
-    config = load_or_exit(path)
-    if any(rule.name == name for rule in config.rules) and not replace_rule:
-        usage_error(f"a rule named {name!r} exists in {path}: use --replace to replace it")
-    raw_rules = [_raw(rule) for rule in config.rules if rule.name != name]
-    raw_rules.append(
-        {
-            "name": name,
-            "query": query,
-            "recipients": list(to),
-            "mode": mode.value,
-            "sources": list(source or []),
-            "languages": list(lang or []),
-            "timezone": timezone,
-            "digest_hour": digest_hour,
-        }
-    )
-    data = {"mail": config.mail, "aliases": {"groups": [list(g) for g in config.alias_groups]}, "watch": raw_rules}
+    load_or_exit(path, may_be_missing=True)  # a file with mistakes is refused before it is edited
+    rule = {
+        "name": name,
+        "query": query,
+        "recipients": list(to),
+        "mode": mode.value,
+        "sources": list(source or []),
+        "languages": list(lang or []),
+        "timezone": timezone,
+        "digest_hour": digest_hour,
+    }
     try:
-        checked = validate(data, path)
+        add_rule(path, rule, replace=replace_rule)
+    except KeyError:
+        usage_error(f"a rule named {name!r} exists in {path}: use --replace to replace it")
     except WatchConfigError as error:
         for problem in error.problems:  # the new rule is not in the file yet: its line number means nothing
             say("error: " + re.sub(r"^.*?:\d+: ", "", problem, count=1))
-        raise typer.Exit(2) from error
-    save_watches(checked, path)
+        raise typer.Exit(BAD_INPUT) from error
     say(f"{'replaced' if replace_rule else 'added'} {name!r} in {path}")
 
 
-def _raw(rule: WatchRule) -> dict:
-    return {
-        "name": rule.name,
-        "query": rule.query,
-        "recipients": list(rule.recipients),
-        "mode": rule.mode.value,
-        "sources": list(rule.sources),
-        "languages": list(rule.languages),
-        "timezone": rule.timezone,
-        "digest_hour": rule.digest_hour,
-    }
-
-
 @app.command("list")
-def list_rules(watches: WatchesOption = None) -> None:
+def list_rules(watches: WatchesOption = None, as_json: JsonOption = False) -> None:
     """List the rules."""
     config = load_or_exit(watches)
+    if as_json:
+        print(json.dumps([raw_rule(rule) for rule in config.rules], ensure_ascii=False, indent=2))
+        return
     table = Table(title=f"{len(config.rules)} rules in {config.path}")
     for column in ("name", "mode", "recipients", "query"):
         table.add_column(column, overflow="fold")
@@ -107,20 +102,24 @@ def list_rules(watches: WatchesOption = None) -> None:
 
 
 @app.command()
-def show(name: str, watches: WatchesOption = None) -> None:
+def show(name: str, watches: WatchesOption = None, as_json: JsonOption = False) -> None:
     """Show one rule."""
-    rule = _rule(load_or_exit(watches), name)
-    for key, value in _raw(rule).items():
-        stdout.print(f"[bold]{key}[/]: {escape(str(value))}", highlight=False)
+    rule = raw_rule(_rule(load_or_exit(watches), name))
+    if as_json:
+        print(json.dumps(rule, ensure_ascii=False, indent=2))
+        return
+    for key, value in rule.items():
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        stdout.print(f"[bold]{key}[/]: {escape(shown or '-')}", highlight=False)
 
 
 @app.command()
 def remove(name: str, watches: WatchesOption = None) -> None:
-    """Remove a rule (its past alerts stay in the database)."""
+    """Remove a rule (its past alerts stay in the database); the file keeps its comments and layout."""
     path = watches or default_watches_path()
-    config = load_or_exit(path)
+    config = load_or_exit(watches)
     _rule(config, name)
-    save_watches(replace(config, rules=tuple(rule for rule in config.rules if rule.name != name)), path)
+    remove_rule(config.path or path, name)
     say(f"removed {name!r} from {path}")
 
 
@@ -134,9 +133,13 @@ def _rule(config: WatchConfig, name: str) -> WatchRule:
 @app.command()
 def test(
     name: str,
-    since: Annotated[str, typer.Option(help="Backtest over articles first seen in this window.")] = "30d",
+    since: Annotated[
+        str,
+        typer.Option(help="Backtest over articles first seen (stored by newswatch) in this window, or since a date."),
+    ] = "30d",
     db: DbOption = None,
     watches: WatchesOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Backtest a rule against stored articles: what it would have matched, terms highlighted. No email."""
     from crawler.commands.articles import since_option
@@ -145,6 +148,14 @@ def test(
     config = load_or_exit(watches)
     _rule(config, name)
     result = alerts.backtest(db or default_db_url(), config, name, since_option(since))
+    if as_json:
+        hits = [
+            {"id": hit.article_id, "source": hit.source, "title": hit.document.title, "terms": list(hit.match.terms)}
+            for hit in result.hits
+        ]
+        summary = {"rule": result.rule.name, "since": since, "total": result.total, "matched": len(hits)}
+        print(json.dumps({**summary, "hits": hits}, ensure_ascii=False, indent=2))
+        return
     for hit in result.hits:
         stdout.print(
             f"[bold]#{hit.article_id}[/] {escape(hit.source)}: {_highlighted(hit.document.title, hit.match, 'title')}"
@@ -167,13 +178,12 @@ def try_query(
 
     if (file is None) == (text is None):
         usage_error("give the text to try either with --text or as a FILE")
-    body = text if text is not None else file.read_text("utf-8")
+    body = text if text is not None else _read_text(file)
     groups = load_or_exit(watches).alias_groups
     try:
         match = alerts.try_query(query, body, title=title, language=lang, alias_groups=groups)
     except QueryError as error:
-        say(f"error: bad query: {error}")
-        raise typer.Exit(2) from error
+        usage_error(f"bad query: {error}")
     if match is None:
         say("no match")
         raise typer.Exit(1)
@@ -181,6 +191,16 @@ def try_query(
         stdout.print(f"title: {_highlighted(title, match, 'title')}", highlight=False)
     stdout.print(f"text: {_snippet(body, match)}", highlight=False)
     say(f"match: {', '.join(dict.fromkeys(match.terms))}")
+
+
+def _read_text(path: Path) -> str:
+    """The text of FILE, or exit 2 (not 1: that is "no match") when it cannot be read."""
+    try:
+        return path.read_text("utf-8")
+    except OSError as error:
+        usage_error(f"{path}: {(error.strerror or str(error)).lower()}")
+    except UnicodeDecodeError as error:
+        usage_error(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})")
 
 
 def _rich(shown: Highlighted) -> str:
