@@ -266,7 +266,7 @@ def test_status_json_for_a_seeded_database(db_url: str, smtp_server: SmtpServer,
     sources, _ = write_files(tmp_path, smtp_server, operator="")
 
     result = newswatch("status", "--json", "--config", str(sources), "--db", db_url)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr  # 3: a source is unhealthy
     by_source = {entry["source"]: entry for entry in json.loads(result.stdout)}
     assert list(by_source) == ["moscow_times", "al_monitor"]
     assert by_source["moscow_times"] == {
@@ -304,7 +304,7 @@ def test_status_json_for_a_seeded_database(db_url: str, smtp_server: SmtpServer,
         timeout=120,
         env={**os.environ, "COLUMNS": "200"},
     )
-    assert table.returncode == 0, table.stderr
+    assert table.returncode == 3, table.stderr
     assert "al_monitor" in table.stdout and "unhealthy: blocked" in table.stdout
     assert "6 / 3 runs" in table.stdout
 

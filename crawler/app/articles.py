@@ -5,7 +5,9 @@
     for line in export(db, ExportFormat.csv):   # text lines, header first: stream them anywhere
         ...
 
-Rows are plain dicts of EXPORT_FIELDS, JSON-ready (dates as ISO 8601 strings).
+Rows are plain dicts of EXPORT_FIELDS, JSON-ready (dates as ISO 8601 strings). `since` means first
+seen (when a crawl stored the article), as in `watch test`: the window of what newswatch found, not of
+the dates outlets print. A `source` no article has is UnknownSourceError, naming those there are.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from crawler.app import Database, engine_scope
 from storage.db import session_scope
-from storage.models import Article, CrawlFailure
+from storage.models import Article, CrawlFailure, Source
 from storage.repositories import ArticleStore
 
 EXPORT_FIELDS = (
@@ -81,12 +83,37 @@ def as_dict(article: Article, with_text: bool = True) -> dict[str, Any]:
     }
 
 
+class UnknownSourceError(LookupError):
+    """No stored article has this source; the message names the sources there are."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _articles(
+    session: Any, since: datetime | None, source: str | None, limit: int | None, include_duplicates: bool
+) -> list[Article]:
+    """Newest first (by publication date, else first seen), first seen since `since`, of `source`."""
+    if source is not None and session.scalar(select(Source.id).where(Source.name == source)) is None:
+        known = ", ".join(session.scalars(select(Source.name).order_by(Source.name))) or "none yet"
+        raise UnknownSourceError(f"no source named {source!r} in the database (sources: {known})")
+    when = func.coalesce(Article.published_at, Article.first_seen)
+    query = select(Article).order_by(when.desc(), Article.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Article.first_seen >= since)
+    if source is not None:
+        query = query.where(Article.source.has(Source.name == source))
+    if not include_duplicates:
+        query = query.where(Article.duplicate_of.is_(None))
+    return list(session.scalars(query))
+
+
 def list_articles(
     db: Database, *, since: datetime | None = None, source: str | None = None, limit: int | None = 50
 ) -> list[dict[str, Any]]:
     """Stored articles, newest first; copies of a story stored elsewhere are folded into the first."""
     with engine_scope(db) as engine, session_scope(engine) as session:
-        return [as_dict(article) for article in ArticleStore(session).list(since=since, source=source, limit=limit)]
+        return [as_dict(article) for article in _articles(session, since, source, limit, False)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +163,7 @@ def export(
     """Every stored article (copies too), or the `since`/`source` ones, as lines of text ending in a
     newline: JSON Lines, or CSV with a header line (authors joined by "; ")."""
     with engine_scope(db) as engine, session_scope(engine) as session:
-        articles = ArticleStore(session).list(since=since, source=source, limit=None, include_duplicates=True)
+        articles = _articles(session, since, source, None, True)
         if output_format is ExportFormat.jsonl:
             for article in articles:
                 yield json.dumps(as_dict(article), ensure_ascii=False) + "\n"

@@ -35,7 +35,10 @@ def list_articles(
     db: DbOption = None,
 ) -> None:
     """List stored articles, newest first (copies of a story stored elsewhere are left out)."""
-    rows = articles.list_articles(db or default_db_url(), since=since_option(since), source=source, limit=limit)
+    try:
+        rows = articles.list_articles(db or default_db_url(), since=since_option(since), source=source, limit=limit)
+    except articles.UnknownSourceError as error:
+        usage_error(str(error))
     if as_json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
@@ -71,7 +74,7 @@ def show(
         return
     data = detail.article
     for field in EXPORT_FIELDS[:-1]:
-        stdout.print(f"[bold]{field}[/]: {escape(str(data[field]))}", highlight=False)
+        stdout.print(f"[bold]{field}[/]: {escape(_plain(data[field]))}", highlight=False)
     for revision in detail.revisions:
         stdout.print(
             f"[bold]revision[/]: replaced {revision['replaced_at']}: {escape(revision['title'] or '')}", highlight=False
@@ -86,6 +89,17 @@ def show(
     stdout.print(data["text"], highlight=False, markup=False)
 
 
+def _plain(value: object) -> str:
+    """A value as a person reads it: lists joined, no None or True (JSON has the exact values)."""
+    if value is None or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def export(
     output_format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.jsonl,
     since: SinceOption = None,
@@ -94,9 +108,17 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export stored articles (all of them, or --since/--source ones)."""
-    lines = articles.export(db or default_db_url(), output_format, since=since_option(since), source=source)
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    lines = iter(articles.export(db or default_db_url(), output_format, since=since_option(since), source=source))
     try:
+        first = next(lines, "")  # the query runs here: an unknown source is said before any file is made
+    except articles.UnknownSourceError as error:
+        usage_error(str(error))
+    try:
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as error:
+        usage_error(f"cannot write {output}: {(error.strerror or str(error)).lower()}")
+    try:
+        stream.write(first)
         stream.writelines(lines)
     finally:
         if output:

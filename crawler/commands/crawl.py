@@ -81,8 +81,8 @@ def crawl(
         say(f"error: {line}")
     if result.not_started:
         fail(f"{len(result.not_started)} of {len(sources)} source crawls did not start (see the error above)")
-    if result.errors:
-        raise typer.Exit(1)
+    if result.errors or (result.delivery is not None and not result.delivery.ok):
+        raise typer.Exit(1)  # a crawl error, or an alert email that failed or was refused
 
 
 def run_alerts(db_url: str, run_ids: list[int]) -> list[int]:

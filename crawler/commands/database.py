@@ -47,7 +47,9 @@ def checked_url(url: str, *, create: bool) -> str:
     try:
         parsed = normalise_url(url)
     except ArgumentError:
-        usage_error(f"--db {url!r} is not a database URL (like sqlite:///path/newswatch.db or postgresql://user@host/db)")
+        usage_error(
+            f"--db {url!r} is not a database URL (like sqlite:///path/newswatch.db or postgresql://user@host/db)"
+        )
     try:
         parsed.get_dialect().import_dbapi()
     except NoSuchModuleError:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from crawler.commands.common import say
+from crawler.commands.common import problems_exit, usage_error
 from crawler.commands.options import ConfigOption, DbOption
 from storage.db import default_db_url
 
@@ -29,6 +29,9 @@ def run(
     """Crawl every source on its schedule and send alerts on time; SIGTERM stops it cleanly, SIGHUP reloads."""
     from crawler.scheduler import Daemon, LoadError, Settings, Timings, load
 
+    for path, what in ((config, "sources config"), (watches, "watch file")):
+        if path is not None and not path.is_file():  # a typo must not run with the defaults
+            usage_error(f"no {what} at {path}")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("newswatch").setLevel(logging.INFO)
     settings = Settings(
@@ -40,8 +43,6 @@ def run(
     try:
         loaded = load(settings)
     except LoadError as error:
-        for problem in error.problems:
-            say(f"error: {problem}")
-        raise typer.Exit(1) from error
+        problems_exit(error.problems)
     daemon = Daemon(settings, loaded)
     raise typer.Exit(daemon.run_once() if once else daemon.serve())

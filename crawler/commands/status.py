@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crawler.app import sources
-from crawler.commands.common import stdout
+from crawler.commands.common import OK, UNHEALTHY, stdout
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, DbOption
 from crawler.health import SourceStatus
@@ -26,12 +26,13 @@ def status(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Show each source's last run, next run, 7-day yield and health."""
+    """Show each source's last run, next run, 7-day yield and health. Exit 3 when a source is unhealthy
+    (for cron and monitoring), 0 when none is."""
     statuses = sources.status(db or default_db_url(), load_or_exit(config))
+    unhealthy = sum(entry.health.state == HealthState.UNHEALTHY for entry in statuses)
     if as_json:
         print(json.dumps([entry.as_dict() for entry in statuses], ensure_ascii=False, indent=2))
-        return
-    unhealthy = sum(entry.health.state == HealthState.UNHEALTHY for entry in statuses)
+        raise typer.Exit(UNHEALTHY if unhealthy else OK)
     table = Table(title=f"{len(statuses)} sources, {unhealthy} unhealthy")
     for column in ("source", "last run", "status", "next run"):
         table.add_column(column, no_wrap=True)
@@ -47,6 +48,7 @@ def status(
             _health(entry),
         )
     stdout.print(table)
+    raise typer.Exit(UNHEALTHY if unhealthy else OK)
 
 
 def _when(value: datetime | None) -> str:
