@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, NearDupKey, Revision, Source
@@ -24,6 +24,9 @@ class Candidate:
     id: int
     story_id: int  # its duplicate_of, else itself
     minhash: bytes
+    title: str | None = None
+    facts: str | None = None  # its text's figures and names, packed; None for rows stored before they were
+    text: str | None = None  # only when `facts` is None: what to read them from
 
 
 class ArticleStore:
@@ -81,10 +84,15 @@ class ArticleStore:
         if not wanted:
             return []
         candidate_ids = select(NearDupKey.article_id).where(NearDupKey.key.in_(wanted))
+        text_if_no_facts = case((Article.facts.is_(None), Article.text), else_=None).label("text")
         rows = self.session.execute(
-            select(Article.id, Article.duplicate_of, Article.minhash).where(Article.id.in_(candidate_ids))
+            select(
+                Article.id, Article.duplicate_of, Article.minhash, Article.title, Article.facts, text_if_no_facts
+            ).where(Article.id.in_(candidate_ids))
         ).all()
-        return [Candidate(row.id, row.duplicate_of or row.id, row.minhash) for row in rows]
+        return [
+            Candidate(row.id, row.duplicate_of or row.id, row.minhash, row.title, row.facts, row.text) for row in rows
+        ]
 
     def insert(self, record: ArticleRecord, fingerprint: TextFingerprint, duplicate_of: int | None) -> int | None:
         """The new article's id, or None when its URL key is already taken (ON CONFLICT DO NOTHING)."""
@@ -188,6 +196,7 @@ def _content_values(record: ArticleRecord, fingerprint: TextFingerprint) -> dict
         "word_count": fingerprint.word_count,
         "content_hash": fingerprint.content_hash,
         "minhash": fingerprint.minhash,
+        "facts": fingerprint.facts,
     }
 
 

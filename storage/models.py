@@ -53,6 +53,7 @@ class Article(Base):
     word_count: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the normalised text
     minhash: Mapped[bytes] = mapped_column(LargeBinary)  # MinHash signature, 32 × 4 bytes
+    facts: Mapped[str | None] = mapped_column(Text)  # the text's figures and names (crawler/dedup/facts.py)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,6 +15,7 @@ class TextFingerprint:
     content_hash: str  # sha256 of the normalised text
     minhash: bytes  # the packed MinHash signature
     keys: tuple[int, ...]  # its LSH band keys; empty when the text is too short to call anything a copy
+    facts: str | None = None  # its figures and names, packed (crawler/dedup/facts.py): copy or another report
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from crawler.dedup.facts import Facts
 from storage.records import TextFingerprint
 
 SHINGLE_WORDS = 3  # 3-word shingles: single words make every story on one topic look alike
@@ -131,20 +132,24 @@ MIN_WORDS_FOR_DEDUP = 25
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A text's exact hash and MinHash signature, with the LSH band keys that find its copies."""
+    """A text's exact hash and MinHash signature, with the LSH band keys that find its copies and the
+    facts (figures, names) that tell a copy from another report of the same template."""
 
     word_count: int
     content_hash: str
     minhash: tuple[int, ...]
     keys: tuple[int, ...]
+    facts: Facts = Facts(frozenset(), frozenset())  # the text's figures and names (crawler/dedup/facts.py)
 
     @classmethod
     def of(cls, text: str) -> Fingerprint:
         count = len(words(text))
         signature = minhash(text)
         keys = tuple(lsh_keys(signature)) if count >= MIN_WORDS_FOR_DEDUP else ()
-        return cls(count, content_hash(text), signature, keys)
+        return cls(count, content_hash(text), signature, keys, Facts.of(text))
 
     def stored(self) -> TextFingerprint:
         """As the store keeps it."""
-        return TextFingerprint(self.word_count, self.content_hash, pack_signature(self.minhash), self.keys)
+        return TextFingerprint(
+            self.word_count, self.content_hash, pack_signature(self.minhash), self.keys, self.facts.pack()
+        )
