@@ -9,16 +9,18 @@ when the database fails later, for instance a server that does not answer.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from crawler.commands.common import usage_error
+from crawler.commands.common import fail, usage_error
 from storage.db import normalise_url
 
 CREATING_COMMANDS = frozenset({"crawl", "run", "upgrade"})  # `newswatch db upgrade`
+WRITING_COMMANDS = CREATING_COMMANDS | {"send"}  # `newswatch alerts send` writes the outbox
 SQLITE_HEADER = b"SQLite format 3\x00"
 _current: list[str] = []
 
@@ -40,7 +42,7 @@ def remember(url: str) -> str:
     return url
 
 
-def checked_url(url: str, *, create: bool) -> str:
+def checked_url(url: str, *, create: bool, write: bool = False) -> str:
     """`url` if a command can use it; else one `error:` line and exit 2."""
     remember(url)
     shown = redacted(url)
@@ -60,11 +62,11 @@ def checked_url(url: str, *, create: bool) -> str:
             " newswatch ships sqlite and postgresql (psycopg)"
         )
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_file(parsed, create=create)
+        _check_sqlite_file(parsed, create=create, write=write)
     return url
 
 
-def _check_sqlite_file(url: URL, *, create: bool) -> None:
+def _check_sqlite_file(url: URL, *, create: bool, write: bool) -> None:
     name = url.database
     if not name or name == ":memory:" or name.startswith("file:"):
         return
@@ -84,10 +86,13 @@ def _check_sqlite_file(url: URL, *, create: bool) -> None:
         usage_error(f"cannot read the database {path}: {error.strerror or error}")
     if header and header != SQLITE_HEADER:
         usage_error(f"{path} is not a SQLite database")
+    if write and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        fail(f"the database {path} is read-only (this command writes to it; its directory must be writable too)")
 
 
 def db_option_callback(ctx: typer.Context, value: str | None) -> str | None:
     """The --db option (or NEWSWATCH_DB_URL), checked; None leaves the default database."""
     if value is None or ctx.resilient_parsing:
         return value
-    return checked_url(value, create=ctx.command.name in CREATING_COMMANDS)
+    name = ctx.command.name
+    return checked_url(value, create=name in CREATING_COMMANDS, write=name in WRITING_COMMANDS)
