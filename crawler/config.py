@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -54,6 +55,8 @@ class SourceConfig:
     article_pattern: str | None = None  # re.search on the URL; required for sections
     sitemap_follow: tuple[str, ...] = ()  # regexes: which sitemaps of an index to follow (default all)
     allowed_domains: tuple[str, ...] = ()  # default: the homepage's registered domain
+    # non-public networks (CIDR) its hosts may resolve to, like "10.0.0.0/8" (crawler/netguard.py)
+    allowed_networks: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()  # extraction drop selectors (CSS, or XPath starting with "/")
     language: str | None = None
     spider: str | None = None  # a custom spider: its name in spiders/, or a dotted class path
@@ -81,6 +84,8 @@ class CrawlSettings:
     # stays in the frontier and is tried again by later crawls, this many times in all, then given up.
     max_attempts: int = 5
     retry_backoff: float = 300.0  # seconds before the third attempt; the second is the next crawl's, later ones wait ×4
+    # Off: a private, loopback, link-local… address is refused at connect time (crawler/netguard.py).
+    allow_private_networks: bool = False
 
     def scrapy_settings(self) -> dict[str, Any]:
         """These settings as Scrapy setting names, for the crawl runner."""
@@ -97,6 +102,7 @@ class CrawlSettings:
             "RETRY_TIMES": self.retries,
             "NEWSWATCH_MAX_ATTEMPTS": self.max_attempts,
             "NEWSWATCH_RETRY_BACKOFF": self.retry_backoff,
+            "NEWSWATCH_ALLOW_PRIVATE_NETWORKS": self.allow_private_networks,
         }
 
 
@@ -174,6 +180,14 @@ def _regex_error(value: Any) -> str | None:
     return None
 
 
+def _network_error(value: Any) -> str | None:
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        return f"invalid network: {exc}"
+    return None
+
+
 def _selector_error(value: Any) -> str | None:
     # Mirrors crawler.extraction.outlets.compile_selector without importing the extraction stack.
     try:
@@ -243,6 +257,7 @@ SOURCE_FIELDS: dict[str, Checker] = {
     "allowed_domains": _list_of(
         "domain names like 'example.com'", lambda v: isinstance(v, str) and bool(_DOMAIN.match(v))
     ),
+    "allowed_networks": _list_of("networks like '10.0.0.0/8' or 'fd00::/8'", _is_str, _network_error),
     "drop": _list_of("CSS or XPath selectors", _is_str, _selector_error),
     "language": _scalar("an ISO 639-1 code like 'en'", lambda v: isinstance(v, str) and bool(_LANGUAGE.match(v))),
     "spider": _scalar(
@@ -266,6 +281,7 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "retries": _scalar("an integer >= 0", _is_int(0)),
     "max_attempts": _scalar("an integer >= 1", _is_int(1)),
     "retry_backoff": _scalar("a number of seconds >= 0", _is_number),
+    "allow_private_networks": _scalar("true or false", lambda v: isinstance(v, bool)),
 }
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")

@@ -17,6 +17,10 @@ _EXCEPTION_KINDS = (
 )
 # Scrapy's IgnoreRequest messages, by what they mean.
 _IGNORED_KINDS = (
+    # crawler/middlewares/ssrf.py: a non-public address, a redirect hop off the outlet (first: their
+    # messages hold URLs, and a URL may hold "robots.txt"; these markers hold a space, which no URL does)
+    ("private address", "refused:private_address"),
+    ("offsite redirect", "refused:offsite_redirect"),
     ("robots.txt", "refused:robots"),
     ("offsite", "refused:offsite"),
     ("max redirections", "too_many_redirects"),

@@ -30,10 +30,20 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.frontier.FrontierMiddleware": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # After Scrapy's OffsiteMiddleware (50), before RobotsTxtMiddleware (100): a hop off the outlet.
+    "crawler.middlewares.offsite_redirect.OffsiteRedirectMiddleware": 60,
     "crawler.middlewares.conditional_get.ConditionalGetMiddleware": 560,
     "crawler.middlewares.record.RecordMiddleware": 950,
     "crawler.middlewares.replay.ReplayMiddleware": 960,
+    # Last before the downloader (after a replay, which never connects): non-public targets refused.
+    "crawler.middlewares.ssrf.NetworkGuardMiddleware": 970,
 }
+# Every address a connection is about to use is checked (crawler/netguard.py); the guard wraps
+# NEWSWATCH_DNS_RESOLVER. Private, loopback, link-local… addresses are refused unless
+# NEWSWATCH_ALLOW_PRIVATE_NETWORKS ([crawl] allow_private_networks) or a source's allowed_networks.
+TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
+NEWSWATCH_DNS_RESOLVER = "scrapy.resolver.CachingThreadedResolver"
+NEWSWATCH_ALLOW_PRIVATE_NETWORKS = False
 ITEM_PIPELINES = {
     "crawler.pipelines.stages.StagePipeline": 100,
 }

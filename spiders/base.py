@@ -47,6 +47,15 @@ from spiders.discovery import DiscoveryError, Link, charset_of, parse_feed, pars
 
 META_SITEMAP_DEPTH = "newswatch_sitemap_depth"
 LISTING_ROLES = (ROLE_FEED, ROLE_SITEMAP, ROLE_SECTION)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _port(url: str) -> int | None:
+    """The port `url` names (None: its scheme's default, or no valid port)."""
+    try:
+        return urlsplit(url).port
+    except ValueError:
+        return None
 
 
 class NewsSourceSpider(scrapy.Spider):
@@ -70,6 +79,9 @@ class NewsSourceSpider(scrapy.Spider):
         self._follow = [re.compile(pattern) for pattern in source.sitemap_follow]
         self._seen_articles: set[str] = set()
         self._seen_sitemaps: set[str] = set(source.sitemaps)
+        # The ports the outlet's configured URLs name: besides its scheme's default, the only ones on site.
+        configured = (source.homepage, *source.feeds, *source.sitemaps, *source.sections)
+        self._ports = {port for url in configured if (port := _port(url)) is not None}
 
     @classmethod
     def for_source(cls, source: SourceConfig) -> type[NewsSourceSpider]:
@@ -87,11 +99,28 @@ class NewsSourceSpider(scrapy.Spider):
     def accept_article(self, url: str, hints: Mapping[str, str]) -> bool:
         """Whether a (normalized) link is one of this outlet's articles; `hints` are the listing's."""
         del hints  # used by outlets whose feeds label what is no article
+        return self.on_site(url) and (self._pattern is None or bool(self._pattern.search(url)))
+
+    def on_site(self, url: str) -> bool:
+        """Whether `url` is on the outlet: its host is one of the allowed domains (or under one), and
+        its port is its scheme's default or one the source's configured URLs name. Another port of
+        the outlet's host is another server (an admin console, an internal service): not on site."""
         # Scrapy's url_is_from_any_domain compares host:port, so an outlet on a port never matched.
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
         if not any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
             return False
-        return self._pattern is None or bool(self._pattern.search(url))
+        try:
+            port = parts.port
+        except ValueError:  # not a port number
+            return False
+        return port is None or port == _DEFAULT_PORTS.get(parts.scheme) or port in self._ports
+
+    def allows_redirect(self, url: str) -> bool:
+        """Whether a redirect hop of this spider's requests may go to `url` (checked before it is
+        fetched, by crawler/middlewares/offsite_redirect.py; listings carry dont_filter, which turns Scrapy's
+        offsite check off). Refused hops are recorded as `refused:offsite_redirect`."""
+        return self.on_site(url)
 
     def follow_sitemap(self, url: str) -> bool:
         """Whether to follow a sitemap listed in a sitemap index."""

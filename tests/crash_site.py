@@ -321,6 +321,7 @@ class CrashSite:
         listing = lambda paths: "[" + ", ".join(f'"{self.url(p)}"' for p in paths) + "]"  # noqa: E731
         return f"""
 [crawl]
+allow_private_networks = true  # the test site is on 127.0.0.1
 download_delay = 0
 autothrottle = false
 concurrency_per_domain = {concurrency}

@@ -72,6 +72,7 @@ class OutletSite:
         """A config naming the two outlets, in the format of spiders/sources.toml."""
         return f"""
 [crawl]
+allow_private_networks = true  # the test site is on 127.0.0.1
 download_delay = 0
 autothrottle = false
 timeout = {timeout}
