@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 import ahocorasick
 
-from crawler.alerts.analysis import Analyzed
+from crawler.alerts.analysis import Analyzed, FieldTokens
 from crawler.alerts.nodes import And, Near, Node, Not, Or, Term
 from crawler.alerts.query import Document, Match, Query
 
@@ -106,15 +106,16 @@ class RuleMatcher:
     def __len__(self) -> int:
         return len(self._rules)
 
-    def _found(self, stream: str) -> set[str]:
+    def _found(self, tokens: FieldTokens) -> set[str]:
+        """Keys found in the field: its words, and its stems where it has Russian or Persian words."""
         if not len(self._automaton):
             return set()
-        return {key for _, key in self._automaton.iter(stream)}
+        return {key for _, key in self._automaton.iter(tokens.stream() + tokens.stem_stream())}
 
     def matching(self, doc: Document) -> list[tuple[str, Match]]:
         """(rule name, match) for every rule that matches `doc`, in the order the rules were given."""
         analyzed = Analyzed(doc.title, doc.text)
-        title, text = self._found(analyzed.title.stream()), self._found(analyzed.text.stream())
+        title, text = self._found(analyzed.title), self._found(analyzed.text)
         candidates = set(self._always)
         for key in title | text:
             candidates.update(self._by_key.get(key, ()))
