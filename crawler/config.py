@@ -78,6 +78,10 @@ class CrawlSettings:
     download_delay: float = 1.0  # seconds; AutoThrottle starts here and never goes below it
     autothrottle: bool = True
     max_page_bytes: int = 16 * 1024 * 1024
+    max_listing_bytes: int = 8 * 1024 * 1024  # a feed, sitemap or section page larger than this: too_large
+    max_redirects: int = 10  # hops of one request (Scrapy's REDIRECT_MAX_TIMES); more: too_many_redirects
+    max_articles_per_listing: int = 500  # requested per listing per crawl; the rest wait in the frontier
+    max_retry_after: float = 600.0  # seconds: a 429/503 Retry-After is honoured up to this long
     timeout: float = 30.0  # seconds per download
     retries: int = 2  # extra attempts after a failed download (Scrapy's RETRY_TIMES)
     # Across crawls: an article whose fetch failed for a passing reason (5xx, 429, timeout, a crash)
@@ -98,6 +102,10 @@ class CrawlSettings:
             "AUTOTHROTTLE_START_DELAY": max(self.download_delay, 1.0),
             "DOWNLOAD_MAXSIZE": self.max_page_bytes,
             "DOWNLOAD_WARNSIZE": self.max_page_bytes // 2,
+            "REDIRECT_MAX_TIMES": self.max_redirects,
+            "NEWSWATCH_MAX_LISTING_BYTES": self.max_listing_bytes,
+            "NEWSWATCH_MAX_ARTICLES_PER_LISTING": self.max_articles_per_listing,
+            "NEWSWATCH_MAX_RETRY_AFTER": self.max_retry_after,
             "DOWNLOAD_TIMEOUT": self.timeout,
             "RETRY_TIMES": self.retries,
             "NEWSWATCH_MAX_ATTEMPTS": self.max_attempts,
@@ -277,6 +285,10 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "download_delay": _scalar("a number of seconds >= 0", _is_number),
     "autothrottle": _scalar("true or false", lambda v: isinstance(v, bool)),
     "max_page_bytes": _scalar("an integer >= 1024", _is_int(1024)),
+    "max_listing_bytes": _scalar("an integer >= 1024", _is_int(1024)),
+    "max_redirects": _scalar("an integer >= 0", _is_int(0)),
+    "max_articles_per_listing": _scalar("an integer >= 1", _is_int(1)),
+    "max_retry_after": _scalar("a number of seconds >= 0", _is_number),
     "timeout": _scalar("a number of seconds > 0", lambda v: _is_number(v) and v > 0),
     "retries": _scalar("an integer >= 0", _is_int(0)),
     "max_attempts": _scalar("an integer >= 1", _is_int(1)),
@@ -365,7 +377,7 @@ class _Builder:
             return None
         if not self.check_fields(table, CRAWL_FIELDS, block, "[crawl]"):
             return None
-        numbers = {key: float(table[key]) for key in ("download_delay", "timeout", "retry_backoff") if key in table}
+        numbers = {key: float(table[key]) for key in ("download_delay", "timeout", "retry_backoff", "max_retry_after") if key in table}
         return CrawlSettings(**{**table, **numbers})
 
     def health(self, table: Any) -> HealthSettings | None:

@@ -93,9 +93,11 @@ def record_failure(
     backoff: float = 300.0,
     source: str | None = None,
     now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> str | None:
     """Record a page that ended without an article on its run, and (for an article URL) fail its
-    frontier entry; one transaction, the caller's. Returns the entry's state after it."""
+    frontier entry, not to be tried again before `not_before` (a Retry-After); one transaction, the
+    caller's. Returns the entry's state after it."""
     reason = reason[:1000]
     state = None
     if article:
@@ -108,6 +110,7 @@ def record_failure(
             max_attempts=max_attempts,
             backoff=backoff,
             source=source,
+            not_before=not_before,
         )
         state = row.state
         if row.state == FrontierState.FAILED and row.last_reason and row.last_reason != reason:

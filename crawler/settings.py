@@ -32,6 +32,9 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     # After Scrapy's OffsiteMiddleware (50), before RobotsTxtMiddleware (100): a hop off the outlet.
     "crawler.middlewares.offsite_redirect.OffsiteRedirectMiddleware": 60,
+    # Scrapy's retries, honouring Retry-After per domain (crawler/middlewares/retry_after.py).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
     "crawler.middlewares.conditional_get.ConditionalGetMiddleware": 560,
     "crawler.middlewares.record.RecordMiddleware": 950,
     "crawler.middlewares.replay.ReplayMiddleware": 960,
@@ -61,3 +64,9 @@ NEWSWATCH_SOURCES = ()
 NEWSWATCH_RULES = None
 NEWSWATCH_MAX_ATTEMPTS = 5
 NEWSWATCH_RETRY_BACKOFF = 300.0
+# Limits ([crawl] in sources.toml): redirect hops, listing size, articles requested per listing per
+# crawl, and the longest Retry-After honoured (seconds).
+REDIRECT_MAX_TIMES = 10
+NEWSWATCH_MAX_LISTING_BYTES = 8 * 1024 * 1024
+NEWSWATCH_MAX_ARTICLES_PER_LISTING = 500
+NEWSWATCH_MAX_RETRY_AFTER = 600.0

@@ -165,9 +165,11 @@ class Frontier:
         max_attempts: int,
         backoff: float,
         source: str | None = None,
+        not_before: datetime | None = None,
     ) -> FrontierUrl:
         """One failed attempt at `url`. A permanent failure, or the `max_attempts`-th passing one, settles
-        it as failed; otherwise it waits `retry_wait` and stays pending. Returns the row as it now is."""
+        it as failed; otherwise it waits `retry_wait`, and at least until `not_before` (the moment a
+        Retry-After named), and stays pending. Returns the row as it now is."""
         row = self.session.execute(
             select(FrontierUrl).where(FrontierUrl.url == url).with_for_update()
         ).scalar_one_or_none()
@@ -194,6 +196,8 @@ class Frontier:
                 row.last_reason = f"gave up after {row.attempts} attempts: {reason}"
         else:
             row.next_try_at = now + retry_wait(row.attempts, backoff)
+            if not_before is not None and not_before > row.next_try_at:
+                row.next_try_at = not_before
         self.session.flush()
         return row
 

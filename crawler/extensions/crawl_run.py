@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import UTC, datetime
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.database import crawl_engine
 from crawler.frontier import record_failure as record_in_frontier
 from crawler.items import META_FRONTIER_URL, META_ROLE, ROLE_ARTICLE
+from crawler.middlewares.retry_after import META_RETRY_AFTER
 from storage.db import session_scope
 from storage.feeds import FeedStates
 from storage.frontier import Frontier
@@ -81,6 +83,9 @@ class CrawlRunRecorder:
         stats.inc_value("newswatch/failures")
         article = frontier_url is not None or (request is not None and request.meta.get(META_ROLE) == ROLE_ARTICLE)
         frontier_url = frontier_url or (request.meta.get(META_FRONTIER_URL) if request is not None else None) or url
+        # A 429/503 that said Retry-After (crawler/middlewares/retry_after.py): not before that moment.
+        retry_after = request.meta.get(META_RETRY_AFTER) if request is not None else None
+        not_before = datetime.fromtimestamp(retry_after, UTC) if retry_after else None
         try:
             with session_scope(self.engine) as session:
                 state = record_in_frontier(
@@ -93,6 +98,7 @@ class CrawlRunRecorder:
                     max_attempts=self.max_attempts,
                     backoff=self.backoff,
                     source=getattr(self.crawler.spider, "name", None),
+                    not_before=not_before,
                 )
         except SQLAlchemyError as error:
             self.stop(f"cannot record a failure of {url}: {one_line(error)}")
