@@ -58,7 +58,7 @@ download_delay = 0
 autothrottle = false
 timeout = 2
 retries = 0
-# TODO(ssrf): allow_private_networks = true, once crawler/config.py knows the field
+allow_private_networks = true
 
 [[source]]
 name = "quiet"

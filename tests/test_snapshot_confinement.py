@@ -114,7 +114,7 @@ def test_a_replayed_sources_toml_naming_an_outside_spider_imports_nothing(tmp_pa
     (site / "sources.toml").write_text(
         """
 [crawl]
-# TODO(ssrf): allow_private_networks = true, once crawler/config.py knows the field
+allow_private_networks = true
 [[source]]
 name = "x"
 title = "X"

@@ -5,6 +5,12 @@
 - For each listing read, all its article links are checked in one query (crawler/frontier.py): new
   ones and newer versions enter the frontier before any is requested, in the same transaction that
   holds the listing's new validators (and a sitemap index's children) back until they are settled.
+- Bounded: at most `[crawl] max_articles_per_listing` (NEWSWATCH_MAX_ARTICLES_PER_LISTING) of one
+  listing's articles are requested per crawl, and at most as many due ones resumed per source, the
+  longest waiting first. All of a listing's links enter the frontier all the same: the rest stay
+  pending and due, and the next crawls request them. Listings (feeds, sitemaps, section pages) are
+  downloaded up to `[crawl] max_listing_bytes` (NEWSWATCH_MAX_LISTING_BYTES): a larger one is
+  cancelled and recorded `too_large`.
 """
 
 from __future__ import annotations
@@ -21,7 +27,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from crawler.database import crawl_engine
 from crawler.extensions.crawl_run import one_line, recorder_of
 from crawler.frontier import plan_listing
-from crawler.items import META_HINTS, META_LISTING_READ, META_ROLE, ROLE_ARTICLE, ROLE_SITEMAP
+from crawler.items import (
+    META_HINTS,
+    META_LISTING_READ,
+    META_ROLE,
+    ROLE_ARTICLE,
+    ROLE_FEED,
+    ROLE_SECTION,
+    ROLE_SITEMAP,
+)
 from crawler.middlewares import response_header
 from storage.db import session_scope
 from storage.feeds import FeedStates
@@ -32,6 +46,10 @@ class FrontierMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.engine = crawl_engine(crawler.settings)
+        self.max_articles = crawler.settings.getint("NEWSWATCH_MAX_ARTICLES_PER_LISTING", 500)
+        self.max_listing_bytes = crawler.settings.getint("NEWSWATCH_MAX_LISTING_BYTES", 8 * 1024 * 1024)
+        if page_limit := crawler.settings.getint("DOWNLOAD_MAXSIZE"):  # never above the limit of any page
+            self.max_listing_bytes = min(self.max_listing_bytes, page_limit) if self.max_listing_bytes else page_limit
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
@@ -39,7 +57,7 @@ class FrontierMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for request in start:
-            yield request
+            yield self._bounded(request)
         spider = self.crawler.spider
         resume = getattr(spider, "resume_request", None)
         if resume is None:
@@ -48,7 +66,7 @@ class FrontierMiddleware:
             with session_scope(self.engine) as session:
                 due = [
                     (row.url, row.listing_url, dict(row.hints or {}))
-                    for row in Frontier(session).due(spider.name, _now())
+                    for row in Frontier(session).due(spider.name, _now(), limit=self.max_articles)
                 ]
         except SQLAlchemyError as error:
             self._stop(f"cannot read the frontier: {one_line(error)}")
@@ -64,7 +82,7 @@ class FrontierMiddleware:
         children: list[str] = []
         for output in result:
             if _keep_back(output, articles, children):
-                yield output
+                yield self._bounded(output)
         yield from self._settle_listing(response, articles, children)
 
     async def process_spider_output_async(
@@ -74,7 +92,7 @@ class FrontierMiddleware:
         children: list[str] = []
         async for output in result:
             if _keep_back(output, articles, children):
-                yield output
+                yield self._bounded(output)
         for request in self._settle_listing(response, articles, children):
             yield request
 
@@ -106,14 +124,24 @@ class FrontierMiddleware:
         stats.inc_value("newswatch/skipped/known", plan.skipped_known)
         stats.inc_value("newswatch/frontier/waiting", plan.waiting)
         wanted = set(plan.fetch)
-        for request in articles:
-            if request.url in wanted:
-                yield request
+        requested = [request for request in articles if request.url in wanted]
+        # The rest are in the frontier, pending and due: the next crawls request them.
+        stats.inc_value("newswatch/frontier/deferred", max(len(requested) - self.max_articles, 0))
+        yield from requested[: self.max_articles]
+
+    def _bounded(self, output: Any) -> Any:
+        """A listing request, downloaded up to max_listing_bytes (unless it names its own limit)."""
+        if isinstance(output, Request) and output.meta.get(META_ROLE) in LISTING_ROLES and self.max_listing_bytes:
+            output.meta.setdefault("download_maxsize", self.max_listing_bytes)
+        return output
 
     def _stop(self, reason: str) -> None:
         recorder = recorder_of(self.crawler)
         if recorder is not None:
             recorder.stop(reason)
+
+
+LISTING_ROLES = frozenset({ROLE_FEED, ROLE_SITEMAP, ROLE_SECTION})
 
 
 def _keep_back(output: Any, articles: list[Request], children: list[str]) -> bool:
