@@ -109,3 +109,23 @@ def test_alerts_send_delivers_to_the_mailbox_and_lists_them(
         "alerts", "send", "--db", db_url, "--watches", str(watch_file(tmp_path, 'security = "carrier-pigeon"'))
     )
     assert broken.returncode == 2 and f"error: {tmp_path / 'watches.toml'}: [mail]: security" in broken.stderr
+
+
+def test_json_of_sources_alerts_send_and_watch_test(
+    db_url: str, engine: Engine, articles: dict[str, int], tmp_path: Path  # noqa: F811
+) -> None:
+    good = tmp_path / "sources.toml"
+    good.write_text(SOURCES_TOML.format(operator=""), "utf-8")
+    listed = json.loads(newswatch("sources", "--json", "--config", str(good)).stdout)
+    assert [source["name"] for source in listed] and {"name", "enabled", "feeds", "schedule"} <= set(listed[0])
+    rules = watch_file(tmp_path)
+    tested = json.loads(newswatch("watch", "test", "su35", "--since", "3650d", "--json", "--db", db_url,
+                                  "--watches", str(rules)).stdout)
+    assert (tested["rule"], tested["matched"], tested["total"]) == ("su35", 1, 2)
+    assert tested["hits"][0]["id"] == articles["wire"] and tested["hits"][0]["terms"]
+    match(engine, SU35, articles["wire"], NOON - timedelta(days=1))
+    sent = newswatch("alerts", "send", "--json", "--db", db_url, "--watches", str(rules))
+    report = json.loads(sent.stdout)
+    assert sent.returncode == 0 and report["ok"] is True and len(report["sent"]) == 1 and report["waiting"] == []
+    [alert] = json.loads(newswatch("alerts", "--json", "--db", db_url).stdout)
+    assert alert["rule"] == "su35" and alert["status"] == "sent"

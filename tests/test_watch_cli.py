@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,18 @@ def test_try_reads_a_file_and_a_title(tmp_path: Path):
     (tmp_path / "watches.toml").write_text("", "utf-8")  # a --watches file must exist
     result = watch(tmp_path, "try", "title:sanctions AND fath-360", str(page), "--title", "New sanctions")
     assert result.returncode == 0 and "«sanctions»" in result.stdout.lower()
+
+
+def test_add_and_remove_keep_comments_and_layout(tmp_path: Path):
+    path = tmp_path / "watches.toml"
+    path.write_text("# our desk's rules\n" + GOOD.replace("[[watch]]", "# drones first\n[[watch]]  # oldest"), "utf-8")
+    assert watch(tmp_path, "add", "su35", "--query", "su-35", "--to", "a@example.org").returncode == 0
+    assert watch(tmp_path, "add", "iran-drones", "--query", "shahed", "--to", "b@example.org", "--replace").returncode == 0
+    assert watch(tmp_path, "remove", "su35").returncode == 0
+    text = path.read_text("utf-8")
+    assert text.startswith("# our desk's rules\n") and "# drones first\n[[watch]]  # oldest" in text
+    assert 'query = "shahed"' in text and "su35" not in text
+    listed = watch(tmp_path, "list", "--json")
+    assert [(rule["name"], rule["recipients"]) for rule in json.loads(listed.stdout)] == [("iran-drones", ["b@example.org"])]
+    shown = json.loads(watch(tmp_path, "show", "iran-drones", "--json").stdout)
+    assert shown["query"] == "shahed" and shown["mode"] == "instant"
