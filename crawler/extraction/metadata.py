@@ -6,6 +6,7 @@ value wins; the tuples are the rules, the functions below only read them.
 
 from __future__ import annotations
 
+import html as html_entities
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -63,7 +64,21 @@ STANDFIRST_XPATH = etree.XPath(
 _STANDFIRST_WORDS = (5, 80)
 TIME_XPATH = etree.XPath("//time[@datetime] | //*[@itemprop='datePublished'][@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
-_BY_PREFIX = re.compile(r"^(?:by|from|автор|авторы|от)\s*:?\s+", re.IGNORECASE)
+_BY_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported|edited) by|by|from|автор|авторы|от|par|por|von|door)\s*:?\s+", re.IGNORECASE
+)
+# A byline names a few people; more came from comments or related stories' bylines.
+MAX_BYLINE_AUTHORS = 4
+# Bylines inside these (class/id substrings, or tags) belong to other stories or to commenters.
+_OTHER_BYLINES = re.compile(r"comment|related|recirc|sidebar|widget|teaser|footer|more-|popular|trending|respond")
+_OTHER_BYLINE_TAGS = frozenset({"aside", "footer", "nav"})
+# A masthead <h1> (the logo) sits in the page header outside the story, or links to the home page.
+_MASTHEAD = re.compile(r"masthead|banner|logo|brand|site-?(?:header|title|name)")
+# A headline is a line, not a paragraph (a caption set as <h1>).
+_TITLE_MAX_CHARS = 300
+_STORY_CONTAINERS = frozenset({"article", "main"})
+# Dates before this are placeholders ("0001-01-01") or typos, never a news story's.
+EARLIEST_YEAR = 1900
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|•|·|\band\b|\bи\b|\bو\b|\n)\s*", re.IGNORECASE)
 _FUTURE_TOLERANCE = timedelta(days=1)
 
@@ -199,8 +214,17 @@ def _first_text(values: Iterable[object]) -> str | None:
         if isinstance(value, list):
             value = value[0] if value else None
         if isinstance(value, str) and normalize_space(value):
-            return normalize_space(value)
+            return unescape(normalize_space(value))
     return None
+
+
+def unescape(text: str) -> str:
+    """HTML entities a page escaped twice ("&amp;#8217;", "&amp;amp;") as the characters they name."""
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = html_entities.unescape(text)
+    return text
 
 
 def _domain(url: str | None) -> str | None:
@@ -212,14 +236,53 @@ def _domain(url: str | None) -> str | None:
 
 # --- fields -----------------------------------------------------------------------------------
 def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name: str | None) -> str | None:
-    h1 = next((normalize_space(h.text_content()) for h in tree.iter("h1") if h.text_content().strip()), None)
+    h1 = masthead = None
+    for element in tree.iter("h1"):
+        text = normalize_space(element.text_content())
+        if not text or len(text) > _TITLE_MAX_CHARS:
+            continue
+        if not _is_masthead(element):
+            h1 = text
+            break
+        if masthead is None and _links_home(element):
+            masthead = text  # the logo's text: the site's name, when the page declares none
     title_tag = next((normalize_space(t.text_content()) for t in tree.iter("title")), None)
     candidates = [article_ld.get("headline"), *(meta.get(name) for name in TITLE_META), h1, title_tag]
     for candidate in candidates:
         text = _first_text([candidate])
-        if text:
-            return strip_site_name(text, site_name, h1)
+        if text and not _names_the_site(text, site_name) and not _names_the_site(text, masthead):
+            stripped = strip_site_name(text, site_name, h1)
+            return strip_site_name(stripped, masthead) if masthead and stripped == text else stripped
     return None
+
+
+def _is_masthead(h1: HtmlElement) -> bool:
+    """The site's logo or name set as <h1>: a home link, or in a masthead/logo box outside the story."""
+    if _links_home(h1):
+        return True
+    for ancestor in h1.iterancestors():
+        if ancestor.tag in _STORY_CONTAINERS:
+            return False
+        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')} {ancestor.get('role', '')}".lower()
+        if _MASTHEAD.search(names):
+            return True
+    return False
+
+
+def _links_home(element: HtmlElement) -> bool:
+    return any(a.get("href") in ("/", "./") for a in element.iter("a"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
+
+
+def _names_the_site(text: str, site_name: str | None) -> bool:
+    """A title that is only the site's name (or its domain spelt out) is no headline."""
+    if not site_name:
+        return False
+    squashed = _squash(text)
+    return squashed in (_squash(site_name), _squash(site_name.split(".")[0]))
 
 
 def strip_site_name(title: str, site_name: str | None, h1: str | None = None) -> str:
@@ -231,9 +294,14 @@ def strip_site_name(title: str, site_name: str | None, h1: str | None = None) ->
         return h1
     site = (site_name or "").lower()
     site_words = set(re.findall(r"\w+", site.split(".")[0] if "." in site and " " not in site else site))
+    site_label = _squash(site.split(".")[0] if "." in site and " " not in site else site)
     kept = [
         part for part in parts
-        if not (part.lower() == site or (site_words and set(re.findall(r"\w+", part.lower())) <= site_words))
+        if not (
+            part.lower() == site
+            or (site_words and set(re.findall(r"\w+", part.lower())) <= site_words)
+            or (site_label and _squash(part) == site_label)
+        )
     ]
     if kept and len(kept) < len(parts):
         return " - ".join(kept) if len(kept) > 1 else kept[0]
@@ -244,11 +312,25 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[
     sources = (  # tried in order, each only when the ones before gave no name
         lambda: _names(article_ld.get("author")) + _names(article_ld.get("creator")),
         lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
-        lambda: ["\n".join(element.itertext()) for element in BYLINE_XPATH(tree)],
+        lambda: _byline_names(tree),
     )
     for candidates in sources:
         names = clean_author_names(candidates())
         if names:
+            return names
+    return []
+
+
+def _byline_names(tree: HtmlElement) -> list[str]:
+    """The names of the story's own byline: the first one outside comments and related stories."""
+    for element in BYLINE_XPATH(tree):
+        if any(
+            ancestor.tag in _OTHER_BYLINE_TAGS or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
+            for ancestor in (element, *element.iterancestors())
+        ):
+            continue
+        names = clean_author_names(["\n".join(element.itertext())])
+        if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
             return names
     return []
 
@@ -260,7 +342,7 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
-        for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", candidate.strip())):
+        for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", unescape(candidate.strip()))):
             name = normalize_space(noise.sub(" ", _BY_PREFIX.sub("", normalize_space(part)))).strip(" .:-–—|·•")
             words = name.split()
             if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
@@ -290,11 +372,11 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
         candidates, (element.get("datetime") or element.get("content") or "" for element in TIME_XPATH(tree))
     ):
         parsed = parse_date(candidate)
-        if parsed is not None and not _in_future(parsed, now):
+        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
     for element in chain(BYLINE_XPATH(tree), tree.iter("time"), DATE_XPATH(tree)):
         parsed = parse_date_in_text(element.text_content()[:300])
-        if parsed is not None and not _in_future(parsed, now):
+        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
     return None
 

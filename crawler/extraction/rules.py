@@ -217,6 +217,11 @@ NOT_AUTHOR_PATTERNS: tuple[str, ...] = (
     r".{0,40}\b(?:correspondent|editor|reporter|writer|columnist|contributor|producer|analyst|photographer)s?$", r"follow(?: on| us)?\b", r"contact\b",
     r"(?:see|view) (?:all|more)\b", r"(?:read|more) (?:bio|articles)\b", r"(?:twitter|x|facebook|linkedin|instagram)$",
     r"@\w+", r"https?://", r".*\d", r"by$", r"and$", r"updated?\b", r"published\b",
+    # buttons and form labels next to a byline or in a comment form
+    r"(?:share|tweet|reply|name|e-?mail|website|comments?|print|menu|search|home|log ?in|sign ?in|subscribe|"
+    r"like|loading|related|view|more|learn more|tagged|posted in|posted by|author|anonymous|guest|admin|"
+    r"par|por|von|suivre|follow author)$",
+    r"(?:about|more by|more from|a note from|view my|posted in|join|become)\b",
 )
 # Words inside a byline that are buttons or labels, not part of a name ("Jane Doe Follow").
 BYLINE_NOISE_PATTERNS: tuple[str, ...] = (

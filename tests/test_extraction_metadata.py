@@ -1,0 +1,53 @@
+"""Metadata defects of real pages, as kinds: entities, masthead titles, placeholder dates, UI words as authors."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract_article
+from crawler.extraction.metadata import clean_author_names, strip_site_name, unescape
+
+BODY = "".join(
+    f"<p>Paragraph {n} says the ferry between Baku and Turkmenbashi carried more lorries this winter than in any "
+    f"year before, the port authority said in its report.</p>" for n in range(1, 5)
+)
+
+
+@pytest.mark.parametrize("word", ["Share", "Reply", "Name", "Tweet", "Posted by", "About the Author", "Comments"])
+def test_ui_words_are_not_authors(word):
+    assert clean_author_names([word]) == []
+
+
+def test_written_by_prefix_is_dropped():
+    assert clean_author_names(["Written by Nina Aliyeva"]) == ["Nina Aliyeva"]
+
+
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00Z", "0001-01-01", "1066-10-14"])
+def test_placeholder_and_far_past_dates_are_rejected(placeholder):
+    head = f'<meta property="article:published_time" content="{placeholder}"><meta name="date" content="2024-01-09">'
+    html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
+    assert extract_article(html).published == "2024-01-09"
+
+
+def test_entities_escaped_twice_are_decoded():
+    assert unescape("Iran&amp;#8217;s &amp;amp; Russia&#x27;s") == "Iran’s & Russia's"
+
+
+def test_suffix_naming_the_domain_is_stripped():
+    assert strip_site_name("Iran buys jets - Tehran Times", "tehrantimes.com") == "Iran buys jets"
+
+
+def test_more_bylines_than_a_story_has_come_from_elsewhere():
+    related = "".join(f"<li><span class='byline'>By Writer{c} Person{c}</span></li>" for c in "ABCDEF")
+    html = (f"<html><body><article><div class='byline'>By Nina Aliyeva</div>{BODY}</article>"
+            f"<ul class='x'>{related}</ul></body></html>")
+    assert extract_article(html).authors == ["Nina Aliyeva"]
+    no_own = f"<html><body><article>{BODY}</article><div class='byline'>{', '.join(f'Writer{c} Person{c}' for c in 'ABCDEF')}</div></body></html>"
+    assert extract_article(no_own).authors == []
+
+
+def test_a_masthead_h1_is_not_the_title():
+    html = ("<html><head><title>Caspian ports reopen after storm | Baku Wire</title></head><body>"
+            "<header><h1><a href='/'>Baku Wire</a></h1></header>"
+            f"<article>{BODY}</article></body></html>")
+    assert extract_article(html).title == "Caspian ports reopen after storm"
