@@ -124,13 +124,13 @@ def test_matcher_evaluates_only_rules_whose_terms_occur(monkeypatch: pytest.Monk
     rules = [(f"r{i}", parse_query(f"term{i} drones")) for i in range(200)] + [("neg", parse_query("-exercise"))]
     matcher = RuleMatcher(rules)
     calls: list[str] = []
-    original = Query.match_analyzed
+    original = RuleMatcher._evaluate
 
-    def counting(self: Query, doc):  # noqa: ANN001
-        calls.append(self.text)
-        return original(self, doc)
+    def counting(self: RuleMatcher, index: int, fields):  # noqa: ANN001
+        calls.append(rules[index][1].text)
+        return original(self, index, fields)
 
-    monkeypatch.setattr(Query, "match_analyzed", counting)
+    monkeypatch.setattr(RuleMatcher, "_evaluate", counting)
     result = matcher.matching(Document("", "term7 drones over term9"))
     assert [name for name, _ in result] == ["r7", "r9", "neg"]
     assert sorted(calls) == sorted(["term7 drones", "term9 drones", "-exercise"])

@@ -1,102 +1,184 @@
 """Match one document against many rules at once.
 
-Every positive term of every rule, with its alias variants and wildcard stems, goes into one
-Aho–Corasick automaton over the document's token stream (" su 35 iran drones "). One pass over a
-document's title and text finds every term that occurs. Then only these rules are evaluated:
+Every term of every rule, with its alias variants (Russian and Persian ones as stems) and wildcard
+prefixes, goes into one Aho–Corasick automaton as a key. One pass over each field's token stream
+(" su 35 iran drones ") followed by its stem stream (" \x01су \x0135 ", only when the field has
+Russian or Persian words) finds every key that occurs, and where. Then only these rules are evaluated:
 
-- rules whose anchor terms occur (a term the rule cannot match without), and whose boolean shape
-  holds over the terms found (exactly so for rules without NEAR or "…"~n, whose distances are
-  checked by the evaluation);
+- rules each of whose required clauses has a key found (a term the rule cannot match without, one
+  of an OR's terms…), counted per rule as the found keys' postings come in;
 - rules that can match with no term present at all (`-foo`, `NOT a OR b`), which are always
   evaluated.
 
-Evaluation is the same `Query.match_analyzed` that a single query uses. So the result is exactly
-the one-by-one result, and the cost per document follows the rules that are relevant to it, not
-all of them.
+Evaluation works on the keys found: a term holds where one of its keys was found, so the boolean
+shape costs set look-ups; token positions are worked out only for NEAR and "…"~n operands and for
+the spans of a rule that matched. It follows `Query.match_analyzed` exactly (the same windows, the
+same spans and terms; tests/test_alerts_matcher.py checks them equal), and the cost per document
+follows the rules that are relevant to it, not all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from itertools import accumulate
 
 import ahocorasick
 
 from crawler.alerts.analysis import Analyzed, FieldTokens
-from crawler.alerts.nodes import And, Near, Node, Not, Or, Term
-from crawler.alerts.query import Document, Match, Query
+from crawler.alerts.nodes import And, Near, Node, Not, Or, Term, fields_of
+from crawler.alerts.query import Document, Match, Query, as_match, sweep
 
 
 def _keys(term: Term) -> frozenset[str]:
     return frozenset(v.key() for v in term.variants)
 
 
-def _anchors(node: Node) -> frozenset[str] | None:
-    """Keys of which at least one must occur for `node` to hold; None when none need to."""
+def _clauses(node: Node) -> list[frozenset[str]]:
+    """Key sets of which each must have a key found (in the title or the text) for `node` to hold:
+    a rule is evaluated only when all of them do. Empty when `node` can hold with no key found."""
     match node:
         case Term():
-            return _keys(node)
+            return [_keys(node)]
         case Near():
-            return _narrowest([_keys(op) for op in node.operands])
+            return [_keys(op) for op in node.operands]
         case And():
-            return _narrowest([a for a in map(_anchors, node.children) if a is not None])
+            return [clause for c in node.children for clause in _clauses(c)]
         case Or():
-            parts = [_anchors(c) for c in node.children]
-            return None if any(p is None for p in parts) else frozenset().union(*parts)
-    return None  # Not
+            parts = [_clauses(c) for c in node.children]
+            if not all(parts):
+                return []
+            return [frozenset().union(*(min(p, key=len) for p in parts))]
+    return []  # Not
 
 
-def _narrowest(options: list[frozenset[str]]) -> frozenset[str] | None:
-    """The option with the fewest and longest keys: the likeliest to be rare."""
-    if not options:
-        return None
-    return min(options, key=lambda keys: sum(1 / len(k) for k in keys))
+class _Found:
+    """One field's keys found by the automaton, with where each starts in the field's streams; token
+    positions are worked out only for the keys a matching rule asks about."""
+
+    __slots__ = ("tokens", "starts", "_words", "_stems")
+
+    def __init__(self, tokens: FieldTokens, automaton: ahocorasick.Automaton) -> None:
+        self.tokens = tokens
+        starts: dict[str, list[int]] = {}
+        if len(automaton):
+            for end, key in automaton.iter(tokens.stream() + tokens.stem_stream()):
+                hit = starts.get(key)
+                if hit is None:
+                    starts[key] = [end - len(key) + 1]
+                else:
+                    hit.append(end - len(key) + 1)
+        self.starts = starts
+        self._words: list[int] | None = None
+        self._stems: list[int] | None = None
+
+    def positions(self, key: str) -> list[int]:
+        """Token positions where `key` starts (the key must have been found)."""
+        if key[1] == "\x01":  # a stemmed key: in the stem stream, after the word stream
+            if self._stems is None:
+                base = sum(map(len, self.tokens.words)) + len(self.tokens.words) + 1
+                lengths = accumulate(map(len, self.tokens.stems), initial=0)
+                self._stems = [base + p + 2 * i for i, p in enumerate(lengths)]
+            offsets = self._stems
+        else:
+            if self._words is None:
+                self._words = [p + i for i, p in enumerate(accumulate(map(len, self.tokens.words), initial=0))]
+            offsets = self._words
+        return [bisect_left(offsets, c) for c in self.starts[key]]
 
 
-Check = Callable[[set[str], set[str]], bool]
+# A rule compiled for the matcher: the same tree as the query's, each term with its keys.
+# ("T", text, fields, keys, keyset) | ("N", operands, distance, fields) | ("A"|"O", children) | ("-", child)
+_Plan = tuple
 
 
-def _decide(node: Node) -> tuple[Check, bool]:
-    """A test of whether `node` can hold given the keys found in the title and in the text, and
-    whether that test is exact. It is exact for terms and for AND/OR/NOT over them (term keys are
-    found exactly), and an upper bound where a NEAR is involved (its distance is not checked)."""
+def _plan(node: Node) -> _Plan:
     match node:
-        case Term() | Near():
-            needed = [_keys(op) for op in (node.operands if isinstance(node, Near) else (node,))]
-            in_title, in_text = node.field in (None, "title"), node.field in (None, "text")
-
-            def present(title: set[str], text: set[str]) -> bool:
-                return (in_title and not any(title.isdisjoint(k) for k in needed)) or (
-                    in_text and not any(text.isdisjoint(k) for k in needed)
-                )
-
-            return present, isinstance(node, Term)
-        case And() | Or():
-            parts = [_decide(c) for c in node.children]
-            checks = [check for check, _ in parts]
-            exact = all(e for _, e in parts)
-            if isinstance(node, And):
-                return (lambda title, text: all(c(title, text) for c in checks)), exact
-            return (lambda title, text: any(c(title, text) for c in checks)), exact
+        case Term():
+            keys = tuple(dict.fromkeys((v.key(), len(v.tokens)) for v in node.variants))
+            return ("T", node.text, fields_of(node), keys, frozenset(k for k, _ in keys), len(node.variants) > 1)
+        case Near():
+            return ("N", tuple(_plan(op) for op in node.operands), node.distance, fields_of(node))
+        case And():
+            return ("A", tuple(_plan(c) for c in node.children))
+        case Or():
+            return ("O", tuple(_plan(c) for c in node.children))
         case Not():
-            check, exact = _decide(node.child)
-            if exact:
-                return (lambda title, text: not check(title, text)), True
-    return (lambda title, text: True), False
+            return ("-", _plan(node.child))
+    raise TypeError(node)
+
+
+def _occurrences(term: _Plan, found: _Found) -> list[tuple[int, int]]:
+    starts = found.starts
+    out = [(p, p + n) for key, n in term[3] if key in starts for p in found.positions(key)]
+    if term[5]:
+        out.sort()
+    return out
+
+
+def _near(plan: _Plan, found: _Found, first_only: bool) -> list:
+    keys = found.starts.keys()
+    if any(op[4].isdisjoint(keys) for op in plan[1]):
+        return []
+    return sweep([_occurrences(op, found) for op in plan[1]], plan[2], first_only)
+
+
+def _holds(plan: _Plan, fields: dict[str, _Found]) -> bool:
+    kind = plan[0]
+    if kind == "T":
+        keyset = plan[4]
+        return any(not keyset.isdisjoint(fields[f].starts.keys()) for f in plan[2])
+    if kind == "A":
+        return all(_holds(c, fields) for c in plan[1])
+    if kind == "O":
+        return any(_holds(c, fields) for c in plan[1])
+    if kind == "-":
+        return not _holds(plan[1], fields)
+    return any(_near(plan, fields[f], True) for f in plan[3])
+
+
+def _collect(plan: _Plan, fields: dict[str, _Found], hits: list[tuple[str, str, int, int]]) -> None:
+    """As query._collect: every occurrence of the positive terms that made a true `plan` true."""
+    kind = plan[0]
+    if kind == "T":
+        for f in plan[2]:
+            found = fields[f]
+            starts, ends = found.tokens.starts, found.tokens.ends
+            hits.extend((plan[1], f, starts[a], ends[b - 1]) for a, b in _occurrences(plan, found))
+    elif kind == "N":
+        for f in plan[3]:
+            found = fields[f]
+            starts, ends = found.tokens.starts, found.tokens.ends
+            for window in _near(plan, found, False):
+                for op, (a, b) in zip(plan[1], window, strict=True):
+                    hits.append((op[1], f, starts[a], ends[b - 1]))
+    elif kind == "A":
+        for c in plan[1]:
+            _collect(c, fields, hits)
+    elif kind == "O":
+        for c in plan[1]:
+            if _holds(c, fields):
+                _collect(c, fields, hits)
 
 
 class RuleMatcher:
     def __init__(self, rules: Iterable[tuple[str, Query]]) -> None:
         self._rules: list[tuple[str, Query]] = list(rules)
-        self._checks: list[Check] = [_decide(query.root)[0] for _, query in self._rules]
+        self._plans: list[_Plan] = [_plan(query.root) for _, query in self._rules]
         self._always: list[int] = []
-        self._by_key: dict[str, list[int]] = {}
+        self._needed: list[int] = []  # per rule: how many clauses must have a key found
+        self._rule_of: list[int] = []  # per clause: its rule
+        self._by_key: dict[str, list[int]] = {}  # key -> the clauses it satisfies
         for index, (_, query) in enumerate(self._rules):
-            anchors = _anchors(query.root)
-            if anchors is None:
+            clauses = _clauses(query.root)
+            self._needed.append(len(clauses))
+            if not clauses:
                 self._always.append(index)
-            else:
-                for key in anchors:
-                    self._by_key.setdefault(key, []).append(index)
+            for keys in clauses:
+                for key in keys:
+                    self._by_key.setdefault(key, []).append(len(self._rule_of))
+                self._rule_of.append(index)
         self._automaton = ahocorasick.Automaton()
         for key in _all_keys(query.root for _, query in self._rules):
             self._automaton.add_word(key, key)
@@ -106,28 +188,39 @@ class RuleMatcher:
     def __len__(self) -> int:
         return len(self._rules)
 
-    def _found(self, tokens: FieldTokens) -> set[str]:
-        """Keys found in the field: its words, and its stems where it has Russian or Persian words."""
-        if not len(self._automaton):
-            return set()
-        return {key for _, key in self._automaton.iter(tokens.stream() + tokens.stem_stream())}
-
     def matching(self, doc: Document) -> list[tuple[str, Match]]:
         """(rule name, match) for every rule that matches `doc`, in the order the rules were given."""
         analyzed = Analyzed(doc.title, doc.text)
-        title, text = self._found(analyzed.title), self._found(analyzed.text)
-        candidates = set(self._always)
-        for key in title | text:
-            candidates.update(self._by_key.get(key, ()))
+        fields = {"title": _Found(analyzed.title, self._automaton), "text": _Found(analyzed.text, self._automaton)}
+        satisfied: set[int] = set()
+        by_key = self._by_key
+        for found in fields.values():
+            for key in found.starts:
+                clauses = by_key.get(key)
+                if clauses is not None:
+                    satisfied.update(clauses)
+        needed = self._needed
+        counts = Counter(map(self._rule_of.__getitem__, satisfied))
+        candidates = [index for index, n in counts.items() if n == needed[index]]
         results = []
-        for index in sorted(candidates):
-            name, query = self._rules[index]
-            if not self._checks[index](title, text):
-                continue
-            match = query.match_analyzed(analyzed)
+        for index in sorted(candidates + self._always):
+            match = self._evaluate(index, fields)
             if match is not None:
-                results.append((name, match))
+                results.append((self._rules[index][0], match))
         return results
+
+    def _evaluate(self, index: int, fields: dict[str, _Found]) -> Match | None:
+        """Rule `index` on the found keys; its spans are built only when it holds, and read."""
+        plan = self._plans[index]
+        if not _holds(plan, fields):
+            return None
+
+        def build() -> Match:
+            hits: list[tuple[str, str, int, int]] = []
+            _collect(plan, fields, hits)
+            return as_match(hits)
+
+        return Match.deferred(build)
 
 
 def _all_keys(roots: Iterable[Node]) -> set[str]:

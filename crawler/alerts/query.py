@@ -8,6 +8,7 @@ Syntax and its errors: syntax.py. Text folding and tokens: analysis.py. Aliases:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawler.alerts.aliases import AliasTable
@@ -30,13 +31,51 @@ class Document:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Match:
-    spans: tuple[Span, ...]  # sorted, title first, overlapping ranges merged
-    terms: tuple[str, ...]  # the query's terms that were found, as written in the query
+    """Where a query matched: `spans`, sorted, title first, overlapping ranges merged; `terms`, the
+    query's terms that were found, as written in the query. RuleMatcher gives a deferred Match, whose
+    spans are worked out when first read (most matches of a rule filtered by source or language never
+    are); it equals the eager one."""
+
+    __slots__ = ("_spans", "_terms", "_build")
+
+    def __init__(self, spans: tuple[Span, ...] = (), terms: tuple[str, ...] = ()) -> None:
+        self._spans, self._terms, self._build = spans, terms, None
+
+    @classmethod
+    def deferred(cls, build: Callable[[], Match]) -> Match:
+        match = cls()
+        match._build = build
+        return match
+
+    def _resolve(self) -> None:
+        if self._build is not None:
+            built, self._build = self._build(), None
+            self._spans, self._terms = built.spans, built.terms
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        self._resolve()
+        return self._spans
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        self._resolve()
+        return self._terms
 
     def field_spans(self, field: FieldName) -> list[tuple[int, int]]:
         return [(a, b) for f, a, b in self.spans if f == field]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Match):
+            return NotImplemented
+        return (self.spans, self.terms) == (other.spans, other.terms)
+
+    def __hash__(self) -> int:
+        return hash((self.spans, self.terms))
+
+    def __repr__(self) -> str:
+        return f"Match(spans={self.spans!r}, terms={self.terms!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +92,7 @@ class Query:
             return None
         hits: list[tuple[str, str, int, int]] = []
         _collect(self.root, doc, hits)
-        return _as_match(hits)
+        return as_match(hits)
 
     def __str__(self) -> str:
         return self.text
@@ -83,7 +122,11 @@ def _windows(near: Near, tokens: FieldTokens, first_only: bool) -> list[tuple[tu
     Sweeps like Lucene's unordered span-near: keep one occurrence per operand, test the window,
     then move on the operand that starts first.
     """
-    lists = [_occurrences(op, tokens) for op in near.operands]
+    return sweep([_occurrences(op, tokens) for op in near.operands], near.distance, first_only)
+
+
+def sweep(lists: list[list[tuple[int, int]]], distance: int, first_only: bool) -> list[tuple[tuple[int, int], ...]]:
+    """`_windows` over given occurrence lists (sorted token ranges, one list per operand)."""
     if not all(lists):
         return []
     index = [0] * len(lists)
@@ -92,7 +135,7 @@ def _windows(near: Near, tokens: FieldTokens, first_only: bool) -> list[tuple[tu
         current = tuple(occ[i] for occ, i in zip(lists, index, strict=True))
         low = min(a for a, _ in current)
         high = max(b for _, b in current)
-        if high - low - sum(b - a for a, b in current) <= near.distance:
+        if high - low - sum(b - a for a, b in current) <= distance:
             found.append(current)
             if first_only:
                 return found
@@ -139,7 +182,8 @@ def _collect(node: Node, doc: Analyzed, hits: list[tuple[str, str, int, int]]) -
                     _collect(c, doc, hits)
 
 
-def _as_match(hits: list[tuple[str, str, int, int]]) -> Match:
+def as_match(hits: list[tuple[str, str, int, int]]) -> Match:
+    """The Match of (term text, field, start, end) hits: spans merged and sorted, terms in order."""
     spans: list[list] = []
     for f, a, b in sorted({(f, a, b) for _, f, a, b in hits}, key=lambda h: (FIELDS.index(h[0]), h[1], h[2])):
         if spans and spans[-1][0] == f and a <= spans[-1][2]:
