@@ -14,6 +14,7 @@ from storage.db import session_scope
 from storage.models import Article, NearDupKey, Revision, Source
 from storage.records import StoreOutcome
 from tests.storage_fixtures import FETCHED, db_url_fixture, engine_fixture, record  # noqa: F401
+from tests.test_copy_pairs import daily_reports
 from tests.test_dedup_fingerprints import REPUBLISHED, UNRELATED, WIRE
 
 URL = "https://www.reuters.com/world/middle-east/iran-takes-delivery-su-35-2025-02-03"
@@ -241,3 +242,32 @@ def test_store_never_commits(engine) -> None:
         store_page(session, record(URL, WIRE))
         raise RuntimeError("the crawl failed after storing")
     assert count(engine, Article) == 0
+
+
+def test_six_daily_template_reports_are_six_stories(engine) -> None:
+    """Issue 11: six air force reports of one template (~87% the same wording, other figures and
+    headlines) were stored as one story and five copies; each is a story of its own."""
+    results = [
+        store(engine, record(f"https://kyivindependent.com/air-force-report-{n}", report.text, title=report.title))
+        for n, report in enumerate(daily_reports(), 1)
+    ]
+    assert [result.outcome for result in results] == [StoreOutcome.NEW] * 6
+    # a wire copy of one of them at another outlet is still linked to it
+    copy = store(
+        engine,
+        record("https://www.yahoo.com/news/ukraine-drones-3", daily_reports()[2].text.replace("KYIV, Nov 5 (Reuters) - ", ""),
+               source="Yahoo News", title="Ukraine shoots down 52 of 61 Russian drones"),
+    )  # fmt: skip
+    assert (copy.outcome, copy.duplicate_of) == (StoreOutcome.DUPLICATE, results[2].article_id)
+
+
+def test_articles_stored_without_facts_are_compared_by_their_text(engine) -> None:
+    """A row stored before articles.facts (NULL) still tells a template report from a copy."""
+    first, second = daily_reports()[:2]
+    stored = store(engine, record("https://a.example/report-1", first.text, title=first.title))
+    with session_scope(engine) as session:
+        session.get(Article, stored.article_id).facts = None
+    other = store(engine, record("https://b.example/report-2", second.text, title=second.title))
+    copy = store(engine, record("https://c.example/report-1", first.text + "\nCopyright C.", title=first.title))
+    assert other.outcome is StoreOutcome.NEW
+    assert (copy.outcome, copy.duplicate_of) == (StoreOutcome.DUPLICATE, stored.article_id)

@@ -19,6 +19,9 @@ Two near-duplicate texts are one story unless (see `same_story`):
 2. the headlines name different things: each headline has a key name the other article never
    mentions (Odesa vs Kharkiv). A reworded or translated headline has no key name foreign to the
    other article's text, which is the same text.
+3. the ledes name different things: more than LEDE_NAMES_REPLACED_TOLERATED names of each first
+   LEDE_WORDS words are missing from the other article (a report from Dnipro quoting its governor vs
+   one from Zaporizhzhia quoting its own, under the same generic headline).
 
 The text's facts are stored with the article (articles.facts, `Facts.pack`), the headline's are read
 from its title, so checking a candidate needs nothing but its row.
@@ -39,6 +42,12 @@ FIGURES_REPLACED_TOLERATED = 1
 # "Copyright ..."), which would look like replaced names.
 HEADLINE_NAMES_FOREIGN_TOLERATED = 0
 
+# The lede, where a report says who and where: its first words. One name of it may be replaced in a
+# copy (a dateline city, an agency credit "(Reuters)" → "(AFP)"); another place and its officials are
+# two or more.
+LEDE_WORDS = 50
+LEDE_NAMES_REPLACED_TOLERATED = 1
+
 _DIGITS = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")} | {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 # A number: digits, optionally grouped or with a decimal part. Thousands separators: a comma, the
 # Arabic thousands sign, a (narrow) no-break space before exactly three digits; a point, the Arabic
@@ -50,8 +59,10 @@ _THOUSANDS = ",\u066c\u00a0\u202f"
 _UNITS = {w: n for n, w in enumerate(
     "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split()) if w != "_"}  # fmt: skip
-_TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split(), 0) if w != "_"}
-_ONES = {"one": 1} | {w: n for w, n in _UNITS.items() if n < 10 and n > 0}
+_TENS = {
+    w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"
+}
+_ONES = {"one": 1} | {w: n for w, n in _UNITS.items() if 0 < n < 10}
 _NUMBER_WORD = re.compile(
     r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(_ONES) + r"))?|(" + "|".join(_UNITS) + r"))\b"
 )
@@ -69,13 +80,15 @@ _MONTHS = [
     ("august", "aug", "август"), ("september", "sept", "sep", "сентябр"), ("october", "oct", "октябр"),
     ("november", "nov", "ноябр"), ("december", "dec", "декабр"),
 ]  # fmt: skip
-_DATE_WORDS: list[tuple[re.Pattern[str], str]] = [
-    *((re.compile(rf"^(?:{'|'.join(stems)})\w*$"), f"@{day}") for day, stems in _WEEKDAYS.items()),
-    *((re.compile(rf"^(?:{'|'.join(stems)})\.?$" if i == 4 else rf"^(?:{'|'.join(stems)})\w*$"), f"@m{i + 1}")
-      for i, stems in enumerate(_MONTHS)),
-]  # fmt: skip
-# The ASCII month/weekday stems only count capitalised ("may", "march", "sat" are words too).
-_ASCII_DATE = re.compile(r"^[A-Z]")
+# One pattern, a group per date: ("d_mon" → "@mon", "m3" → "@m3").
+_DATE_WORD = re.compile(
+    "|".join(
+        [rf"(?P<d_{day}>(?:{'|'.join(stems)})\w*)" for day, stems in _WEEKDAYS.items()]
+        + [rf"(?P<m{i + 1}>(?:{'|'.join(stems)})" + (r"\.?)" if i == 4 else r"\w*)") for i, stems in enumerate(_MONTHS)]
+    )
+)
+# English month and weekday names count only capitalised ("may", "march" are words too): `_scan`
+# skips every lowercase ASCII word.
 
 # Persian has no capitals: a name is the word after one of these cues (city, province, port, airport,
 # base, region, country, Mr, General, minister, company).
@@ -83,7 +96,7 @@ PERSIAN_NAME_CUES = frozenset("شهر استان بندر فرودگاه پای�
 
 _TOKEN = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f]\d+)*|[^\W\d_]+|[.!?:;\n\"«»“”()\[\]–—-]")
 _SENTENCE_END = frozenset(".!?:;\n")
-_OPENERS = frozenset("\"«“([–—-")
+_OPENERS = frozenset('"«“([–—-')
 
 
 def _number(raw: str) -> str:
@@ -101,24 +114,23 @@ def _number(raw: str) -> str:
 
 
 def _date(word: str) -> str | None:
-    folded = word.casefold()
-    for pattern, token in _DATE_WORDS:
-        if pattern.match(folded):
-            if folded.isascii() and not _ASCII_DATE.match(word):
-                return None
-            return token
-    return None
+    match = _DATE_WORD.fullmatch(word.casefold())
+    if match is None or match.lastgroup is None:
+        return None
+    return "@" + match.lastgroup.removeprefix("d_")
 
 
 def _is_persian(word: str) -> bool:
     return "\u0600" <= word[0] <= "\u06ff"
 
 
-def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str]]:
-    """(figures, names) of a text; in a headline every capitalised word may be a name."""
+def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str], set[str]]:
+    """(figures, names, lede names) of a text; in a headline every capitalised word may be a name."""
     text = unicodedata.normalize("NFKC", text).replace("\u200c", "")
     figures: set[str] = set()
     names: set[str] = set()
+    lede: set[str] = set()
+    words = 0
     for match in _NUMBER_WORD.finditer(text.casefold()):
         tens, ones, unit = match.groups()
         figures.add(f"#{_TENS[tens] + _ONES.get(ones or '', 0)}" if tens else f"#{_UNITS[unit]}")
@@ -129,17 +141,24 @@ def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str]]:
             continue
         if token in _OPENERS or token in "»”)]":
             continue
-        if token[0].isdigit():
+        words += 1
+        if token.isascii() and token.islower():  # most words: neither a figure, a date nor a name
+            pass
+        elif token[0].isdigit():
             figures.add(_number(token))
         elif (date := _date(token)) is not None:
             figures.add(date)
         elif _is_persian(token):
             if previous in PERSIAN_NAME_CUES:
                 names.add(token)
+                if words <= LEDE_WORDS:
+                    lede.add(token)
         elif token[0].isupper() and (headline or not sentence_start) and len(token) > 1:
             names.add(token.casefold())
+            if words <= LEDE_WORDS:
+                lede.add(token.casefold())
         sentence_start, previous = False, token
-    return figures, names
+    return figures, names, lede
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,26 +167,30 @@ class Facts:
 
     figures: frozenset[str]
     names: frozenset[str]
+    lede: frozenset[str] = frozenset()  # the names of its first LEDE_WORDS words
 
     @classmethod
     def of(cls, text: str) -> Facts:
-        figures, names = _scan(text, headline=False)
-        return cls(frozenset(figures), frozenset(names))
+        figures, names, lede = _scan(text, headline=False)
+        return cls(frozenset(figures), frozenset(names), frozenset(lede))
 
     @classmethod
     def of_headline(cls, title: str | None) -> Facts:
-        figures, names = _scan(title or "", headline=True)
+        figures, names, _ = _scan(title or "", headline=True)
         return cls(frozenset(figures), frozenset(names))
 
     def pack(self) -> str:
-        """As the articles.facts column keeps it: the tokens, sorted, space-separated."""
-        return " ".join(sorted(self.figures | self.names))
+        """As the articles.facts column keeps it: the tokens, sorted, space-separated; figures start
+        with # (numbers) or @ (dates), a lede name is also kept with a ^."""
+        return " ".join(sorted(self.figures | self.names | {f"^{name}" for name in self.lede}))
 
     @classmethod
     def unpack(cls, packed: str) -> Facts:
         tokens = packed.split()
         return cls(
-            frozenset(t for t in tokens if t[0] in "#@"), frozenset(t for t in tokens if t[0] not in "#@")
+            frozenset(t for t in tokens if t[0] in "#@"),
+            frozenset(t for t in tokens if t[0] not in "#@^"),
+            frozenset(t[1:] for t in tokens if t[0] == "^"),
         )
 
 
@@ -178,11 +201,13 @@ class StoryFacts:
     figures: frozenset[str]
     names: frozenset[str]
     key_names: frozenset[str]  # headline names the text names too: what the story is about
+    lede: frozenset[str]  # the names of its text's first LEDE_WORDS words: who and where
 
     @classmethod
     def of(cls, text: Facts, title: str | None) -> StoryFacts:
         headline = Facts.of_headline(title)
-        return cls(text.figures | headline.figures, text.names | headline.names, headline.names & text.names)
+        names = text.names | headline.names
+        return cls(text.figures | headline.figures, names, headline.names & text.names, text.lede)
 
 
 def replaced_figures(a: StoryFacts, b: StoryFacts) -> int:
@@ -194,5 +219,6 @@ def same_story(a: StoryFacts, b: StoryFacts) -> bool:
     """Whether two near-duplicate texts (by MinHash) report the same story (module docstring)."""
     if replaced_figures(a, b) > FIGURES_REPLACED_TOLERATED:
         return False
-    foreign_a, foreign_b = len(a.key_names - b.names), len(b.key_names - a.names)
-    return min(foreign_a, foreign_b) <= HEADLINE_NAMES_FOREIGN_TOLERATED
+    if min(len(a.key_names - b.names), len(b.key_names - a.names)) > HEADLINE_NAMES_FOREIGN_TOLERATED:
+        return False
+    return min(len(a.lede - b.names), len(b.lede - a.names)) <= LEDE_NAMES_REPLACED_TOLERATED

@@ -3,9 +3,10 @@
 The same URL key as a stored article: a revisit (store decides updated or unchanged). Otherwise a new
 article, linked to the first copy of its story when its text is the same (exact hash), or nearly the
 same (MinHash similarity at least NEAR_DUPLICATE_SIMILARITY among the articles sharing an LSH band
-key) *and* it reports the same facts: no figures replaced beyond a correction, no headline naming what
-the other article never mentions (crawler/dedup/facts.py; a daily templated report is ~87% the same
-wording as yesterday's, and another story). Runs in the store's transaction, after taking the locks that make racing copies take turns.
+key) *and* it reports the same facts: no figures replaced beyond a correction, no headline or lede naming
+what the other article never mentions (crawler/dedup/facts.py; a daily templated report is ~87% the same
+wording as yesterday's, and another story). Runs in the store's transaction, after taking the locks
+that make racing copies take turns.
 """
 
 from __future__ import annotations
