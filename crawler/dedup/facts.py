@@ -62,10 +62,8 @@ _UNITS = {w: n for n, w in enumerate(
 _TENS = {
     w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"
 }
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 _ONES = {"one": 1} | {w: n for w, n in _UNITS.items() if 0 < n < 10}
-_NUMBER_WORD = re.compile(
-    r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(_ONES) + r"))?|(" + "|".join(_UNITS) + r"))\b"
-)
 
 # Dates as facts: weekday and month names, by stem (Russian is inflected: в среду, 3 марта).
 _WEEKDAYS = {
@@ -131,19 +129,29 @@ def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str], set[str]]:
     names: set[str] = set()
     lede: set[str] = set()
     words = 0
-    for match in _NUMBER_WORD.finditer(text.casefold()):
-        tens, ones, unit = match.groups()
-        figures.add(f"#{_TENS[tens] + _ONES.get(ones or '', 0)}" if tens else f"#{_UNITS[unit]}")
     sentence_start, previous = True, ""
+    tens = 0  # "thirty" waiting for a "-seven"
     for token in _TOKEN.findall(text):
+        if tens and token not in _OPENERS:
+            figures.add(f"#{tens + _ONES.get(token.casefold(), 0)}")
+            if token.casefold() in _ONES:
+                tens = 0
+                continue
+            tens = 0
         if token in _SENTENCE_END:
             sentence_start = True
             continue
         if token in _OPENERS or token in "»”)]":
             continue
         words += 1
-        if token.isascii() and token.islower():  # most words: neither a figure, a date nor a name
-            pass
+        if token.isascii() and (token.islower() or token.lower() in _NUMBER_WORDS):
+            low = token.lower()  # most lowercase words: neither a figure, a date nor a name
+            if low in _UNITS:
+                figures.add(f"#{_UNITS[low]}")
+            elif low in _TENS:
+                tens = _TENS[low]
+        elif token.isdigit() and token.isascii():  # the common number: plain ASCII digits
+            figures.add("#" + (token.lstrip("0") or "0"))
         elif token[0].isdigit():
             figures.add(_number(token))
         elif (date := _date(token)) is not None:
@@ -158,6 +166,8 @@ def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str], set[str]]:
             if words <= LEDE_WORDS:
                 lede.add(token.casefold())
         sentence_start, previous = False, token
+    if tens:
+        figures.add(f"#{tens}")
     return figures, names, lede
 
 
