@@ -211,6 +211,7 @@ class FieldTokens:
     _positions: dict[str, list[int]] | None = None
     _sorted: list[str] | None = None
     _stems: list[str] | None = None
+    _stream: str | None = None
     _stem_positions: dict[str, list[int]] | None = None
 
     @classmethod
@@ -227,13 +228,15 @@ class FieldTokens:
         return self._positions
 
     def stream(self) -> str:
-        return " " + " ".join(self.words) + " "
+        if self._stream is None:
+            self._stream = " " + " ".join(self.words) + " "
+        return self._stream
 
     @property
     def stems(self) -> list[str]:
         """One stem per token (the token itself outside Russian and Persian)."""
         if self._stems is None:
-            self._stems = [stem(w) for w in self.words] if needs_stems(self.words) else self.words
+            self._stems = [stem(w) for w in self.words] if _NON_LATIN.search(self.stream()) else self.words
         return self._stems
 
     @property

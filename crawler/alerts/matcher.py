@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 
 import ahocorasick
@@ -57,7 +57,7 @@ class _Found:
     """One field's keys found by the automaton, with where each starts in the field's streams; token
     positions are worked out only for the keys a matching rule asks about."""
 
-    __slots__ = ("tokens", "starts", "_words", "_stems")
+    __slots__ = ("tokens", "starts", "keys", "_words", "_stems")
 
     def __init__(self, tokens: FieldTokens, automaton: ahocorasick.Automaton) -> None:
         self.tokens = tokens
@@ -70,6 +70,7 @@ class _Found:
                 else:
                     hit.append(end - len(key) + 1)
         self.starts = starts
+        self.keys = set(starts)
         self._words: list[int] | None = None
         self._stems: list[int] | None = None
 
@@ -118,17 +119,45 @@ def _occurrences(term: _Plan, found: _Found) -> list[tuple[int, int]]:
 
 
 def _near(plan: _Plan, found: _Found, first_only: bool) -> list:
-    keys = found.starts.keys()
+    keys = found.keys
     if any(op[4].isdisjoint(keys) for op in plan[1]):
         return []
     return sweep([_occurrences(op, found) for op in plan[1]], plan[2], first_only)
 
 
-def _holds(plan: _Plan, fields: dict[str, _Found]) -> bool:
+Fields = dict[str, _Found]
+Holds = Callable[[Fields], bool]
+
+
+def _holder(plan: _Plan) -> Holds:
+    """`plan`'s truth on the keys found, compiled to closures (the same logic as query._holds)."""
+    kind = plan[0]
+    if kind == "T":
+        keyset, fields = plan[4], plan[2]
+        if len(fields) == 2:
+            return lambda f: not (keyset.isdisjoint(f["title"].keys) and keyset.isdisjoint(f["text"].keys))
+        only = fields[0]
+        return lambda f: not keyset.isdisjoint(f[only].keys)
+    if kind in "AO":
+        parts = [_holder(c) for c in plan[1]]
+        if len(parts) == 2:
+            a, b = parts
+            return (lambda f: a(f) and b(f)) if kind == "A" else (lambda f: a(f) or b(f))
+        if kind == "A":
+            return lambda f: all(p(f) for p in parts)
+        return lambda f: any(p(f) for p in parts)
+    if kind == "-":
+        inner = _holder(plan[1])
+        return lambda f: not inner(f)
+    fields = plan[3]
+    return lambda f: any(_near(plan, f[name], True) for name in fields)
+
+
+def _holds(plan: _Plan, fields: Fields) -> bool:
     kind = plan[0]
     if kind == "T":
         keyset = plan[4]
-        return any(not keyset.isdisjoint(fields[f].starts.keys()) for f in plan[2])
+        return any(not keyset.isdisjoint(fields[f].keys) for f in plan[2])
     if kind == "A":
         return all(_holds(c, fields) for c in plan[1])
     if kind == "O":
@@ -166,6 +195,7 @@ class RuleMatcher:
     def __init__(self, rules: Iterable[tuple[str, Query]]) -> None:
         self._rules: list[tuple[str, Query]] = list(rules)
         self._plans: list[_Plan] = [_plan(query.root) for _, query in self._rules]
+        self._holders: list[Holds] = [_holder(plan) for plan in self._plans]
         self._always: list[int] = []
         self._needed: list[int] = []  # per rule: how many clauses must have a key found
         self._rule_of: list[int] = []  # per clause: its rule
@@ -211,9 +241,9 @@ class RuleMatcher:
 
     def _evaluate(self, index: int, fields: dict[str, _Found]) -> Match | None:
         """Rule `index` on the found keys; its spans are built only when it holds, and read."""
-        plan = self._plans[index]
-        if not _holds(plan, fields):
+        if not self._holders[index](fields):
             return None
+        plan = self._plans[index]
 
         def build() -> Match:
             hits: list[tuple[str, str, int, int]] = []
