@@ -129,8 +129,27 @@ def sweep(lists: list[list[tuple[int, int]]], distance: int, first_only: bool) -
     """`_windows` over given occurrence lists (sorted token ranges, one list per operand)."""
     if not all(lists):
         return []
-    index = [0] * len(lists)
     found = []
+    if len(lists) == 2:  # the common case, unrolled: the same sweep
+        first, second = lists
+        i = j = 0
+        while True:
+            a, b = first[i], second[j]
+            low = a[0] if a[0] < b[0] else b[0]
+            high = a[1] if a[1] > b[1] else b[1]
+            if high - low - (a[1] - a[0]) - (b[1] - b[0]) <= distance:
+                found.append((a, b))
+                if first_only:
+                    return found
+            if a[0] <= b[0]:
+                i += 1
+                if i == len(first):
+                    return found
+            else:
+                j += 1
+                if j == len(second):
+                    return found
+    index = [0] * len(lists)
     while True:
         current = tuple(occ[i] for occ, i in zip(lists, index, strict=True))
         low = min(a for a, _ in current)
