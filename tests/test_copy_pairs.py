@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dedup.facts import StoryFacts, same_story
+from crawler.dedup.facts import Facts, StoryFacts, same_story
 from crawler.dedup.fingerprints import Fingerprint, similarity
 from crawler.stages.dedup import NEAR_DUPLICATE_SIMILARITY
 
@@ -155,3 +155,25 @@ def test_six_daily_reports_are_near_duplicates_by_text_and_six_stories_by_facts(
     pairs = [(a, b) for i, a in enumerate(reports) for b in reports[i + 1 :]]
     assert sum(text_similarity(a, b) >= NEAR_DUPLICATE_SIMILARITY for a, b in pairs) >= 5  # MinHash alone: copies
     assert not any(called_copy(a, b) for a, b in pairs)
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("They downed 1,200 drones, 1200 in all, or 1\u00a0200.", {"#1200"}),
+        ("Рост на 1,5 процента и 2.50 доллара", {"#1.5", "#2.5"}),
+        ("پهپادها ۱٬۵۰۰ کیلومتر و ۳۰ فروند", {"#1500", "#30"}),
+        ("٣٧ طائرة", {"#37"}),
+        ("Thirty-seven of forty five drones, and twelve more", {"#37", "#45", "#12"}),
+        ("On Monday, Feb. 3, and в среду 5 марта", {"@mon", "#3", "@m2", "@wed", "#5", "@m3"}),
+        ("It may march on, one official said.", set()),
+    ],
+)
+def test_figures_are_normalised(text: str, figures: set[str]) -> None:
+    assert Facts.of(text).figures == figures
+
+
+def test_names_are_capitalised_words_not_at_a_sentence_start_and_persian_words_after_a_cue() -> None:
+    facts = Facts.of("The strike hit Odesa. Officials in Kyiv said. Россия и Иран. در استان سمنان و شهر کرمان")
+    assert facts.names == {"odesa", "kyiv", "иран", "سمنان", "کرمان"}
+    assert Facts.unpack(facts.pack()) == facts

@@ -53,6 +53,7 @@ _DIGITS = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")} | {ord(
 # Arabic thousands sign, a (narrow) no-break space before exactly three digits; a point, the Arabic
 # decimal sign, or a comma before other than three digits is a decimal separator (Russian "1,5").
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f]\d+)*")
+_GROUPED = re.compile(r"(?<=\d)[\u00a0\u202f](?=\d{3}(?!\d))")
 _THOUSANDS = ",\u066c\u00a0\u202f"
 
 # English number words: "one" is left out, it is a pronoun far more often than a figure.
@@ -124,7 +125,8 @@ def _is_persian(word: str) -> bool:
 
 def _scan(text: str, *, headline: bool) -> tuple[set[str], set[str], set[str]]:
     """(figures, names, lede names) of a text; in a headline every capitalised word may be a name."""
-    text = unicodedata.normalize("NFKC", text).replace("\u200c", "")
+    # NFKC makes a no-break space an ordinary one: join "1\u00a0200" first
+    text = unicodedata.normalize("NFKC", _GROUPED.sub("", text)).replace("\u200c", "")
     figures: set[str] = set()
     names: set[str] = set()
     lede: set[str] = set()
