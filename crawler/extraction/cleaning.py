@@ -275,41 +275,142 @@ def _dedup_key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
 
-def clean_blocks(body: etree._Element, page: PageText | None = None) -> etree._Element:
-    """Drop chrome, boilerplate and repeated blocks and everything after the story, in place."""
+# A repeat this long (in words) is a duplicate wherever it sits; a shorter one only when it doubles
+# the line before it or the lead. Shorter repeats are a template's (recipes, Q&A, spec lists).
+_DUPLICATE_MIN_WORDS = 20
+_LEAD_BLOCKS = 3
+_LABEL_OR_QUESTION = re.compile(r"^[^:]{1,40}:|\?$")
+# A recirculation heading sits inside the story when this much prose (in blocks of this many words)
+# follows its box; then only the heading and its box go.
+_PROSE_AFTER_MIN_WORDS = 40
+_PROSE_BLOCK_MIN_WORDS = 15
+
+Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
+
+
+def clean_blocks(
+    body: etree._Element, page: PageText | None = None, decisions: Decisions | None = None
+) -> etree._Element:
+    """Drop chrome, boilerplate and repeated blocks and everything after the story, in place.
+
+    When `decisions` is given, each dropped block is recorded in it with the name of the rule that
+    dropped it (rules.BLOCK_RULES) and the pattern or reason.
+    """
     boilerplate = any_of(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
     end_of_article = any_of(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
+    mid_story = any_of(rules.MID_STORY_BOX_PATTERNS, anchored=True)
+    page = page or PageText()
     blocks = list(body)
     texts = [block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
-    in_chrome = [page.only_in_chrome(text) for text in texts] if page else [False] * len(texts)
+    in_chrome = [page.only_in_chrome(text) for text in texts]
     if sum(len(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome) < _MIN_STORY_SHARE * total:
         # Nearly everything sits in "chrome": a photo or video page whose captions are the story.
         in_chrome = [False] * len(texts)
-    seen: set[str] = set()
+    keys = [_dedup_key(text) for text in texts]
+    contained = _contained_in_larger(keys)
+
+    def drop(block: etree._Element, rule: str, detail: str = "") -> None:
+        body.remove(block)
+        if decisions is not None:
+            decisions[block] = (rule, detail)
+
+    seen: dict[str, int] = {}
     position = 0
+    skip_to = 0
     for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome, strict=True)):
-        if (
-            position >= rules.END_OF_ARTICLE_MIN_SHARE * total
-            and len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
-            and end_of_article.match(text)
-        ):
-            for rest in blocks[index:]:
-                body.remove(rest)
-            break
-        position += len(text)
-        key = _dedup_key(text)
-        is_boilerplate = len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.match(text)
-        if chrome or (key and key in seen) or _is_slideshow(block) or is_boilerplate:
-            body.remove(block)
+        if index < skip_to:
             continue
-        if len(key) > 20:
-            seen.add(key)
-    _drop_trailing_teasers(body, page, total)
+        heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(text)
+        if heading:
+            box_end = _box_end(blocks, texts, in_chrome, index, page)
+            if mid_story.match(text) and _prose_words(blocks, texts, in_chrome, box_end, page) >= _PROSE_AFTER_MIN_WORDS:
+                for box_block in blocks[index:box_end]:
+                    drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
+                skip_to = box_end
+                continue
+            if position >= rules.END_OF_ARTICLE_MIN_SHARE * total:
+                for rest in blocks[index:]:
+                    drop(rest, "end-of-article", f"after {text!r}")
+                break
+        position += len(text)
+        key = keys[index]
+        words = len(text.split())
+        if chrome:
+            drop(block, "chrome-only", "all its copies on the page sit in chrome containers")
+        elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
+            drop(block, "duplicate", f"repeats block {seen[key] + 1}")
+        elif words >= _DUPLICATE_MIN_WORDS and block.tag == "p" and index in contained:
+            drop(block, "contained-duplicate", f"reappears inside block {contained[index] + 1}")
+        elif _is_slideshow(block):
+            drop(block, "slideshow", "gallery captions with slide counters")
+        elif len(text) <= rules.BOILERPLATE_MAX_CHARS and (match := boilerplate.match(text)):
+            drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, match.group(0)))
+        elif len(key) > 20:
+            seen.setdefault(key, index)
+    _drop_trailing_teasers(body, page, total, decisions)
     return body
 
 
-def _drop_trailing_teasers(body: etree._Element, page: PageText, total: int) -> None:
+def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:
+    """A real repeat (a doubled lead, paragraph or caption, a repeated menu), not a template's line."""
+    if first < _LEAD_BLOCKS or index == first + 1:
+        return True
+    if _LABEL_OR_QUESTION.search(text):
+        return False  # a questionnaire's question, a spec list's label
+    if words >= _DUPLICATE_MIN_WORDS:
+        return True
+    return page.is_link_list(block)  # short repeats are a recipe's or interview's, unless links
+
+
+def _contained_in_larger(keys: list[str]) -> dict[int, int]:
+    """Blocks whose text reappears inside a larger block: index -> index of the larger block."""
+    found: dict[int, int] = {}
+    long_keys = [(index, key) for index, key in enumerate(keys) if len(key) > 60]
+    if len(long_keys) < 2:
+        return found
+    for index, key in long_keys:
+        for other, larger in long_keys:
+            if len(larger) > len(key) + 20 and key in larger:
+                found[index] = other
+                break
+    return found
+
+
+def _box_end(blocks, texts, in_chrome, heading: int, page: PageText) -> int:
+    """The index after a recirculation box: its heading, then teasers and short lines."""
+    index = heading + 1
+    while index < len(blocks) and not _is_prose(blocks[index], texts[index], in_chrome[index], page):
+        index += 1
+    return index
+
+
+def _is_prose(block, text: str, chrome: bool, page: PageText) -> bool:
+    return (
+        not chrome
+        and len(text.split()) >= _PROSE_BLOCK_MIN_WORDS
+        and block.tag in ("p", "quote", "list")
+        and not page.is_link_list(block)
+    )
+
+
+def _prose_words(blocks, texts, in_chrome, start: int, page: PageText) -> int:
+    return sum(
+        len(texts[index].split())
+        for index in range(start, len(blocks))
+        if _is_prose(blocks[index], texts[index], in_chrome[index], page)
+    )
+
+
+def _pattern_of(patterns: tuple[str, ...], matched: str) -> str:
+    """The first pattern of a table matching `matched` (for --explain; only run when a block dropped)."""
+    for pattern in patterns:
+        if re.match(pattern, matched, re.IGNORECASE):
+            return pattern
+    return ""
+
+
+def _drop_trailing_teasers(body: etree._Element, page: PageText, total: int, decisions: Decisions | None = None) -> None:
     """Drop the run of link teasers (and their headings) that trails the story."""
     blocks = list(body)
     kept = sum(len(block_text(block)) for block in blocks)
@@ -328,3 +429,5 @@ def _drop_trailing_teasers(body: etree._Element, page: PageText, total: int) -> 
     if found_teasers:
         for block in trailer:
             body.remove(block)
+            if decisions is not None:
+                decisions[block] = ("trailing-teasers", "a run of link teasers after the story")

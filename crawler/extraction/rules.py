@@ -139,7 +139,7 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"related (?:posts|content|links|items|videos):?$", r"recently \w+ed$", r"(?:other|more) .{0,30}(?:columns|stories|articles|posts|news)$",
     r"(?:don'?t|do not) miss\b.{0,50}$", r"follow (?:us|me)\b.{0,40}$", r"connect with us\b.{0,40}$",
     r"people who (?:liked|read|viewed|bought) this\b.{0,60}$", r"previously posted\b.{0,30}$",
-    r"read (?:more|next)(?: on [^.!?]{1,60})?:?$",
+    r"read (?:more|next)(?: on [^.!?]{1,60})?:?$", r"(?:see|read) also:?$", r"also read:?$",
     r"read more on\b.{0,80}(?<![.!?])$",
     r"(?:what to|you should|must) read next$",
     r"(?:you|we think you)(?: may| might| will| could)? (?:also )?(?:like|enjoy|be interested in)\b.{0,20}$",
@@ -150,6 +150,14 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
     r"(?:share this|share this (?:article|story|post)):?$",
     r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
+)
+# Of those, the headings of a recirculation box that news layouts also place inside the story: when
+# story prose follows the box, only the heading and its box are dropped.
+MID_STORY_BOX_PATTERNS: tuple[str, ...] = (
+    r"(?:don'?t|do not) miss\b", r"read (?:more|next|also)\b", r"(?:see|also) (?:also|read)\b",
+    r"(?:related|more|other|latest|recent|top|similar) (?:articles|stories|posts|coverage|news|reading|content|videos|headlines)$",
+    r"related\b", r"more (?:from|on|in|about)\b", r"recommended\b", r"(?:you|we think you)\b",
+    r"(?:what to|you should|must) read next$", r"(?:most (?:read|popular|viewed|shared|emailed)|trending|popular)\b",
 )
 # The heading must come after this share of the extracted text before it may end the article.
 END_OF_ARTICLE_MIN_SHARE = 0.5
@@ -166,6 +174,19 @@ TEASER_MARKER_PATTERNS: tuple[str, ...] = (
 # photo gallery's captions, not the story. Groups: the slide's number, the total.
 SLIDESHOW_COUNTER_PATTERN = r"(\d{1,3}) ?(?:/|of) ?(\d{1,3})\b"
 SLIDESHOW_MIN_SLIDES = 3
+
+# --- names of the block rules (what `--explain` says dropped a block) -------------------------
+BLOCK_RULES: dict[str, str] = {
+    "headline": "the headline at the top of the text: a field of its own",
+    "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
+    "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
+    "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
+    "contained-duplicate": "a block whose text reappears inside a larger block",
+    "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
+    "mid-story-box": "a recirculation heading inside the story (MID_STORY_BOX_PATTERNS) and its teasers",
+    "end-of-article": "a late END_OF_ARTICLE_PATTERNS heading and everything after it",
+    "trailing-teasers": "the run of link teasers after the story",
+}
 
 # --- page kinds -------------------------------------------------------------------------------
 # Text of pages that are not the article but something in its way.
