@@ -31,6 +31,9 @@ def extract(
         OutputFormat | None,
         typer.Option("--format", help="json (one page), jsonl (one object per page), text, markdown."),
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="For each block trafilatura gave: kept, or which named rule dropped it.")
+    ] = False,
 ) -> None:
     """Extract the clean article from pages; several pages give one JSON object per line."""
     paths = list(_expand(inputs))
@@ -42,7 +45,7 @@ def extract(
         usage_error("--url names one page: give a single file with it")
     if not paths:
         usage_error("no .html or .html.gz files found in " + ", ".join(inputs))
-    options = ExtractOptions(markdown=chosen is OutputFormat.markdown)
+    options = ExtractOptions(markdown=chosen is OutputFormat.markdown, explain=explain)
     failures = 0
     with _progress(enabled=several) as progress:
         task = progress.add_task("extracting", total=len(paths))
@@ -53,7 +56,7 @@ def extract(
                 failures += 1
                 say(f"error: {item}: {_message(exc)}")
             else:
-                _print(article, item, chosen)
+                _print_explanation(article) if explain and not several else _print(article, item, chosen)
                 if not article.is_article and not several:
                     say(f"note: {item}: not an article: {article.reason}")
             progress.advance(task)
@@ -77,6 +80,13 @@ def _expand(inputs: list[str]) -> Iterator[str]:
             yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(SAVED_PAGE_SUFFIXES))
         else:
             yield item
+
+
+def _print_explanation(article: Article) -> None:
+    for entry in article.explanation or []:
+        verdict = "kept" if entry["kept"] else f"dropped by {entry['rule']}" + (f" ({entry['detail']})" if entry["detail"] else "")
+        print(f"{entry['block']:>3} {verdict}: {entry['text'][:100]}")
+    print(f"page: {article.kind}" + (f" ({article.reason})" if article.reason else ""))
 
 
 def _print(article: Article, item: str, output_format: OutputFormat) -> None:

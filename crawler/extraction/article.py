@@ -41,6 +41,9 @@ class Article:
     kind: PageKind = PageKind.ARTICLE
     reason: str | None = None  # why a page is not an article
     markdown: str | None = field(default=None, repr=False)
+    # With ExtractOptions(explain=True): each block trafilatura gave, kept or dropped and by which
+    # named rule (rules.BLOCK_RULES): {"block", "text", "kept", "rule", "detail"}.
+    explanation: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     @property
     def word_count(self) -> int:
@@ -56,6 +59,8 @@ class Article:
         data["word_count"] = self.word_count
         if self.markdown is None:
             del data["markdown"]
+        if self.explanation is None:
+            del data["explanation"]
         return data
 
 

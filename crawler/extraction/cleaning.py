@@ -263,12 +263,14 @@ def _is_slideshow(block: etree._Element) -> bool:
     )
 
 
-def drop_heading_blocks(body: etree._Element, *headings: str | None) -> None:
+def drop_heading_blocks(body: etree._Element, *headings: str | None, decisions: dict | None = None) -> None:
     """Headings that are fields of their own (the headline) are dropped from the top of the text."""
     keys = {_dedup_key(heading) for heading in headings if heading}
     for block in list(body)[:_HEADING_BLOCKS]:
         if _dedup_key(block_text(block)) in keys:
             body.remove(block)
+            if decisions is not None:
+                decisions[block] = ("headline", "the same as the title")
 
 
 def _dedup_key(text: str) -> str:

@@ -11,7 +11,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction.article import Article, ExtractionError, PageKind
-from crawler.extraction.cleaning import chrome_text, clean_blocks, drop_heading_blocks
+from crawler.extraction.cleaning import block_text, chrome_text, clean_blocks, drop_heading_blocks
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
@@ -35,6 +35,7 @@ class ExtractOptions:
     max_bytes: int = MAX_PAGE_BYTES
     drop_selectors: tuple[str, ...] = ()  # the source's own drop-list (CSS or XPath)
     now: datetime | None = None  # the moment a published date may not be after (default: now)
+    explain: bool = False  # record, for each block trafilatura gave, kept or dropped and by which rule
 
 
 DEFAULT_OPTIONS = ExtractOptions()
@@ -106,6 +107,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     blocked = blocking_kind(tree, metadata.title)
     if blocked:
         article.kind, article.reason = blocked
+        article.explanation = [] if options.explain else None
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
@@ -119,9 +121,13 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         favor_recall=True,
         include_formatting=options.markdown,
     )
+    decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
-        clean_blocks(document.body, page_text)
-        drop_heading_blocks(document.body, metadata.title)
+        given = list(document.body) if options.explain else []
+        clean_blocks(document.body, page_text, decisions)
+        drop_heading_blocks(document.body, metadata.title, decisions=decisions)
+        if options.explain:
+            article.explanation = _explain(given, decisions)
         article.text = xmltotxt(document.body, False).strip()
         if options.markdown:
             article.markdown = xmltotxt(document.body, True).strip()
@@ -131,7 +137,24 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
     elif (reason := no_story_reason(article.text)) is not None:
         _not_an_article(article, PageKind.EMPTY, reason)
+    if options.explain:
+        article.explanation = article.explanation or []
+        if not article.is_article:  # the page's kind drops what the block rules kept
+            for entry in article.explanation:
+                if entry["kept"]:
+                    entry.update(kept=False, rule=f"page-kind:{article.kind}", detail=article.reason)
     return article
+
+
+def _explain(given: list, decisions: dict) -> list[dict]:
+    """Each block trafilatura gave, in order: kept, or dropped by which named rule."""
+    entries = []
+    for number, block in enumerate(given, start=1):
+        rule, detail = decisions.get(block, (None, None))
+        entries.append(
+            {"block": number, "text": block_text(block), "kept": rule is None, "rule": rule, "detail": detail}
+        )
+    return entries
 
 
 def _not_an_article(article: Article, kind: PageKind, reason: str) -> None:
