@@ -371,11 +371,15 @@ def _contained_in_larger(keys: list[str]) -> dict[int, int]:
     long_keys = [(index, key) for index, key in enumerate(keys) if len(key) > 60]
     if len(long_keys) < 2:
         return found
+    joined = "\x00".join(key for _, key in long_keys)  # one C-level search per block, not one per pair
+    copies: dict[str, int] = {}
+    for _, key in long_keys:
+        copies[key] = copies.get(key, 0) + 1
     for index, key in long_keys:
-        for other, larger in long_keys:
-            if len(larger) > len(key) + 20 and key in larger:
-                found[index] = other
-                break
+        if joined.count(key) > copies[key]:
+            found[index] = next(
+                other for other, larger in long_keys if len(larger) > len(key) and key in larger
+            )
     return found
 
 

@@ -19,10 +19,37 @@ def wall_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element in _MARKED(tree) if matcher.search(class_and_id(element))]
 
 
+# A declared paywalled part holding this many words is served on the page, not behind the wall.
+_SERVED_PART_MIN_WORDS = 50
+
+
+def _declared_parts(tree: HtmlElement, metadata: Metadata) -> list[HtmlElement]:
+    parts = []
+    for selector in metadata.paywalled_selectors:
+        try:
+            parts += CSSSelector(selector)(tree)
+        except (SelectorError, SyntaxError, ValueError):
+            continue
+    return [part for part in parts if part.getparent() is not None and part.tag not in ("html", "body")]
+
+
+def _wall_shown(tree: HtmlElement) -> bool:
+    """The page says, in words, that the story goes on behind a subscription."""
+    return any_of(rules.PAYWALL_TEXT_PATTERNS).search(normalize_space(tree.text_content())) is not None
+
+
+def served_in_full(tree: HtmlElement, metadata: Metadata) -> bool:
+    """Declared paywalled parts that are on the page in full: text there and no wall in sight."""
+    parts = _declared_parts(tree, metadata)
+    words = sum(len(part.text_content().split()) for part in parts)
+    return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(tree)
+
+
 def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
-    """Declared in schema.org, or a wall in the markup that says so in words."""
+    """Declared in schema.org (and not served in full), or a wall in the markup that says so in words."""
     if metadata.free_to_read is False or metadata.paywalled_selectors:
-        return True
+        if not metadata.paywalled_selectors or not served_in_full(tree, metadata):
+            return True
     pitch = any_of(rules.PAYWALL_TEXT_PATTERNS)
     for element in wall_elements(tree):
         text = normalize_space(element.text_content())
@@ -32,12 +59,13 @@ def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
 
 
 def remove_paywalled_parts(tree: HtmlElement, metadata: Metadata) -> None:
-    """Drop the sections schema.org marks as behind the wall, so the text is the free part only."""
-    for selector in metadata.paywalled_selectors:
-        try:
-            matches = CSSSelector(selector)(tree)
-        except (SelectorError, SyntaxError, ValueError):
-            continue
-        for element in matches:
-            if element.getparent() is not None and element.tag not in ("html", "body"):
-                element.drop_tree()
+    """Drop the sections schema.org marks as behind the wall, so the text is the free part only.
+
+    A page that declares a part paywalled but serves it in full (its text is there and no wall says
+    the story goes on elsewhere) keeps it: that text is on the page.
+    """
+    if not metadata.paywalled_selectors or served_in_full(tree, metadata):
+        return
+    for element in _declared_parts(tree, metadata):
+        if element.getparent() is not None:
+            element.drop_tree()
