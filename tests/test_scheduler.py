@@ -51,6 +51,9 @@ class Daemons:
         self.config.write_text(text_, "utf-8")
 
     def start(self, *extra: str) -> subprocess.Popen:
+        watches = self.folder / "watches.toml"
+        if not watches.exists():
+            watches.write_text("", "utf-8")  # a --watches file must exist: a typo is refused, not run without rules
         log = (self.folder / f"daemon{len(self.started)}.log").open("w")
         env = dict(os.environ, NEWSWATCH_SCHEDULER_TIMINGS=TIMINGS, XDG_DATA_HOME=str(self.folder / "data"))
         process = subprocess.Popen(
