@@ -51,3 +51,18 @@ def test_a_late_related_heading_with_no_story_after_it_still_ends_the_text():
     body = "".join(PROSE.format(n=n) for n in range(1, 6)) + teasers + "<p>Short note.</p>"
     text = extract_article(f"<html><body><article>{body}</article></body></html>").text
     assert "Paragraph 5 says" in text and "Related stories" not in text and "Short note" not in text
+
+
+def test_an_all_caps_promo_link_between_paragraphs_goes():
+    promo = "<p><a href='/x'>READ MORE: CASPIAN FERRY ADDS A THIRD SHIP</a></p><p><a href='/y'>WATCH: AKTAU PORT AT NIGHT</a></p>"
+    body = "".join(PROSE.format(n=n) for n in range(1, 4)) + promo + "".join(PROSE.format(n=n) for n in range(4, 7))
+    text = extract_article(f"<html><body><article>{body}</article></body></html>").text
+    assert "CASPIAN FERRY ADDS" not in text and "AKTAU PORT AT NIGHT" not in text and "Paragraph 6 says" in text
+
+
+def test_a_press_releases_about_the_company_ends_the_text():
+    tail = ("<h3>About the company</h3><p>Caspian Freight Lines is a leading provider of ro-ro services on the "
+            "Caspian Sea, with offices in Baku, Aktau and Astrakhan.</p><h3>Media contact</h3><p>press@example.com</p>")
+    body = "".join(PROSE.format(n=n) for n in range(1, 6)) + tail
+    text = extract_article(f"<html><body><article>{body}</article></body></html>").text
+    assert "Paragraph 5 says" in text and "leading provider" not in text and "press@" not in text

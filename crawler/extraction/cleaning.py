@@ -346,12 +346,22 @@ def clean_blocks(
             drop(block, "contained-duplicate", f"reappears inside block {contained[index] + 1}")
         elif _is_slideshow(block):
             drop(block, "slideshow", "gallery captions with slide counters")
+        elif _is_promo_link(text, page):
+            drop(block, "promo-link", "an inline promo link in capitals")
         elif len(text) <= rules.BOILERPLATE_MAX_CHARS and (match := boilerplate.match(text)):
             drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, match.group(0)))
         elif len(key) > 20:
             seen.setdefault(key, index)
     _drop_trailing_teasers(body, page, total, decisions)
     return body
+
+
+def _is_promo_link(text: str, page: PageText) -> bool:
+    if not 8 <= len(text) <= rules.PROMO_LINK_MAX_CHARS:
+        return False
+    letters = [char for char in text if char.isalpha()]
+    upper = sum(1 for char in letters if char.isupper())
+    return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
 
 
 def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:

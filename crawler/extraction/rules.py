@@ -127,6 +127,10 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"\|?\s*(?:[^|.!?]{1,30}\|\s*){4,}[^|.!?]{0,30}$",
 )
 
+# A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
+PROMO_LINK_MAX_CHARS = 120
+PROMO_LINK_MIN_UPPER_SHARE = 0.8
+
 # Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.
 BOILERPLATE_MAX_CHARS = 400
 
@@ -150,6 +154,8 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
     r"(?:share this|share this (?:article|story|post)):?$",
     r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
+    # a press release's boilerplate after the story
+    r"about (?:the company|us)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
 )
 # Of those, the headings of a recirculation box that news layouts also place inside the story: when
 # story prose follows the box, only the heading and its box are dropped.
@@ -180,6 +186,7 @@ BLOCK_RULES: dict[str, str] = {
     "headline": "the headline at the top of the text: a field of its own",
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
+    "promo-link": "a short all-caps block led by a link (PROMO_LINK_MAX_CHARS)",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
     "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
