@@ -84,7 +84,8 @@ def _expand(inputs: list[str]) -> Iterator[str]:
 
 def _print_explanation(article: Article) -> None:
     for entry in article.explanation or []:
-        verdict = "kept" if entry["kept"] else f"dropped by {entry['rule']}" + (f" ({entry['detail']})" if entry["detail"] else "")
+        detail = f" ({entry['detail']})" if entry["detail"] else ""
+        verdict = "kept" if entry["kept"] else f"dropped by {entry['rule']}{detail}"
         print(f"{entry['block']:>3} {verdict}: {entry['text'][:100]}")
     print(f"page: {article.kind}" + (f" ({article.reason})" if article.reason else ""))
 

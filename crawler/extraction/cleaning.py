@@ -326,7 +326,8 @@ def clean_blocks(
         heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(text)
         if heading:
             box_end = _box_end(blocks, texts, in_chrome, index, page)
-            if mid_story.match(text) and _prose_words(blocks, texts, in_chrome, box_end, page) >= _PROSE_AFTER_MIN_WORDS:
+            prose_after = _prose_words(blocks, texts, in_chrome, box_end, page)
+            if mid_story.match(text) and prose_after >= _PROSE_AFTER_MIN_WORDS:
                 for box_block in blocks[index:box_end]:
                     drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
                 skip_to = box_end
@@ -426,7 +427,9 @@ def _pattern_of(patterns: tuple[str, ...], matched: str) -> str:
     return ""
 
 
-def _drop_trailing_teasers(body: etree._Element, page: PageText, total: int, decisions: Decisions | None = None) -> None:
+def _drop_trailing_teasers(
+    body: etree._Element, page: PageText, total: int, decisions: Decisions | None = None
+) -> None:
     """Drop the run of link teasers (and their headings) that trails the story."""
     blocks = list(body)
     kept = sum(len(block_text(block)) for block in blocks)

@@ -325,7 +325,8 @@ def _byline_names(tree: HtmlElement) -> list[str]:
     """The names of the story's own byline: the first one outside comments and related stories."""
     for element in BYLINE_XPATH(tree):
         if any(
-            ancestor.tag in _OTHER_BYLINE_TAGS or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
+            ancestor.tag in _OTHER_BYLINE_TAGS
+            or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
             for ancestor in (element, *element.iterancestors())
         ):
             continue
