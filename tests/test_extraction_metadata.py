@@ -51,3 +51,11 @@ def test_a_masthead_h1_is_not_the_title():
             "<header><h1><a href='/'>Baku Wire</a></h1></header>"
             f"<article>{BODY}</article></body></html>")
     assert extract_article(html).title == "Caspian ports reopen after storm"
+
+
+@pytest.mark.parametrize(("start", "end"), [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("<!--", "-->")])
+def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(start, end):
+    ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2024-12-06T22:00:40Z"}'
+    head = f'<script type="application/ld+json">\n{start}\n{ld}\n{end}\n</script><meta property="article:published_time" content="2024-12-07T12:43:39Z">'
+    html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
+    assert extract_article(html).published == "2024-12-06T22:00:40+00:00"

@@ -81,6 +81,8 @@ _STORY_CONTAINERS = frozenset({"article", "main"})
 EARLIEST_YEAR = 1900
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|•|·|\band\b|\bи\b|\bو\b|\n)\s*", re.IGNORECASE)
 _FUTURE_TOLERANCE = timedelta(days=1)
+# JSON-LD some CMSs wrap in CDATA or an HTML comment (optionally behind "//").
+_LD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 _MONTHS = {
     name: number
@@ -167,7 +169,7 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+            data = json.loads(_LD_WRAPPER.sub("", script.text).strip().rstrip(";"), strict=False)
         except ValueError:
             continue
         yield from _flatten_ld(data)
