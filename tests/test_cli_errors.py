@@ -68,6 +68,9 @@ CASES = [
         ]
     ],
     ("url-that-does-not-parse", nothing, ["articles", "--db", "not a url"], 2, "is not a database URL"),
+    # A port that is no number makes SQLAlchemy raise ValueError; the password is masked all the same.
+    ("url-with-a-bad-port", nothing, ["articles", "--db", "postgresql://u:s3cret@h:x:y/db"], 2,
+     "'postgresql://u:***@h:x:y/db' is not a database URL"),
     ("driver-not-installed", nothing, ["articles", "--db", "mysql://u@h/db"], 2, "driver is not installed"),
     ("unknown-database-type", nothing, ["status", "--db", "nosuch://u@h/db"], 2, "no database type"),
     ("not-a-sqlite-file", write("README.md", "# hello\n"), ["articles", "--db", "sqlite:///{tmp}/README.md"], 2,

@@ -131,3 +131,8 @@ spider = "evilmod.Evil"
     )
     assert not marker.exists(), result.stderr
     assert result.returncode != 0
+    # Refused in one line before anything is crawled, no traceback.
+    assert "Traceback" not in result.stderr
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error.endswith("sources.toml:9: source 'x': field 'spider': spider 'evilmod.Evil': "
+                          "a dotted spider path must name a class in spiders/"), result.stderr

@@ -67,9 +67,18 @@ def run_scrapy(
         disable=not options.progress,
         transient=False,
     )
+    crawled = Crawled()
+    spiders = {}
+    for source in sources:
+        try:
+            spiders[source.name] = NewsSourceSpider.for_source(source)
+        except LookupError as error:  # a spider key naming no spider of spiders/: nothing is crawled
+            crawled.errors.append(f"{source.name}: {error}")
+    if crawled.errors:
+        return crawled
     crawlers = []
     for source in sources:
-        crawler = process.create_crawler(NewsSourceSpider.for_source(source))
+        crawler = process.create_crawler(spiders[source.name])
         _track(crawler, progress, source.name)
         crawlers.append((source.name, crawler))
         process.crawl(crawler, source=source, config=config)
@@ -78,7 +87,6 @@ def run_scrapy(
             process.start()
     finally:
         shutdown_pool()
-    crawled = Crawled()
     for name, crawler in crawlers:
         recorder = getattr(crawler, "newswatch_run", None)
         if recorder is not None and recorder.fatal is not None:

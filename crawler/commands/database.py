@@ -10,6 +10,7 @@ when the database fails later, for instance a server that does not answer.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import typer
@@ -18,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from crawler.commands.common import fail, usage_error
 from storage.db import normalise_url
+from storage.db import redacted as storage_redacted
 
 CREATING_COMMANDS = frozenset({"crawl", "run", "upgrade"})  # `newswatch db upgrade`
 WRITING_COMMANDS = CREATING_COMMANDS | {"send"}  # `newswatch alerts send` writes the outbox
@@ -31,10 +33,12 @@ def current_url() -> str | None:
 
 
 def redacted(url: str) -> str:
+    """storage.db.redacted; a string that is no URL keeps its text, anything like a password masked."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+        make_url(url)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", url)
+    return storage_redacted(url)
 
 
 def remember(url: str) -> str:
@@ -48,9 +52,9 @@ def checked_url(url: str, *, create: bool, write: bool = False) -> str:
     shown = redacted(url)
     try:
         parsed = normalise_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         usage_error(
-            f"--db {url!r} is not a database URL (like sqlite:///path/newswatch.db or postgresql://user@host/db)"
+            f"--db {redacted(url)!r} is not a database URL (like sqlite:///path/newswatch.db or postgresql://user@host/db)"
         )
     try:
         parsed.get_dialect().import_dbapi()
