@@ -129,3 +129,12 @@ def test_json_of_sources_alerts_send_and_watch_test(
     assert sent.returncode == 0 and report["ok"] is True and len(report["sent"]) == 1 and report["waiting"] == []
     [alert] = json.loads(newswatch("alerts", "--json", "--db", db_url).stdout)
     assert alert["rule"] == "su35" and alert["status"] == "sent"
+
+
+def test_crawl_errors_with_one_cause_are_one_line_naming_the_sources() -> None:
+    from crawler.commands.crawl import grouped_errors
+
+    same = [f"{name}: cannot record the crawl run: read-only" for name in ("a", "b", "c", "d")]
+    assert grouped_errors(same) == ["4 sources: cannot record the crawl run: read-only"]
+    assert grouped_errors(["a: x", "b: y", "c: x"]) == ["a, c: x", "b: y"]
+    assert grouped_errors(["alerting: SMTP down"]) == ["alerting: SMTP down"]

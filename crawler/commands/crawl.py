@@ -69,7 +69,8 @@ def crawl(
     if result.interrupted:
         say(f"closed {result.interrupted} run(s) left running by a crawl that was killed")
     try:
-        print_summary(url, result.run_ids, as_json)
+        if result.run_ids or as_json:
+            print_summary(url, result.run_ids, as_json)
     except SQLAlchemyError as error:
         say(f"error: cannot read the crawl summary: {type(error).__name__}: {str(error).splitlines()[0]}")
     if watch_config.rules and not result.errors:
@@ -77,12 +78,26 @@ def crawl(
         say(f"alerts: {matched} new match(es) for {len(watch_config.rules)} rule(s)")
         for line in result.delivery.lines() if result.delivery is not None else ():
             say(f"alerts: {line}")
-    for line in result.errors:
+    for line in grouped_errors(result.errors):
         say(f"error: {line}")
     if result.not_started:
         fail(f"{len(result.not_started)} of {len(sources)} source crawls did not start (see the error above)")
     if result.errors or (result.delivery is not None and not result.delivery.ok):
         raise typer.Exit(1)  # a crawl error, or an alert email that failed or was refused
+
+
+def grouped_errors(errors: list[str]) -> list[str]:
+    """"source: why" lines, one per distinct why: a read-only database stops every source alike."""
+    by_reason: dict[str, list[str]] = {}
+    for line in errors:
+        name, _, why = line.partition(": ")
+        by_reason.setdefault(why or name, []).append(name if why else "")
+    lines = []
+    for why, names in by_reason.items():
+        names = [name for name in names if name]
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} sources"
+        lines.append(f"{who}: {why}" if who else why)
+    return lines
 
 
 def run_alerts(db_url: str, run_ids: list[int]) -> list[int]:
