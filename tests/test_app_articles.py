@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from crawler.app import articles
 from crawler.app.articles import EXPORT_FIELDS, ExportFormat, export, list_articles, parse_since, show
 from crawler.stages import store_page
 from storage.db import session_scope
@@ -126,3 +127,21 @@ def test_since_is_a_window_or_a_date(written: str | None, expected: datetime | N
 def test_a_bad_since_says_what_to_write() -> None:
     with pytest.raises(ValueError, match=r"'last week': give a window like 30m"):
         parse_since("last week")
+
+
+def test_revision_diffs_say_which_words_an_update_changed(db_url: str, stored: dict[str, int]) -> None:
+    detail = articles.show(db_url, stored["wire"])
+    [update] = articles.revision_diffs(detail)
+    assert (update["title_before"], update["title_after"]) == ("Iran gets Su-35s", "UPDATE 1-Iran gets Su-35s")
+    assert len(update["changes"]) == 1 and update["changes"][0].endswith("{+Updates with comment.+}")
+    assert articles.revision_diffs(articles.show(db_url, stored["other"])) == []
+
+
+def test_word_changes_mark_replaced_removed_and_added_words() -> None:
+    old = "Iran received 24 Su-35 jets from Russia on Monday, officials said."
+    new = "Iran received 12 Su-35 jets from Russia, officials said in Tehran."
+    assert articles.word_changes(old, new, context=2) == [
+        "Iran received [-24-] {+12+} Su-35 jets…",
+        "…jets from [-Russia on Monday,-] {+Russia,+} officials said.",
+        "…Monday, officials [-said.-] {+said in Tehran.+}",
+    ]

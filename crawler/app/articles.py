@@ -184,3 +184,42 @@ def _drained(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
+
+
+def word_changes(old: str, new: str, context: int = 8) -> list[str]:
+    """What changed from `old` to `new`, word by word, one line per change with a few words around
+    it: removed words as [-…-], added as {+…+} (wdiff's marks)."""
+    import difflib
+
+    before, after = old.split(), new.split()
+    lines = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        parts = []
+        if a1 > a0:
+            parts.append("[-" + " ".join(before[a0:a1]) + "-]")
+        if b1 > b0:
+            parts.append("{+" + " ".join(after[b0:b1]) + "+}")
+        lead = ("…" if a0 > context else "") + " ".join(before[max(0, a0 - context) : a0])
+        tail = " ".join(before[a1 : a1 + context]) + ("…" if a1 + context < len(before) else "")
+        lines.append(" ".join(part for part in (lead, *parts, tail) if part))
+    return lines
+
+
+def revision_diffs(detail: ArticleDetail) -> list[dict[str, Any]]:
+    """Each update of the article: when, the title before and after, and the words it changed."""
+    current = {"replaced_at": None, "title": detail.article.get("title"), "text": detail.article["text"]}
+    versions = [*detail.revisions, current]
+    diffs = []
+    for older, newer in zip(versions, versions[1:], strict=False):
+        diffs.append(
+            {
+                "replaced_at": older["replaced_at"],
+                "title_before": older["title"],
+                "title_after": newer["title"],
+                "changes": word_changes(older["text"] or "", newer["text"] or ""),
+            }
+        )
+    return diffs

@@ -63,6 +63,7 @@ def list_articles(
 def show(
     article_id: Annotated[int, typer.Argument(help="The article's id (see `newswatch articles`).")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show what each update changed, word by word.")] = False,
     db: DbOption = None,
 ) -> None:
     """Show one stored article: its metadata, earlier versions, copies elsewhere, failed fetches, and text."""
@@ -70,7 +71,21 @@ def show(
     if detail is None:
         fail(f"no article with id {article_id}")
     if as_json:
-        print(json.dumps(detail.as_dict(), ensure_ascii=False, indent=2))
+        data = detail.as_dict()
+        if diff:
+            data["diffs"] = articles.revision_diffs(detail)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if diff:
+        changes = articles.revision_diffs(detail)
+        if not changes:
+            stdout.print(f"article {article_id} was never updated", highlight=False)
+        for change in changes:
+            stdout.print(f"[bold]update[/] stored over the version of {change['replaced_at']}:", highlight=False)
+            if change["title_before"] != change["title_after"]:
+                stdout.print(f"  title: [-{change['title_before']}-] {{+{change['title_after']}+}}", markup=False)
+            for line in change["changes"]:
+                stdout.print(f"  {line}", markup=False, highlight=False)
         return
     data = detail.article
     for field in EXPORT_FIELDS[:-1]:
