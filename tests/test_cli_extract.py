@@ -77,7 +77,7 @@ def test_missing_file_is_named(tmp_path: Path):
 def outlet_server():
     handler = partial(SimpleHTTPRequestHandler, directory=str(PAGES))
     handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = CountingServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -85,15 +85,31 @@ def outlet_server():
     server.server_close()
 
 
+class CountingServer(ThreadingHTTPServer):
+    connections = 0
+
+    def get_request(self):  # type: ignore[no-untyped-def]
+        CountingServer.connections += 1
+        return super().get_request()
+
+
+def test_a_url_on_a_private_address_is_refused_before_connecting(outlet_server):
+    before = CountingServer.connections
+    result = newswatch("extract", f"{outlet_server}/kommersant_ru_treaty_cp1251.html")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "refused: private address: 127.0.0.1 resolves to 127.0.0.1" in result.stderr.strip().splitlines()[-1]
+    assert CountingServer.connections == before  # not one connection reached the server
+
+
 def test_url_is_fetched_and_extracted(outlet_server):
     url = f"{outlet_server}/kommersant_ru_treaty_cp1251.html"
-    result = newswatch("extract", url)
+    result = newswatch("extract", "--allow-private-networks", url)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["url"] == url and data["language"] == "ru" and "Иран" in data["text"]
 
 
 def test_dead_url_is_one_error_line(outlet_server):
-    result = newswatch("extract", f"{outlet_server}/gone.html")
+    result = newswatch("extract", "--allow-private-networks", f"{outlet_server}/gone.html")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].endswith("gone.html: HTTP 404 File not found")

@@ -34,6 +34,10 @@ def extract(
     explain: Annotated[
         bool, typer.Option("--explain", help="For each block trafilatura gave: kept, or which named rule dropped it.")
     ] = False,
+    allow_private_networks: Annotated[
+        bool,
+        typer.Option("--allow-private-networks", help="Fetch URLs on private, loopback or link-local addresses too."),
+    ] = False,
 ) -> None:
     """Extract the clean article from pages; several pages give one JSON object per line."""
     paths = list(_expand(inputs))
@@ -51,7 +55,7 @@ def extract(
         task = progress.add_task("extracting", total=len(paths))
         for item in paths:
             try:
-                article = _extract_one(item, url, options)
+                article = _extract_one(item, url, options, allow_private_networks)
             except (ExtractionError, FetchError, OSError) as exc:
                 failures += 1
                 say(f"error: {item}: {_message(exc)}")
@@ -65,9 +69,9 @@ def extract(
     raise typer.Exit(1 if failures else 0)
 
 
-def _extract_one(item: str, url: str | None, options: ExtractOptions) -> Article:
+def _extract_one(item: str, url: str | None, options: ExtractOptions, allow_private: bool = False) -> Article:
     if is_url(item):
-        fetched = fetch_page(item)
+        fetched = fetch_page(item, allow_private=allow_private)
         return extract_article(fetched.body, fetched.url, encoding=fetched.encoding, options=options)
     data = maybe_gunzip(Path(item).read_bytes())
     return extract_article(data, url, options=options)
