@@ -96,6 +96,7 @@ class SyntheticSite:
     def sources_toml(self) -> str:
         return f"""
 [crawl]
+allow_private_networks = true  # the site is on 127.0.0.1
 download_delay = 0
 autothrottle = false
 concurrency_per_domain = 16
