@@ -97,6 +97,7 @@ class SyntheticSite:
         return f"""
 [crawl]
 allow_private_networks = true  # the site is on 127.0.0.1
+max_articles_per_listing = 100000  # the whole site in one crawl
 download_delay = 0
 autothrottle = false
 concurrency_per_domain = 16
