@@ -8,9 +8,7 @@ import gzip
 import json
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from spiders.discovery import DiscoveryError, parse_feed, parse_sitemap
 from storage.db import make_engine, session_scope
 from storage.models import FrontierUrl
 from tests.conftest import PAGES
+from tests.loopback import serve
 
 ARTICLE = (PAGES / "moscow_times_fath360_missiles.html").read_bytes()
 BOMB = gzip.compress(b"\0" * (50 * 1024 * 1024), compresslevel=9)  # 50 MB in ~50 KB
@@ -76,43 +75,31 @@ def test_a_gzipped_sitemap_bomb_is_refused():
 class Trap:
     def __init__(self) -> None:
         self.log: list[str] = []
-        trap = self
+        self.http = serve(self.answer)
+        self.server, self.base = self.http.server, self.http.base
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                trap.log.append(self.path)
-                base = f"http://127.0.0.1:{self.server.server_address[1]}"
-                headers = {"Content-Type": "text/html; charset=utf-8"}
-                status, body = 200, ARTICLE
-                if self.path == "/feed.xml":
-                    body = _rss(["/a/bomb", "/a/hop-0"], base)
-                    headers["Content-Type"] = "application/rss+xml"
-                elif self.path == "/many.xml":
-                    body = _rss(MANY, base)
-                    headers["Content-Type"] = "application/rss+xml"
-                elif self.path == "/big.xml":
-                    body = _rss(["/a/never"], base, padding=64 * 1024)
-                    headers["Content-Type"] = "application/rss+xml"
-                elif self.path == "/a/bomb":
-                    body, headers["Content-Encoding"] = BOMB, "gzip"
-                elif self.path.startswith("/a/hop-"):
-                    status, body = 302, b""
-                    headers["Location"] = f"{base}/a/hop-{int(self.path.rsplit('-', 1)[1]) + 1}"
-                elif not self.path.startswith("/a/many-"):
-                    status, body = 404, b"no"
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        self.log.append(path)
+        base = self.base
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        status, body = 200, ARTICLE
+        if path == "/feed.xml":
+            body = _rss(["/a/bomb", "/a/hop-0"], base)
+            headers["Content-Type"] = "application/rss+xml"
+        elif path == "/many.xml":
+            body = _rss(MANY, base)
+            headers["Content-Type"] = "application/rss+xml"
+        elif path == "/big.xml":
+            body = _rss(["/a/never"], base, padding=64 * 1024)
+            headers["Content-Type"] = "application/rss+xml"
+        elif path == "/a/bomb":
+            body, headers["Content-Encoding"] = BOMB, "gzip"
+        elif path.startswith("/a/hop-"):
+            status, body = 302, b""
+            headers["Location"] = f"{base}/a/hop-{int(path.rsplit('-', 1)[1]) + 1}"
+        elif not path.startswith("/a/many-"):
+            status, body = 404, b"no"
+        return status, headers, body
 
 
 def crawl(config: Path, db: str) -> dict:

@@ -11,7 +11,6 @@ import threading
 import time
 from datetime import UTC, datetime
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from crawler.middlewares.retry_after import retry_after_seconds
 from storage.db import make_engine, session_scope
 from storage.models import FrontierUrl
 from tests.conftest import PAGES
+from tests.loopback import serve
 
 pytestmark = pytest.mark.slow
 
@@ -36,24 +36,8 @@ class Site:
         self.articles: list[str] = []
         self.log: list[tuple[str, float, int]] = []  # (path, time.time(), status)
         self.lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                status, headers, body = site.answer(self.path)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self.http = serve(self.answer)
+        self.server, self.base = self.http.server, self.http.base
 
     def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
         with self.lock:

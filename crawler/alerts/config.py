@@ -29,24 +29,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.alerts.mail import MAIL_KEYS
 from crawler.alerts.rules import Mode, WatchRule
 from crawler.configfile import ConfigProblems, Problem, TomlLines, read_toml
 
 WATCHES_ENV = "NEWSWATCH_WATCHES"
 LOCAL_WATCHES = Path("watches.toml")
 RULE_KEYS = {"name", "query", "recipients", "mode", "sources", "languages", "timezone", "digest_hour"}
-MAIL_KEYS = {
-    "from",
-    "smtp_host",
-    "smtp_port",
-    "security",
-    "username",
-    "password_env",
-    "mailbox",
-    "message_id_domain",
-    "ca_file",
-    "timeout",
-}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
 

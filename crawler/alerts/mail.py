@@ -26,6 +26,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+# The [mail] table's keys: these take text, smtp_port and timeout take numbers.
+TEXT_KEYS = ("from", "smtp_host", "security", "username", "password_env", "mailbox", "message_id_domain", "ca_file")
+MAIL_KEYS = frozenset({*TEXT_KEYS, "smtp_port", "timeout"})
+
 log = logging.getLogger("newswatch.mail")
 
 SECURITY = ("starttls", "ssl", "none")
@@ -108,16 +112,7 @@ class MailSettings:
         environ = os.environ if environ is None else environ
         if not isinstance(mail, Mapping):
             raise MailSettingsError(f"[mail] must be a table, not {mail!r}")
-        for key in (
-            "from",
-            "smtp_host",
-            "security",
-            "username",
-            "password_env",
-            "mailbox",
-            "message_id_domain",
-            "ca_file",
-        ):
+        for key in TEXT_KEYS:
             if mail.get(key) is not None and not isinstance(mail[key], str):
                 raise MailSettingsError(f"{key} must be a string, not {mail[key]!r}")
         port = mail.get("smtp_port")
