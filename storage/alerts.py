@@ -18,13 +18,13 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.alert_models import Alert, AlertEmail, AlertEmailItem, AlertStatus, EmailStatus
+from storage.chunks import in_chunks
 from storage.models import Article, Source
 from storage.upsert import insert_for
 
 FIRST_RETRY = timedelta(minutes=1)  # after a failed attempt; doubles per attempt …
 LAST_RETRY = timedelta(hours=1)  # … up to this
 SEND_LEASE = timedelta(minutes=10)  # a claimed email is retried after this if its sender died mid-send
-_IN_CHUNK = 500
 
 Span = tuple[str, int, int, str]  # (field, start, end, the matched text as it stood then)
 
@@ -133,7 +133,7 @@ class Alerts:
     def story_outlets_many(self, story_ids: Iterable[int]) -> dict[int, int]:
         story = func.coalesce(Article.duplicate_of, Article.id)
         counts: dict[int, int] = {}
-        for chunk in _chunks(sorted(set(story_ids))):
+        for chunk in in_chunks(sorted(set(story_ids))):
             rows = self.session.execute(
                 select(story, func.count(func.distinct(Article.source_id)))
                 .where((Article.id.in_(chunk)) | (Article.duplicate_of.in_(chunk)))
@@ -181,7 +181,7 @@ class Alerts:
     def articles(self, article_ids: Iterable[int]) -> dict[int, Article]:
         """The articles (with their source loaded) by id, for rendering."""
         found: dict[int, Article] = {}
-        for chunk in _chunks(sorted(set(article_ids))):
+        for chunk in in_chunks(sorted(set(article_ids))):
             found.update(
                 (article.id, article) for article in self.session.scalars(select(Article).where(Article.id.in_(chunk)))
             )
@@ -323,7 +323,7 @@ class Alerts:
             .limit(limit)
         ).all()
         emails: dict[int, list[AlertEmail]] = {}
-        for chunk in _chunks([row[0].id for row in rows]):
+        for chunk in in_chunks([row[0].id for row in rows]):
             for alert_id, email in self.session.execute(
                 select(AlertEmailItem.alert_id, AlertEmail)
                 .join(AlertEmail, and_(AlertEmail.id == AlertEmailItem.email_id, AlertEmailItem.is_update.is_(False)))
@@ -366,7 +366,3 @@ def _span_parts(span: object) -> tuple[str, int, int, str | None]:
     parts = list(span)  # type: ignore[call-overload]
     return str(parts[0]), int(parts[1]), int(parts[2]), (str(parts[3]) if len(parts) > 3 else None)
 
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]

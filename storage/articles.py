@@ -3,18 +3,17 @@ update) is decided by crawler/stages/dedup.py with these verbs, inside the calle
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
+from storage.chunks import in_chunks
 from storage.models import Article, NearDupKey, Revision, Source
 from storage.records import ArticleRecord, StoreOutcome, StoreResult, TextFingerprint, parse_published
 from storage.upsert import insert_for
-
-_IN_CHUNK = 500  # values per IN (…): SQLite allows 32k parameters, but short lists plan better
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +149,7 @@ class ArticleStore:
     def known_keys(self, keys: Iterable[str]) -> set[str]:
         """Those URL keys stored: an article's canonical URL, or the normalised URL it was fetched from."""
         found: set[str] = set()
-        for chunk in _chunks(sorted(set(keys))):
+        for chunk in in_chunks(sorted(set(keys))):
             found.update(self.session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
             found.update(self.session.scalars(select(Article.url_key).where(Article.url_key.in_(chunk))))
         return found
@@ -199,7 +198,3 @@ def _content_values(record: ArticleRecord, fingerprint: TextFingerprint) -> dict
         "facts": fingerprint.facts,
     }
 
-
-def _chunks(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]

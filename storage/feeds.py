@@ -12,12 +12,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage.chunks import in_chunks
 from storage.models import FeedState
 from storage.types import utcnow
 from storage.upsert import insert_for
 
 NOT_MODIFIED = 304
-_IN_CHUNK = 500  # values per IN (…)
 
 
 class FeedStates:
@@ -31,10 +31,8 @@ class FeedStates:
 
     def get_many(self, urls: Iterable[str]) -> dict[str, FeedState]:
         """The stored states of those URLs that have one, by URL."""
-        wanted = list(dict.fromkeys(urls))
         found: dict[str, FeedState] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
+        for chunk in in_chunks(urls):
             found.update(
                 (state.url, state) for state in self.session.scalars(select(FeedState).where(FeedState.url.in_(chunk)))
             )

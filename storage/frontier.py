@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.chunks import in_chunks
 from storage.models import FrontierState, FrontierUrl
 from storage.upsert import insert_for
 
-_IN_CHUNK = 500
 LONGEST_WAIT = timedelta(hours=24)
 
 
@@ -52,10 +52,8 @@ class Frontier:
         self.session = session
 
     def get_many(self, urls: Iterable[str]) -> dict[str, FrontierUrl]:
-        wanted = list(dict.fromkeys(urls))
         found: dict[str, FrontierUrl] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
+        for chunk in in_chunks(urls):
             found.update(
                 (row.url, row) for row in self.session.scalars(select(FrontierUrl).where(FrontierUrl.url.in_(chunk)))
             )
@@ -99,12 +97,11 @@ class Frontier:
 
     def relisted(self, urls: Iterable[str], listing_url: str) -> None:
         """Pending URLs a listing names again: that listing now waits for them too."""
-        chunk_urls = list(urls)
-        for start in range(0, len(chunk_urls), _IN_CHUNK):
+        for chunk in in_chunks(urls):
             self.session.execute(
                 update(FrontierUrl)
                 .where(
-                    FrontierUrl.url.in_(chunk_urls[start : start + _IN_CHUNK]),
+                    FrontierUrl.url.in_(chunk),
                     FrontierUrl.state == FrontierState.PENDING,
                 )
                 .values(listing_url=listing_url)
@@ -125,14 +122,13 @@ class Frontier:
 
     def unsettled_listings(self, listing_urls: Iterable[str]) -> set[str]:
         """Those of the listings that still wait for a pending URL they listed."""
-        urls = list(dict.fromkeys(listing_urls))
         waiting: set[str] = set()
-        for start in range(0, len(urls), _IN_CHUNK):
+        for chunk in in_chunks(listing_urls):
             waiting.update(
                 self.session.scalars(
                     select(FrontierUrl.listing_url)
                     .where(
-                        FrontierUrl.listing_url.in_(urls[start : start + _IN_CHUNK]),
+                        FrontierUrl.listing_url.in_(chunk),
                         FrontierUrl.state == FrontierState.PENDING,
                     )
                     .distinct()
