@@ -3,13 +3,13 @@
     python benchmarks/dedup_scale.py [--db URL] [--inserts 500] [--sizes 1000,100000]
 
 For each size, an empty database (a temporary SQLite file by default; with --db a PostgreSQL URL, a
-temporary schema on it) is seeded in bulk, then `crawler.stages.store_page` (fingerprint, dedup, store) runs on `--inserts` synthetic
-articles, one transaction each as the crawl pipeline does: canonical URL, fingerprints, exact and
-near-duplicate lookup (with the candidates' facts), insert. One in ten is a lightly edited copy of
-an earlier one under its headline, so the duplicate path is timed too. Prints the mean per article
-for each size and the ratio (goal < 1.3).
+temporary schema on it) is seeded in bulk, then `crawler.stages.store_page` (fingerprint, dedup,
+store) runs on `--inserts` synthetic articles, one transaction each as the crawl pipeline does:
+canonical URL, fingerprints, exact and near-duplicate lookup (with the candidates' facts), insert.
+One in ten is a lightly edited copy of an earlier one under its headline, so the duplicate path is
+timed too. Prints the mean per article for each size and the ratio (goal < 1.3).
 
-Seeded rows get random fingerprints (hash, SimHash, MinHash, LSH keys): to the index they are what
+Seeded rows get random fingerprints (hash, MinHash, LSH keys): to the index they are what
 unrelated texts are — keys spread uniformly — and the 100k seed takes seconds instead of minutes.
 """
 
@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, create_engine, insert  # noqa: E402
 
 from crawler.dedup.fingerprints import MINHASH_ROWS, MINHASH_SLOTS  # noqa: E402
-from storage.articles import ArticleStore  # noqa: E402
-from storage.db import make_engine, normalise_url, session_scope  # noqa: E402
 from crawler.extraction import Article  # noqa: E402
 from crawler.items import Page  # noqa: E402
 from crawler.stages import store_page  # noqa: E402
+from storage.articles import ArticleStore  # noqa: E402
+from storage.db import make_engine, normalise_url, session_scope  # noqa: E402
 from storage.models import Article as StoredArticle  # noqa: E402
 from storage.models import NearDupKey  # noqa: E402
 from storage.records import StoreOutcome  # noqa: E402

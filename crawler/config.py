@@ -377,7 +377,8 @@ class _Builder:
             return None
         if not self.check_fields(table, CRAWL_FIELDS, block, "[crawl]"):
             return None
-        numbers = {key: float(table[key]) for key in ("download_delay", "timeout", "retry_backoff", "max_retry_after") if key in table}
+        seconds = ("download_delay", "timeout", "retry_backoff", "max_retry_after")
+        numbers = {key: float(table[key]) for key in seconds if key in table}
         return CrawlSettings(**{**table, **numbers})
 
     def health(self, table: Any) -> HealthSettings | None:

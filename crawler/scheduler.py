@@ -277,7 +277,9 @@ class Daemon:
                 Leases(session).release(LEASE_NAME, self.owner)
         except Exception as error:
             log.warning(
-                "could not release the scheduler lease (it expires in %.0f s): %s", self.timings.lease, self._safe(error)
+                "could not release the scheduler lease (it expires in %.0f s): %s",
+                self.timings.lease,
+                self._safe(error),
             )
 
     def _safe(self, error: BaseException) -> str:

@@ -86,7 +86,9 @@ class Snapshot:
         assert page.file
         where = f"{self.directory / INDEX}:{page.line}"
         if Path(page.file).is_absolute() or "\0" in page.file:
-            raise SnapshotError(f"{where}: file {page.file!r} is not a path inside the snapshot (listed for {page.url})")
+            raise SnapshotError(
+                f"{where}: file {page.file!r} is not a path inside the snapshot (listed for {page.url})"
+            )
         resolved = (self.root / page.file).resolve()
         if not resolved.is_relative_to(self.root):
             raise SnapshotError(f"{where}: file {page.file!r} points outside the snapshot (listed for {page.url})")

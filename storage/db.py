@@ -121,3 +121,11 @@ def upgrade_database(url: str | None = None) -> str:
         return ensure_schema(engine)
     finally:
         engine.dispose()
+
+
+def error_line(error: BaseException) -> str:
+    """A database error in one line: its type and the driver's own first line (SQLAlchemy wraps the
+    message with the SQL and a link)."""
+    detail = getattr(error, "orig", None) or error
+    text = (str(detail).splitlines() or [""])[0]
+    return f"{type(error).__name__}: {text}".strip().rstrip(":")

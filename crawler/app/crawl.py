@@ -24,10 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.alerts.config import WatchConfig
 from crawler.config import Config, SourceConfig
-from crawler.extensions.crawl_run import one_line
 from crawler.processes import close_interrupted_runs
 from crawler.stages.context import SourceInfo
-from storage.db import default_db_url, make_engine, redacted, without_password
+from storage.db import default_db_url, error_line, make_engine, redacted, without_password
 
 log = logging.getLogger("newswatch.crawl")
 
@@ -67,7 +66,7 @@ def crawl_once(config: Config, sources: Sequence[SourceConfig], options: CrawlOp
     try:
         result.interrupted = close_interrupted_runs(engine, [s.name for s in sources])
     except SQLAlchemyError as error:
-        result.errors.append(f"cannot read crawl runs: {one_line(error)}")
+        result.errors.append(f"cannot read crawl runs: {error_line(error)}")
         return result
     from crawler.app.scrapy_crawl import run_scrapy
 
@@ -94,7 +93,7 @@ def _alert(engine: Engine, options: CrawlOptions, result: CrawlResult) -> None:
         if watches.rules:
             result.delivery = deliver_due(engine, watches, instant_only=True)
     except SQLAlchemyError as error:
-        result.errors.append(f"alerting: {one_line(error)}")
+        result.errors.append(f"alerting: {error_line(error)}")
     except MailConfigError as error:
         result.errors.append(str(error))
 
@@ -123,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         result = crawl_once(config, sources, options)
     except SQLAlchemyError as error:
         # The URL came by environment; the error names it without its password.
-        reason = without_password(one_line(error), options.db_url)
+        reason = without_password(error_line(error), options.db_url)
         print(f"error: database {redacted(options.db_url)}: {reason}", file=sys.stderr)
         return 1
     for line in result.errors:

@@ -15,7 +15,7 @@ from crawler.commands.common import fail, say, stdout, usage_error
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, DbOption
 from crawler.snapshot import Snapshot, SnapshotError
-from storage.db import default_db_url, make_engine, session_scope
+from storage.db import default_db_url, error_line, make_engine, session_scope
 from storage.repositories import CrawlRuns
 
 SUMMARY_COLUMNS = ("pages_fetched", "not_modified", "new", "updated", "duplicates", "errors", "bytes_fetched")
@@ -72,7 +72,7 @@ def crawl(
         if result.run_ids or as_json:
             print_summary(url, result.run_ids, as_json)
     except SQLAlchemyError as error:
-        say(f"error: cannot read the crawl summary: {type(error).__name__}: {str(error).splitlines()[0]}")
+        say(f"error: cannot read the crawl summary: {error_line(error)}")
     if watch_config.rules and not result.errors:
         matched = sum(run_alerts(url, result.run_ids)) + result.caught_up
         say(f"alerts: {matched} new match(es) for {len(watch_config.rules)} rule(s)")

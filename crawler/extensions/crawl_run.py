@@ -21,7 +21,7 @@ from crawler.database import crawl_engine
 from crawler.frontier import record_failure as record_in_frontier
 from crawler.items import META_FRONTIER_URL, META_ROLE, ROLE_ARTICLE
 from crawler.middlewares.retry_after import META_RETRY_AFTER
-from storage.db import session_scope
+from storage.db import error_line, session_scope
 from storage.feeds import FeedStates
 from storage.frontier import Frontier
 from storage.runs import CrawlRuns
@@ -41,11 +41,6 @@ RUN_STATS = {
 }
 FAILED = "failed"
 
-
-def one_line(error: BaseException) -> str:
-    detail = getattr(error, "orig", None) or error
-    text = (str(detail).splitlines() or [""])[0]
-    return f"{type(error).__name__}: {text}".strip().rstrip(":")
 
 
 class CrawlRunRecorder:
@@ -71,7 +66,7 @@ class CrawlRunRecorder:
             with session_scope(self.engine) as session:
                 self.run_id = CrawlRuns(session).start(spider.name, host=socket.gethostname(), pid=os.getpid())
         except SQLAlchemyError as error:
-            self.stop(f"cannot record the crawl run: {one_line(error)}")
+            self.stop(f"cannot record the crawl run: {error_line(error)}")
 
     def record_failure(
         self, url: str, kind: str, reason: str, *, request: Request | None = None, frontier_url: str | None = None
@@ -101,7 +96,7 @@ class CrawlRunRecorder:
                     not_before=not_before,
                 )
         except SQLAlchemyError as error:
-            self.stop(f"cannot record a failure of {url}: {one_line(error)}")
+            self.stop(f"cannot record a failure of {url}: {error_line(error)}")
             return
         if state == "pending":
             stats.inc_value("newswatch/frontier/retry_later")
@@ -149,7 +144,7 @@ class CrawlRunRecorder:
         except SQLAlchemyError as error:
             # The next crawl closes this run as interrupted (its process is gone by then).
             if self.fatal is None:
-                self.fatal = f"cannot close the crawl run: {one_line(error)}"
+                self.fatal = f"cannot close the crawl run: {error_line(error)}"
             log.error("%s: %s", spider.name, self.fatal)
 
 

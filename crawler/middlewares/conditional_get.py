@@ -12,10 +12,10 @@ from scrapy.http import Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.database import crawl_engine
-from crawler.extensions.crawl_run import one_line, recorder_of
+from crawler.extensions.crawl_run import recorder_of
 from crawler.items import META_ROLE, META_SITEMAP_CHILDREN, ROLE_ARTICLE, ROLE_SITEMAP
 from crawler.middlewares import response_header
-from storage.db import session_scope
+from storage.db import error_line, session_scope
 from storage.feeds import NOT_MODIFIED, FeedStates
 
 
@@ -40,7 +40,7 @@ class ConditionalGetMiddleware:
             with session_scope(self.engine) as session:
                 state = FeedStates(session).get(request.url)
         except SQLAlchemyError as error:
-            self._stop(f"cannot read validators of {request.url}: {one_line(error)}")
+            self._stop(f"cannot read validators of {request.url}: {error_line(error)}")
             return
         if state is None:
             return
@@ -60,7 +60,7 @@ class ConditionalGetMiddleware:
                 states.save(request.url, etag, modified, NOT_MODIFIED)
                 children = list(previous.children or []) if previous is not None else []
         except SQLAlchemyError as error:
-            self._stop(f"cannot save validators of {request.url}: {one_line(error)}")
+            self._stop(f"cannot save validators of {request.url}: {error_line(error)}")
             return response
         if request.meta.get(META_ROLE) == ROLE_SITEMAP and children:
             request.meta[META_SITEMAP_CHILDREN] = children

@@ -25,7 +25,7 @@ from scrapy.http import Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.database import crawl_engine
-from crawler.extensions.crawl_run import one_line, recorder_of
+from crawler.extensions.crawl_run import recorder_of
 from crawler.frontier import plan_listing
 from crawler.items import (
     META_HINTS,
@@ -37,7 +37,7 @@ from crawler.items import (
     ROLE_SITEMAP,
 )
 from crawler.middlewares import response_header
-from storage.db import session_scope
+from storage.db import error_line, session_scope
 from storage.feeds import FeedStates
 from storage.frontier import Frontier
 
@@ -69,7 +69,7 @@ class FrontierMiddleware:
                     for row in Frontier(session).due(spider.name, _now(), limit=self.max_articles)
                 ]
         except SQLAlchemyError as error:
-            self._stop(f"cannot read the frontier: {one_line(error)}")
+            self._stop(f"cannot read the frontier: {error_line(error)}")
             return
         for url, listing_url, hints in due:
             request = resume(url, listing_url, hints)
@@ -118,7 +118,7 @@ class FrontierMiddleware:
                         children=children if is_index else None,
                     )
         except SQLAlchemyError as error:
-            self._stop(f"cannot write the frontier for {response.url}: {one_line(error)}")
+            self._stop(f"cannot write the frontier for {response.url}: {error_line(error)}")
             return
         stats = self.crawler.stats
         stats.inc_value("newswatch/skipped/known", plan.skipped_known)

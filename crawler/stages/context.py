@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.extraction import ExtractOptions
-from storage.db import session_scope
+from storage.db import error_line, session_scope
 from storage.types import utcnow
 
 
@@ -56,5 +56,4 @@ class StageContext:
             with session_scope(self.engine) as session:
                 yield replace(self, session=session)
         except SQLAlchemyError as error:
-            first = str(error.orig if getattr(error, "orig", None) is not None else error).splitlines()[0]
-            raise StorageFailed(f"{name}: {type(error).__name__}: {first}") from None
+            raise StorageFailed(f"{name}: {error_line(error)}") from None
