@@ -61,15 +61,6 @@ class CrawlRuns:
         self.session.flush()
         return run
 
-    def abandon_stale(self, older_than: datetime) -> int:
-        """Mark runs still `running` that started before `older_than` as `interrupted` (a killed process)."""
-        result = self.session.execute(
-            update(CrawlRun)
-            .where(CrawlRun.status == "running", CrawlRun.started_at < older_than)
-            .values(status="interrupted", finished_at=utcnow())
-        )
-        return result.rowcount or 0
-
     def running(self, sources: list[str] | None = None) -> list[CrawlRun]:
         """Runs still marked `running` (of these sources, or all)."""
         query = select(CrawlRun).where(CrawlRun.status == "running")

@@ -88,13 +88,15 @@ def test_recent_runs_newest_first_by_source(engine) -> None:
         assert runs.recent()[0].status == "running"
 
 
-def test_stale_running_runs_are_marked_interrupted(engine) -> None:
+def test_stale_running_runs_of_unknown_processes_are_marked_interrupted(engine) -> None:
+    from crawler.processes import close_interrupted_runs
+
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         runs = CrawlRuns(session)
         stale = runs.start("a", started_at=now - timedelta(days=2))
         fresh = runs.start("b", started_at=now)
-        assert runs.abandon_stale(now - timedelta(days=1)) == 1
+    assert close_interrupted_runs(engine) == 1
     with session_scope(engine) as session:
         runs = CrawlRuns(session)
         assert (runs.get(stale).status, runs.get(fresh).status) == ("interrupted", "running")
