@@ -1,17 +1,14 @@
-"""`newswatch sources` and `newswatch config check` (crawler.app.sources.check_config)."""
+"""`newswatch config check` (crawler.app.sources.check_config)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from crawler.app.sources import ConfigCheck, check_config
-from crawler.commands.common import problems_exit, say, stdout
-from crawler.commands.options import ConfigOption, JsonOption
+from crawler.commands.common import problems_exit, say
 from crawler.config import Config
 
 app = typer.Typer(no_args_is_help=True)
@@ -23,42 +20,6 @@ def load_or_exit(path: Path | None) -> Config:
     if checked.config is None:
         problems_exit(checked.problems)
     return checked.config
-
-
-def sources(config: ConfigOption = None, as_json: JsonOption = False) -> None:
-    """List the configured outlets and where they are discovered."""
-    loaded = load_or_exit(config)
-    if as_json:
-        rows = [
-            {
-                "name": source.name,
-                "title": source.title,
-                "enabled": source.enabled,
-                "homepage": source.homepage,
-                "feeds": list(source.feeds),
-                "sitemaps": list(source.sitemaps),
-                "sections": list(source.sections),
-                "schedule": source.schedule,
-                "spider": source.spider,
-            }
-            for source in loaded.sources
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    table = Table(title=f"Sources in {loaded.path}")
-    for column in ("name", "title", "enabled", "feeds", "sitemaps", "sections", "homepage"):
-        table.add_column(column)
-    for source in loaded.sources:
-        table.add_row(
-            source.name,
-            source.title,
-            "yes" if source.enabled else "no",
-            str(len(source.feeds)),
-            str(len(source.sitemaps)),
-            str(len(source.sections)),
-            source.homepage,
-        )
-    stdout.print(table)
 
 
 @app.command()
