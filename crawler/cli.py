@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crawler.commands import alerts, articles, config, crawl, db, errors, extract, run, status, watch
+from crawler.commands import alerts, articles, config, crawl, db, errors, extract, run, sources, status, watch
 
 app = typer.Typer(
     help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -14,9 +14,9 @@ app.command()(crawl.crawl)
 app.command("articles")(articles.list_articles)
 app.command()(articles.show)
 app.command()(articles.export)
-app.command()(config.sources)
 app.command()(run.run)
 app.command()(status.status)
+app.add_typer(sources.app, name="sources")
 app.add_typer(config.app, name="config", help="Check the sources config.")
 app.add_typer(db.app, name="db", help="Manage the database.")
 app.add_typer(watch.app, name="watch", help="Write, list and try watch rules.")
