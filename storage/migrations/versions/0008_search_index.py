@@ -1,0 +1,90 @@
+"""Full-text index over the articles' titles and texts, the prefilter of `newswatch search`
+(storage/search.py): our query matcher confirms every candidate, so the index only has to keep every
+article a query can match.
+
+SQLite: an FTS5 external-content table (`articles_fts`, rowid = articles.id) kept in step by triggers.
+ASCII digits are separators, so letters joined to figures ("Su35") index as their own token ("su"),
+as the matcher's tokenizer splits them.
+
+PostgreSQL: a GIN index on `newswatch_search_vector(title, text)`, the title weighted A and the text B;
+the function lower-cases, strips Latin and Cyrillic diacritics as the matcher folds them (but keeps й),
+and turns ASCII digits and punctuation into spaces for the same reason as above.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01 12:40:00
+"""
+
+from __future__ import annotations
+
+import string
+import unicodedata
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FTS_TOKENIZER = "unicode61 remove_diacritics 2 separators '0123456789'"
+
+
+def _pg_translation() -> tuple[str, str]:
+    """translate()'s FROM and TO: accented lower-case letters to their base letter, digits and ASCII
+    punctuation to spaces."""
+    source, target = [], []
+    for code in [*range(0xE0, 0x250), *range(0x430, 0x4B0)]:
+        char = chr(code)
+        if char != char.lower() or char == "й":
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if unicodedata.category(c) != "Mn")
+        if len(base) == 1 and base != char:
+            source.append(char)
+            target.append(base)
+    blanks = string.digits + string.punctuation
+    return "".join(source) + blanks, "".join(target) + " " * len(blanks)
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id', "
+            f'tokenize="{FTS_TOKENIZER}")'
+        )
+        op.execute(
+            "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+        )
+        op.execute(
+            "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);"
+            " END"
+        )
+        op.execute(
+            "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);"
+            " INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+        )
+        op.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+        return
+    source, target = (part.replace("'", "''") for part in _pg_translation())
+    folded = f"translate(lower(coalesce(COLUMN, '')), '{source}', '{target}')"
+    op.execute(
+        "CREATE FUNCTION newswatch_search_vector(title text, body text) RETURNS tsvector "
+        "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
+        f"setweight(to_tsvector('simple'::regconfig, {folded.replace('COLUMN', 'title', 1)}), 'A') || "
+        f"setweight(to_tsvector('simple'::regconfig, {folded.replace('COLUMN', 'body', 1)}), 'B') $$"
+    )
+    op.execute("CREATE INDEX ix_articles_search ON articles USING gin (newswatch_search_vector(title, text))")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+        op.execute("DROP TABLE IF EXISTS articles_fts")
+        return
+    op.execute("DROP INDEX IF EXISTS ix_articles_search")
+    op.execute("DROP FUNCTION IF EXISTS newswatch_search_vector(text, text)")

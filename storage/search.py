@@ -1,0 +1,171 @@
+"""The full-text prefilter of a search: which stored articles may match, best or newest first.
+
+    clause = AllOf((Prefix("shahed"), AnyOf((Prefix("russia"), Prefix("moscow", "title")))))
+    ids = ArticleSearch(session).candidates(clause, order="relevance", limit=200, offset=0)
+
+A clause is a boolean of token prefixes that every article the query can match satisfies; the caller
+(crawler.app.search) builds it from a parsed query and confirms each candidate with the matcher. The
+index (migration 0008) is an FTS5 table on SQLite and a GIN tsvector index on PostgreSQL. `None` as a
+clause means "no prefilter": every article, newest first. Never commits.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from itertools import product
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from storage.types import UTCDateTime
+
+Field = Literal["title", "text"] | None
+Order = Literal["relevance", "newest"]
+SEARCH_TABLES = frozenset({"articles_fts", *(f"articles_fts_{part}" for part in ("data", "idx", "docsize", "config"))})
+SEARCH_INDEXES = frozenset({"ix_articles_search"})
+_MAX_VARIANTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """A token of the index that starts with `token` (folded: lower case, no accents), in `field` or either."""
+
+    token: str
+    field: Field = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Clause, ...]
+
+
+Clause = Prefix | AllOf | AnyOf
+
+
+def is_search_object(name: str | None, type_: str) -> bool:
+    """The index's own tables and index, which no model declares (for Alembic's model comparison)."""
+    return (type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name in SEARCH_INDEXES)
+
+
+@cache
+def _cyrillic_spellings() -> dict[str, tuple[str, ...]]:
+    """Folded Cyrillic letter -> the letters FTS5 keeps apart that fold to it (е: е, ё); й stays й."""
+    spellings: dict[str, set[str]] = {}
+    for code in range(0x430, 0x530):
+        char = chr(code)
+        if char != char.lower() or char == "й":
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if unicodedata.category(c) != "Mn")
+        if len(base) == 1 and base != char:
+            spellings.setdefault(base, {base}).add(char)
+    return {base: tuple(sorted(chars)) for base, chars in spellings.items()}
+
+
+def _fts_spellings(token: str) -> list[str]:
+    """The index tokens that fold to `token`'s prefix: each spelling of its ambiguous letters, at most
+    eight; past that the prefix stops before the next ambiguous letter (a shorter prefix finds more)."""
+    spellings = _cyrillic_spellings()
+    choices: list[tuple[str, ...]] = []
+    combos = 1
+    for char in token:
+        options = spellings.get(char, (char,))
+        if combos * len(options) > _MAX_VARIANTS:
+            break
+        combos *= len(options)
+        choices.append(options)
+    return ["".join(combo) for combo in product(*choices)] if choices else []
+
+
+def _fts(clause: Clause) -> str:
+    if isinstance(clause, Prefix):
+        column = f"{clause.field} : " if clause.field else ""
+        spelt = [f'{column}"{spelling}"*' for spelling in _fts_spellings(clause.token)]
+        return spelt[0] if len(spelt) == 1 else "(" + " OR ".join(spelt) + ")"
+    joiner = " AND " if isinstance(clause, AllOf) else " OR "
+    return "(" + joiner.join(_fts(part) for part in clause.parts) + ")"
+
+
+def _tsquery(clause: Clause) -> str:
+    if isinstance(clause, Prefix):
+        weight = {"title": "A", "text": "B", None: ""}[clause.field]
+        return "'" + clause.token.replace("'", "''") + "':*" + weight
+    joiner = " & " if isinstance(clause, AllOf) else " | "
+    return "(" + joiner.join(_tsquery(part) for part in clause.parts) + ")"
+
+
+def match_expression(clause: Clause, dialect: str) -> str:
+    """The clause as FTS5 MATCH text (sqlite) or tsquery text (postgresql)."""
+    return _fts(clause) if dialect == "sqlite" else _tsquery(clause)
+
+
+class ArticleSearch:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def candidates(
+        self,
+        clause: Clause | None,
+        *,
+        order: Order = "relevance",
+        since: datetime | None = None,
+        sources: Sequence[str] = (),
+        languages: Sequence[str] = (),
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[int]:
+        """Ids of the articles that satisfy `clause` and the filters (first seen since `since`, of these
+        sources, in these languages), best first (relevance: bm25 / ts_rank, the title weighing more)
+        or newest first (by publication date, else first seen); `limit` of them after `offset`."""
+        dialect = self.session.get_bind().dialect.name
+        where, params = self._filters(since, sources, languages)
+        newest = "coalesce(a.published_at, a.first_seen) DESC, a.id DESC"
+        if clause is None:
+            sql = f"SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id WHERE 1=1{where} ORDER BY {newest}"
+        elif dialect == "sqlite":
+            rank = "bm25(articles_fts, 3.0, 1.0), a.id DESC" if order == "relevance" else newest
+            sql = (
+                "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                f"JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH :match{where} ORDER BY {rank}"
+            )
+        else:
+            vector = "newswatch_search_vector(a.title, a.text)"
+            rank = f"ts_rank({vector}, CAST(:match AS tsquery)) DESC, a.id DESC" if order == "relevance" else newest
+            sql = (
+                "SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id "
+                f"WHERE {vector} @@ CAST(:match AS tsquery){where} ORDER BY {rank}"
+            )
+        if clause is not None:
+            params["match"] = match_expression(clause, dialect)
+        statement = text(sql + " LIMIT :limit OFFSET :offset")
+        for name in ("sources", "languages"):
+            if name in params:
+                statement = statement.bindparams(bindparam(name, expanding=True))
+        if since is not None:
+            statement = statement.bindparams(bindparam("since", type_=UTCDateTime()))
+        return list(self.session.scalars(statement, {**params, "limit": limit, "offset": offset}))
+
+    @staticmethod
+    def _filters(
+        since: datetime | None, sources: Sequence[str], languages: Sequence[str]
+    ) -> tuple[str, dict[str, Any]]:
+        where, params = "", {}
+        if since is not None:
+            where += " AND a.first_seen >= :since"
+            params["since"] = since
+        if sources:
+            where += " AND s.name IN :sources"
+            params["sources"] = list(sources)
+        if languages:
+            where += " AND a.language IN :languages"
+            params["languages"] = list(languages)
+        return where, params
