@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from crawler.commands import alerts, articles, config, crawl, db, errors, extract, run, sources, status, watch
+from crawler.commands import (
+    alerts,
+    articles,
+    config,
+    crawl,
+    db,
+    errors,
+    extract,
+    run,
+    search,
+    serve,
+    sources,
+    status,
+    watch,
+)
 
 app = typer.Typer(
     help="newswatch: monitor the outlets that cover a story.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -16,6 +30,8 @@ app.command()(articles.show)
 app.command()(articles.export)
 app.command()(run.run)
 app.command()(status.status)
+app.command()(search.search)
+app.command()(serve.serve)
 app.add_typer(sources.app, name="sources")
 app.add_typer(config.app, name="config", help="Check the sources config.")
 app.add_typer(db.app, name="db", help="Manage the database.")
