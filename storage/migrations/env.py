@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.models import Base
+from storage.search import is_search_object
 from storage.types import UTCDateTime
 
 target_metadata = Base.metadata
@@ -24,6 +25,10 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return not is_search_object(name, type_)  # the full-text index (0008) has no model
+
+
 def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -31,6 +36,7 @@ def run(connection: Connection) -> None:
         render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
