@@ -90,7 +90,8 @@ class _Found:
 
 
 # A rule compiled for the matcher: the same tree as the query's, each term with its keys.
-# ("T", text, fields, keys, keyset) | ("N", operands, distance, fields) | ("A"|"O", children) | ("-", child)
+# ("T", text, fields, keys, keyset, several) | ("N", operands, distance, fields) | ("A"|"O", children)
+# | ("-", child); keys: (key, tokens) pairs, one per distinct variant.
 _Plan = tuple
 
 
@@ -218,10 +219,19 @@ class RuleMatcher:
     def __len__(self) -> int:
         return len(self._rules)
 
+    def found(self, doc: Document) -> Fields:
+        """`doc` analysed, with the keys the automaton finds in its title and text: what `matching`
+        evaluates the rules on (crawler.alerts.explain reads it too)."""
+        analyzed = Analyzed(doc.title, doc.text)
+        return {"title": _Found(analyzed.title, self._automaton), "text": _Found(analyzed.text, self._automaton)}
+
+    def plan(self, index: int) -> Plan:
+        """Rule `index` as the matcher evaluates it: its query's tree, each term with its keys."""
+        return self._plans[index]
+
     def matching(self, doc: Document) -> list[tuple[str, Match]]:
         """(rule name, match) for every rule that matches `doc`, in the order the rules were given."""
-        analyzed = Analyzed(doc.title, doc.text)
-        fields = {"title": _Found(analyzed.title, self._automaton), "text": _Found(analyzed.text, self._automaton)}
+        fields = self.found(doc)
         satisfied: set[int] = set()
         by_key = self._by_key
         for found in fields.values():
@@ -273,3 +283,12 @@ def _all_keys(roots: Iterable[Node]) -> set[str]:
     for root in roots:
         walk(root)
     return keys
+
+
+# The matcher's own evaluation, one node of a rule at a time, for crawler.alerts.explain: an explanation
+# reads the same keys and positions and the same windows as `matching`, so it cannot disagree with it.
+Plan = _Plan
+Found = _Found
+plan_holds = _holds
+plan_occurrences = _occurrences
+plan_windows = _near

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.engine import Engine
 
 from crawler.alerts.aliases import AliasTable
@@ -13,6 +13,7 @@ from crawler.alerts.config import WatchConfig
 from crawler.alerts.matcher import RuleMatcher
 from crawler.alerts.query import Document, Query, parse_query
 from crawler.alerts.rules import WatchRule
+from crawler.dedup.urls import canonical_url
 from storage.alerts import Alerts
 from storage.db import session_scope
 from storage.models import Article, Source
@@ -20,8 +21,13 @@ from storage.models import Article, Source
 _BATCH = 200
 
 
+def rule_aliases(alias_groups: tuple[tuple[str, ...], ...] = ()) -> AliasTable:
+    """The alias table rules are compiled with: the shipped groups and the watch file's."""
+    return AliasTable.default().with_groups(alias_groups)
+
+
 def compile_rule(rule: WatchRule, alias_groups: tuple[tuple[str, ...], ...] = ()) -> Query:
-    return parse_query(rule.query, AliasTable.default().with_groups(alias_groups))
+    return parse_query(rule.query, rule_aliases(alias_groups))
 
 
 def applies(rule: WatchRule, source: str, language: str | None) -> bool:
@@ -29,9 +35,17 @@ def applies(rule: WatchRule, source: str, language: str | None) -> bool:
     return (not rule.sources or source in rule.sources) and (not rule.languages or language in rule.languages)
 
 
+_COLUMNS = (Article.id, Source.name, Article.title, Article.text, Article.language)
+
+
+def _document(row: Row) -> tuple[int, str, Document]:
+    """(id, source name, document): an article as the rules see it."""
+    return row.id, row.name, Document(title=row.title or "", text=row.text, language=row.language, source=row.name)
+
+
 def _articles(engine: Engine, since: datetime | None) -> Iterator[tuple[int, str, Document]]:
     """(id, source name, document) of every stored article first seen since `since`, oldest first."""
-    query = select(Article.id, Source.name, Article.title, Article.text, Article.language).join(Source)
+    query = select(*_COLUMNS).join(Source)
     if since is not None:
         query = query.where(Article.first_seen >= since)
     last_id = 0
@@ -41,12 +55,26 @@ def _articles(engine: Engine, since: datetime | None) -> Iterator[tuple[int, str
         if not rows:
             return
         for row in rows:
-            yield (
-                row.id,
-                row.name,
-                Document(title=row.title or "", text=row.text, language=row.language, source=row.name),
-            )
+            yield _document(row)
         last_id = rows[-1].id
+
+
+def stored_document(
+    engine: Engine, article_id: int | None = None, url: str | None = None
+) -> tuple[int, str, Document, str] | None:
+    """(id, source name, document, URL) of the article with this id, or stored under this URL (as
+    fetched or as its canonical form, the oldest such article first); None when there is none."""
+    query = select(*_COLUMNS, Article.url).join(Source)
+    if article_id is not None:
+        query = query.where(Article.id == article_id)
+    elif url is not None:
+        key = canonical_url(url)
+        query = query.where(or_(Article.canonical_url == key, Article.url_key == key, Article.url == url))
+    else:
+        raise ValueError("an article id or a URL")
+    with session_scope(engine) as session:
+        row = session.execute(query.order_by(Article.id).limit(1)).first()
+    return None if row is None else (*_document(row), row.url)
 
 
 def stored_documents(engine: Engine, since: datetime | None, rule: WatchRule) -> Iterator[tuple[int, str, Document]]:
