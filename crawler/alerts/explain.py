@@ -106,7 +106,8 @@ class NodeExplanation:
     reason: str
     field: FieldName | None = None
     children: tuple[NodeExplanation, ...] = ()  # AND/OR children, NOT's child, NEAR's operands
-    hits: tuple[Hit, ...] = ()  # a term: where it was found (at most MAX_HITS); NEAR: the windows' places
+    hits: tuple[Hit, ...] = ()  # a term: where it was found (at most MAX_HITS); NEAR: its windows' places
+    # (of at most MAX_WINDOWS per field), or when it failed by distance, the places of its closest window
     hits_total: int = 0
     distance: int | None = None  # NEAR
     closest: tuple[FieldName, int] | None = None  # NEAR: the fewest words between its operands, and where
@@ -343,20 +344,26 @@ class _Explainer:
         names = fields_of(near)
         operands = tuple(self.term(op, p, names) for op, p in zip(near.operands, plan[1], strict=True))
         matched = plan_holds(plan, self.fields)
-        hits: list[Hit] = []
+        shown: list[tuple[FieldName, tuple[tuple[int, int], ...]]] = []  # windows that matched, or the closest
         closest: tuple[FieldName, int] | None = None
+        nearest: tuple[FieldName, tuple[tuple[int, int], ...]] | None = None
         for name in names:
             found = self.fields[name]
             lists = [plan_occurrences(p, found) for p in plan[1]]
             if not all(lists):
                 continue
-            gaps = [_gap(w) for w in sweep(lists, _ANY_DISTANCE, False)]
-            if gaps and (closest is None or min(gaps) < closest[1]):
-                closest = (name, min(gaps))
-            for window in plan_windows(plan, found, False)[:MAX_WINDOWS]:
-                for op, p, (a, b) in zip(near.operands, plan[1], window, strict=True):
-                    carriers = [c for (place, cs) in self.places(op, p, found) if place == (a, b) for c in cs]
-                    hits.append(self.hit(name, a, b, carriers, op))
+            for window in sweep(lists, _ANY_DISTANCE, False):
+                if closest is None or _gap(window) < closest[1]:
+                    closest, nearest = (name, _gap(window)), (name, window)
+            shown += [(name, window) for window in plan_windows(plan, found, False)[:MAX_WINDOWS]]
+        if not matched and nearest is not None:
+            shown = [nearest]
+        hits: list[Hit] = []
+        for name, window in shown:
+            found = self.fields[name]
+            for op, p, (a, b) in zip(near.operands, plan[1], window, strict=True):
+                carriers = [c for (place, cs) in self.places(op, p, found) if place == (a, b) for c in cs]
+                hits.append(self.hit(name, a, b, carriers, op))
         if matched:
             assert closest is not None
             reason = f"within {near.distance} words in the {closest[0]}: {closest[1]} between them at the closest"

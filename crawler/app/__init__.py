@@ -6,7 +6,8 @@ Plain functions: no Typer, rich or Scrapy imports. Each takes the database as a 
 (the daemon's long-lived one) is used as it is.
 
     crawler.app.articles   parse_since, list_articles, show, export
-    crawler.app.alerts     mail_settings, deliver_due, recent, find_rule, backtest, try_query
+    crawler.app.alerts     mail_settings, deliver_due, recent, find_rule, backtest, try_query, explain_rule,
+                           explain_query
     crawler.app.sources    status, check_health, check_config
     crawler.app.crawl      crawl_once
 """

@@ -5,6 +5,8 @@ states = recent(db, limit=30)                           # newest first, with the
 waiting = waiting_emails(db)                            # emails waiting for their next try
 result = backtest(db, watches, "iran-drones", since)    # what a rule would have matched; no email
 match = try_query('shahed AND russia', text)            # does a query match this text, and where
+why = explain_rule(db, watches, "iran-drones", article_id=42)   # which clause matched or failed, and how
+why = explain_query('shahed AND russia', text)                   # the same for ad-hoc text
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from datetime import UTC, datetime
 from crawler.alerts import delivery
 from crawler.alerts.aliases import AliasTable
 from crawler.alerts.config import WatchConfig
+from crawler.alerts.explain import Explanation, explain
 from crawler.alerts.mail import MailSettings, MailSettingsError
-from crawler.alerts.matching import compile_rule, stored_documents
+from crawler.alerts.matching import compile_rule, rule_aliases, stored_document, stored_documents
 from crawler.alerts.query import Document, Match, parse_query
 from crawler.alerts.rules import Mode, WatchRule
 from crawler.app import Database, engine_scope
@@ -153,3 +156,42 @@ def try_query(
     The match with its spans, or None; QueryError (with the column) if the query does not parse."""
     parsed = parse_query(query, AliasTable.default().with_groups(alias_groups))
     return parsed.match(Document(title=title, text=text, language=language))
+
+
+class UnknownArticleError(LookupError):
+    """No stored article with that id or URL; the message says which."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def explain_rule(
+    db: Database, config: WatchConfig, name: str, *, article_id: int | None = None, url: str | None = None
+) -> Explanation:
+    """Why rule `name` would or would not alert on the stored article with this id (or URL): its query
+    node by node, with what carried each term, and its source and language filters. UnknownRuleError,
+    UnknownArticleError."""
+    rule = find_rule(config, name)
+    query = compile_rule(rule, config.alias_groups)
+    with engine_scope(db) as engine:
+        stored = stored_document(engine, article_id, url)
+    if stored is None:
+        missing = f"no article with id {article_id}" if url is None else f"no article stored under {url}"
+        raise UnknownArticleError(missing)
+    found_id, source, document, stored_url = stored
+    article = {"id": found_id, "source": source, "url": stored_url, "title": document.title,
+               "language": document.language}
+    return explain(query, document, rule_aliases(config.alias_groups), rule=rule, article=article)
+
+
+def explain_query(
+    query: str,
+    text: str,
+    *,
+    title: str = "",
+    language: str | None = None,
+    alias_groups: tuple[tuple[str, ...], ...] = (),
+) -> Explanation:
+    """`try_query`, explained: the query node by node on this title and text. QueryError if it does not parse."""
+    aliases = rule_aliases(alias_groups)
+    return explain(parse_query(query, aliases), Document(title=title, text=text, language=language), aliases)

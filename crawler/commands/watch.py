@@ -1,4 +1,5 @@
-"""`newswatch watch add|list|show|remove|test|try`: write and try watch rules (test, try: crawler.app.alerts)."""
+"""`newswatch watch add|list|show|remove|test|try|explain`: write and try watch rules (test, try, explain:
+crawler.app.alerts; explanations: crawler.alerts.explain)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
@@ -27,6 +29,7 @@ from crawler.commands.common import BAD_INPUT, fail, problems_exit, say, stdout,
 from crawler.commands.options import DbOption, JsonOption
 
 if TYPE_CHECKING:
+    from crawler.alerts.explain import Explanation, Hit, NodeExplanation
     from crawler.alerts.nodes import FieldName
     from crawler.alerts.query import Match
 
@@ -171,7 +174,11 @@ def try_query(
     text: Annotated[str | None, typer.Option(help="The text to try it on.")] = None,
     title: Annotated[str, typer.Option(help="A title, for title: scopes.")] = "",
     lang: Annotated[str | None, typer.Option(help="The text's language.")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the query as a tree: what matched, what failed, and why.")
+    ] = False,
     watches: WatchesOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Does QUERY match this text, and why? Exit status 0 on a match, 1 on none, 2 on a bad query."""
     from crawler.alerts.query import QueryError
@@ -181,9 +188,22 @@ def try_query(
     body = text if text is not None else _read_text(file)
     groups = load_or_exit(watches).alias_groups
     try:
-        match = alerts.try_query(query, body, title=title, language=lang, alias_groups=groups)
+        if explain:
+            explanation = alerts.explain_query(query, body, title=title, language=lang, alias_groups=groups)
+            match = None
+        else:
+            match = alerts.try_query(query, body, title=title, language=lang, alias_groups=groups)
     except QueryError as error:
         usage_error(f"bad query: {error}")
+    if explain:
+        _print_explanation(explanation, as_json)
+        raise typer.Exit(0 if explanation.matched else 1)
+    if as_json:
+        spans = [] if match is None else [list(span) for span in match.spans]
+        terms = [] if match is None else list(dict.fromkeys(match.terms))
+        print(json.dumps({"query": query, "matched": match is not None, "terms": terms, "spans": spans},
+                         ensure_ascii=False, indent=2))
+        raise typer.Exit(0 if match is not None else 1)
     if match is None:
         say("no match")
         raise typer.Exit(1)
@@ -191,6 +211,35 @@ def try_query(
         stdout.print(f"title: {_highlighted(title, match, 'title')}", highlight=False)
     stdout.print(f"text: {_snippet(body, match)}", highlight=False)
     say(f"match: {', '.join(dict.fromkeys(match.terms))}")
+
+
+@app.command("explain")
+def explain_rule(
+    name: Annotated[str, typer.Argument(help="The rule's name.")],
+    article_id: Annotated[int | None, typer.Argument(help="The stored article's id (or --url).")] = None,
+    url: Annotated[str | None, typer.Option(help="The stored article's URL, as fetched or canonical.")] = None,
+    db: DbOption = None,
+    watches: WatchesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why rule NAME would or would not alert on a stored article: its query as a tree, each clause
+    matched or not, each term with the text, alias and stem that carried it; then its source and
+    language filters and the verdict. Exit 0 once explained, whatever the verdict."""
+    from storage.db import default_db_url
+
+    if (article_id is None) == (url is None):
+        usage_error("name the article either by its id or with --url")
+    if url is not None:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            usage_error(f"--url {url!r}: not an http(s) URL")
+    config = load_or_exit(watches)
+    _rule(config, name)
+    try:
+        explanation = alerts.explain_rule(db or default_db_url(), config, name, article_id=article_id, url=url)
+    except alerts.UnknownArticleError as error:
+        fail(str(error))
+    _print_explanation(explanation, as_json)
 
 
 def _read_text(path: Path) -> str:
@@ -216,3 +265,73 @@ def _highlighted(text: str, match: Match, field: FieldName) -> str:
 
 def _snippet(text: str, match: Match) -> str:
     return _rich(excerpt(text, match.field_spans("text"), width=240))
+
+
+_MARK = {True: ("green", "matched"), False: ("red", "not matched")}
+_SHOWN_HITS = 3  # places shown per term (the JSON has up to MAX_HITS)
+
+
+def _print_explanation(explanation: Explanation, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(explanation.as_dict(), ensure_ascii=False, indent=2))
+        return
+    article = explanation.article
+    if explanation.rule is not None and article is not None:
+        language = f", {article['language']}" if article["language"] else ""
+        stdout.print(f"[bold]{escape(explanation.rule)}[/] on #{article['id']} {escape(article['source'])}{language}:"
+                     f" {escape(article['title'] or '(no title)')}", highlight=False)
+        stdout.print(f"  {escape(article['url'])}", highlight=False)
+    stdout.print(f"query: {escape(explanation.query)}", highlight=False)
+    for line in _tree_lines(explanation.tree, 0):
+        stdout.print(line, highlight=False, soft_wrap=True)
+    for condition in explanation.filters:
+        allowed = ", ".join(condition.allowed) if condition.allowed else "any"
+        state = "passes" if condition.passed else "[red]fails[/]" if stdout.is_terminal else "fails"
+        stdout.print(f"{condition.name}: {escape(allowed)}; this article: {escape(condition.value or 'unknown')}"
+                     f" — {state}", highlight=False)
+    if explanation.rule is not None:
+        verdict = "alert" if explanation.alert else "no alert"
+    else:
+        verdict = "match" if explanation.matched else "no match"
+    stdout.print(f"[bold]verdict: {verdict}[/] ({escape(explanation.reason)})", highlight=False, soft_wrap=True)
+
+
+def _state(matched: bool) -> str:
+    colour, word = _MARK[matched]
+    return f"[{colour}]{word}[/]" if stdout.is_terminal else word
+
+
+def _tree_lines(node: NodeExplanation, depth: int) -> list[str]:
+    """The node, its reason and its places, then its children, indented two spaces a level."""
+    pad = "  " * depth
+    head = node.kind.upper() if node.kind in ("and", "or") else escape(node.query)
+    if node.kind == "near":
+        head = f"NEAR/{node.distance}" + (f" in {node.field}" if node.field else "") + f": {escape(node.query)}"
+    elif node.kind == "not":
+        head = escape(node.query)
+    lines = [f"{pad}{head} — {_state(node.matched)}: {escape(node.reason)}"]
+    if node.kind == "term":
+        lines += [line for hit in node.hits[:_SHOWN_HITS] for line in _hit_lines(hit, pad + "    ")]
+        if node.hits_total > _SHOWN_HITS:
+            lines.append(f"{pad}    … and {node.hits_total - _SHOWN_HITS} more")
+    elif node.kind == "near" and node.hits:
+        window = ", ".join(f'"{escape(hit.surface)}" at {hit.start}' for hit in node.hits[: len(node.children)])
+        lines.append(f"{pad}    {'window' if node.matched else 'closest'} in the {node.hits[0].field}: {window}")
+    for child in node.children:
+        lines += _tree_lines(child, depth + 1)
+    return lines
+
+
+def _hit_lines(hit: Hit, pad: str) -> list[str]:
+    carried = []
+    for carrier in hit.carriers:
+        if carrier.group is None:
+            carried.append(f"the query's own {'stem' if carrier.variant.stemmed else 'form'} {carrier.form}")
+        else:
+            via = f"family {carrier.family} → " if carrier.family else ""
+            carried.append(f"alias {via}group {carrier.group}, member {carrier.member}")
+    notes = "; ".join([*carried, *hit.analysis])
+    return [
+        f'{pad}"{escape(hit.surface)}" in {hit.field} at {hit.start}–{hit.end}: {escape(notes)}',
+        f"{pad}  {_rich(hit.snippet)}",
+    ]
