@@ -4,6 +4,11 @@ An alert is recorded when a stored article matches a rule. When it is due, deliv
 `AlertEmail` per recipient (its rendered bytes and Message-ID fixed at that moment), linked to the
 alerts it carries; only then is anything sent. A retry resends the same bytes, so a mail system
 sees a repeat after a crash as the same message.
+
+A recipient may be a channel other than email (Slack, ntfy, a webhook…: crawler.alerts.channels).
+Its row is an `AlertEmail` too, with the same claim, lease and back-off: `channel` says which,
+`target` keeps the channel URL as written (secrets as unresolved `${VAR}`s), `recipient` only its
+redacted form (scheme and host), and `raw` the message body as sent (markdown, or the webhook's JSON).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
@@ -52,15 +57,23 @@ class Alert(Base):
     )
 
 
+class Channel:
+    EMAIL = "email"  # through [mail]: SMTP or the Maildir
+    APPRISE = "apprise"  # an apprise URL: slack://, msteams://, tgram://, matrix://, ntfy://, json://, …
+    WEBHOOK = "webhook"  # webhook+https://: newswatch's own JSON POST with the items as data
+
+
 class AlertEmail(Base):
+    """An outbox row: one message to one recipient, an email or a channel message."""
+
     __tablename__ = "alert_emails"
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
-    recipient: Mapped[str] = mapped_column(Text)
+    recipient: Mapped[str] = mapped_column(Text)  # an address, or a channel URL redacted to scheme and host
     rules: Mapped[list[str]] = mapped_column(default=list)
     subject: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
-    raw: Mapped[bytes] = mapped_column(LargeBinary)  # the message as sent, CRLF line ends
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # the message as sent: an email with CRLF line ends
     status: Mapped[str] = mapped_column(String(16), default=EmailStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -71,6 +84,10 @@ class AlertEmail(Base):
     # "host:pid" of the process that claimed it for the attempt under way; its lease is void once
     # that process is gone (a crawl killed mid-send), so the email need not wait for the lease's end.
     claimed_by: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[str] = mapped_column(String(16), default=Channel.EMAIL, server_default=text("'email'"))
+    target: Mapped[str | None] = mapped_column(Text)  # a channel's URL as written, `${VAR}`s unresolved
+    title: Mapped[str | None] = mapped_column(Text)  # a channel message's title (an email has its Subject)
+    body_format: Mapped[str | None] = mapped_column(String(16))  # a channel message's `raw`: markdown | json
 
     __table_args__ = (Index("ix_alert_emails_status_next_attempt_at", "status", "next_attempt_at"),)
 

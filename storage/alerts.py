@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.alert_models import Alert, AlertEmail, AlertEmailItem, AlertStatus, EmailStatus
+from storage.alert_models import Alert, AlertEmail, AlertEmailItem, AlertStatus, Channel, EmailStatus
 from storage.chunks import in_chunks
 from storage.models import Article, Source
 from storage.upsert import insert_for
@@ -130,6 +130,25 @@ class Alerts:
         """How many outlets carry the story: distinct sources of the story and of its copies."""
         return self.story_outlets_many([story_id]).get(story_id, 0)
 
+    def story_outlet_names_many(self, story_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The outlets carrying each story (its sources' titles, else names), in the order they first
+        carried it: "reported by 3 outlets: Reuters, Tehran Times, Iran International"."""
+        story = func.coalesce(Article.duplicate_of, Article.id)
+        names: dict[int, list[str]] = {}
+        for chunk in in_chunks(sorted(set(story_ids))):
+            rows = self.session.execute(
+                select(
+                    story, func.coalesce(Source.title, Source.name), func.min(Article.first_seen), func.min(Article.id)
+                )
+                .join(Source, Source.id == Article.source_id)
+                .where((Article.id.in_(chunk)) | (Article.duplicate_of.in_(chunk)))
+                .group_by(story, Source.id, Source.title, Source.name)
+                .order_by(story, func.min(Article.first_seen), func.min(Article.id))
+            )
+            for story_id, name, _, _ in rows:
+                names.setdefault(story_id, []).append(name)
+        return names
+
     def story_outlets_many(self, story_ids: Iterable[int]) -> dict[int, int]:
         story = func.coalesce(Article.duplicate_of, Article.id)
         counts: dict[int, int] = {}
@@ -198,12 +217,24 @@ class Alerts:
         raw: bytes,
         items: Iterable[tuple[int, bool, int]],
         now: datetime,
+        *,
+        channel: str = Channel.EMAIL,
+        target: str | None = None,
+        title: str | None = None,
+        body_format: str | None = None,
     ) -> int:
         """Put a rendered email in the outbox, with the alerts it carries as (alert_id, is_update,
         outlets). Its alerts become queued and remember the outlet count they were reported with.
-        An email may carry no alert: the operator's crawl-health notice (rules ["health:<source>"])."""
+        An email may carry no alert: the operator's crawl-health notice (rules ["health:<source>"]).
+
+        A channel message (`channel` not email) is queued the same way: `recipient` is the channel's
+        redacted name, `target` its URL as written, `raw` its body, `title` and `body_format` beside it."""
         email = AlertEmail(
             recipient=recipient,
+            channel=channel,
+            target=target,
+            title=title,
+            body_format=body_format,
             rules=list(rules),
             subject=subject,
             message_id=message_id,
@@ -365,4 +396,3 @@ def _span_parts(span: object) -> tuple[str, int, int, str | None]:
         return str(getattr(span, "field", "text")), int(span.start), int(span.end), getattr(span, "text", None)
     parts = list(span)  # type: ignore[call-overload]
     return str(parts[0]), int(parts[1]), int(parts[2]), (str(parts[3]) if len(parts) > 3 else None)
-

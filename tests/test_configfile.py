@@ -63,14 +63,14 @@ def test_a_watch_file_with_a_syntax_error_names_its_line_and_the_other_mistakes(
     path = tmp_path / "watches.toml"
     path.write_text(
         '[[watch]]\nname = "one"\nquery = "shahed\nrecipients = ["a@example.org"]\n\n'
-        '[[watch]]\nname = "two"\nquery = "iran"\nrecipients = ["a@example.org"]\nmode = "weekly"\n',
+        '[[watch]]\nname = "two"\nquery = "iran"\nrecipients = ["a@example.org"]\nmode = "monthly"\n',
         "utf-8",
     )
     with pytest.raises(WatchConfigError) as caught:
         load_watches(path)
     assert caught.value.problems == [
         f"{path}:3: TOML syntax: Illegal character '\\n' (column 16)",
-        f"{path}:10: watch 'two': field 'mode': 'weekly' is not one of instant, hourly, daily",
+        f"{path}:10: watch 'two': field 'mode': 'monthly' is not one of instant, hourly, daily, weekly",
     ]
 
 

@@ -9,8 +9,8 @@
     [[watch]]
     name = "iran-drones"
     query = '(shahed OR "geran-2") AND russia'
-    recipients = ["analyst@example.org"]
-    mode = "instant"            # instant | hourly | daily
+    recipients = ["analyst@example.org", "ntfy://${NTFY_TOKEN}@ntfy.example.org/alerts"]
+    mode = "instant"            # instant | hourly | daily | weekly (digest_day = "mon", digest_hour = 8)
 
 `load_watches` checks everything and reports every mistake as `FILE:LINE: watch 'x': field 'y': what`
 (a query that does not parse names its column and a hint); crawler.configfile reads the file,
@@ -29,15 +29,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.alerts.channels import recipient_problem
 from crawler.alerts.mail import MAIL_KEYS
-from crawler.alerts.rules import Mode, WatchRule
+from crawler.alerts.rules import WEEKDAYS, Mode, WatchRule
 from crawler.configfile import ConfigProblems, Problem, TomlLines, read_toml
 
 WATCHES_ENV = "NEWSWATCH_WATCHES"
 LOCAL_WATCHES = Path("watches.toml")
-RULE_KEYS = {"name", "query", "recipients", "mode", "sources", "languages", "timezone", "digest_hour"}
+RULE_KEYS = {"name", "query", "recipients", "mode", "sources", "languages", "timezone", "digest_hour", "digest_day"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$|^[^@\s<>]+@localhost$")
 
 WatchConfigError = ConfigProblems  # a watch file that cannot be used: one `FILE:LINE: ...` per mistake
 
@@ -160,16 +160,19 @@ def _rule(
             problems.append(("query", f"field 'query': {error}"))
     recipients = raw.get("recipients")
     if not isinstance(recipients, list) or not recipients:
-        problems.append(("recipients", "field 'recipients': a list of email addresses is needed"))
+        problems.append(("recipients", "field 'recipients': a list of email addresses or channel URLs is needed"))
     else:
         problems += [
-            ("recipients", f"field 'recipients': not an email address: {address!r}")
-            for address in recipients
-            if not isinstance(address, str) or not _EMAIL.match(address)
+            ("recipients", f"field 'recipients': {problem}")
+            for problem in map(recipient_problem, recipients)
+            if problem is not None
         ]
     mode = raw.get("mode", "instant")
     if not isinstance(mode, str) or mode not in {m.value for m in Mode}:
-        problems.append(("mode", f"field 'mode': {mode!r} is not one of instant, hourly, daily"))
+        problems.append(("mode", f"field 'mode': {mode!r} is not one of {', '.join(m.value for m in Mode)}"))
+    day = raw.get("digest_day", "mon")
+    if not isinstance(day, str) or day.lower() not in WEEKDAYS:
+        problems.append(("digest_day", f"field 'digest_day': {day!r} is not one of {', '.join(WEEKDAYS)}"))
     for key in ("sources", "languages"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -195,6 +198,7 @@ def _rule(
         languages=tuple(raw.get("languages", [])),
         timezone=str(timezone),
         digest_hour=hour,
+        digest_day=day.lower(),
     )
     return rule, []
 
@@ -228,6 +232,7 @@ def save_watches(config: WatchConfig, path: Path) -> None:
             + (f"languages = {_toml(list(rule.languages))}\n" if rule.languages else "")
             + (f"timezone = {_toml(rule.timezone)}\n" if rule.timezone != "UTC" else "")
             + (f"digest_hour = {rule.digest_hour}\n" if rule.digest_hour != 8 else "")
+            + (f"digest_day = {_toml(rule.digest_day)}\n" if rule.digest_day != "mon" else "")
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
@@ -262,10 +267,11 @@ def raw_rule(rule: WatchRule) -> dict[str, Any]:
         "languages": list(rule.languages),
         "timezone": rule.timezone,
         "digest_hour": rule.digest_hour,
+        "digest_day": rule.digest_day,
     }
 
 
-_DEFAULTS: dict[str, Any] = {"sources": [], "languages": [], "timezone": "UTC", "digest_hour": 8}
+_DEFAULTS: dict[str, Any] = {"sources": [], "languages": [], "timezone": "UTC", "digest_hour": 8, "digest_day": "mon"}
 
 
 def add_rule(path: Path, rule: dict[str, Any], *, replace: bool = False) -> WatchConfig:

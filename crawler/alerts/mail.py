@@ -277,7 +277,7 @@ class Mailer:
             raise DeliveryError(f"{where} refused the message: {_answer(error.smtp_code, error.smtp_error)}") from None
         except (smtplib.SMTPException, OSError) as error:
             self._drop()
-            raise DeliveryError(f"{where}: connection lost while sending: {_reason(error)}") from None
+            raise DeliveryError(f"{where}: connection lost while sending: {one_line_reason(error)}") from None
         answers = {address: _answer(code, text) for address, (code, text) in refused.items()}
         if answers:
             log.warning("%s refused %s", where, "; ".join(f"{a} ({r})" for a, r in answers.items()))
@@ -328,7 +328,7 @@ class Mailer:
             raise DeliveryError(f"TLS with {where} failed: {error.reason or error}") from None
         except (smtplib.SMTPException, OSError) as error:
             _close(smtp)
-            raise DeliveryError(f"cannot connect to {where}: {_reason(error)}") from None
+            raise DeliveryError(f"cannot connect to {where}: {one_line_reason(error)}") from None
         log.debug("connected to %s", settings.describe())
         return smtp
 
@@ -365,7 +365,8 @@ def _answer(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(text.split())}"
 
 
-def _reason(error: BaseException) -> str:
+def one_line_reason(error: BaseException | str) -> str:
+    """Why a connection failed, in a few lower-case words (URLError.reason may be a plain string)."""
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
     if isinstance(error, socket.gaierror):

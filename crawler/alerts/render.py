@@ -1,6 +1,11 @@
 """Every email newswatch sends: multipart/alternative (plain text + HTML) from the jinja2 templates
 in templates/ — alert emails (email.txt/.html) and the operator's crawl-health notices
-(health.txt/.html). Both go out through the outbox (crawler.alerts.delivery).
+(health.txt/.html). Both go out through the outbox (crawler.alerts.delivery). The same sections
+render as a channel message (crawler.alerts.channels): a title and a markdown body (channel.md),
+and for a webhook a JSON document carrying the items as data (`webhook_document`).
+
+Each item shows its outlet, date, language, whether it is paywalled, and the outlets reporting
+the story, by name.
 
 Everything taken from a page or a run (titles, outlets, snippets, links, reasons) reaches the HTML
 through jinja2's autoescaping; links are kept only when they are http(s). Matched terms are
@@ -17,6 +22,7 @@ highlighted (crawler.alerts.highlight) with <mark> in the HTML and «guillemets�
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +50,9 @@ class EmailItem:
     spans: Sequence[Span] = ()  # where the rule matched; stale or missing ones fall back to `terms`
     terms: Sequence[str] = ()  # the query terms that matched, looked for when no span fits
     outlets: int = 1  # outlets carrying the story
+    reported_by: Sequence[str] = ()  # their names, first to carry it first
+    language: str | None = None  # ISO 639-1, as the article was stored
+    paywalled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ class EmailUpdate:
     url: str
     outlet: str
     outlets: int
+    reported_by: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +99,9 @@ class _ItemView:
     published: str
     snippet: Highlighted
     outlets: int
+    reported_by: Sequence[str]
+    language: str | None
+    paywalled: bool
 
 
 @dataclass(slots=True)
@@ -196,13 +209,104 @@ def _section_view(section: Section) -> _SectionView:
                 published=format_published(item.published),
                 snippet=excerpt(item.text, text_ranges, SNIPPET_WIDTH),
                 outlets=item.outlets,
+                reported_by=tuple(item.reported_by),
+                language=item.language,
+                paywalled=item.paywalled,
             )
         )
     return view
 
 
 def _safe_update(update: EmailUpdate) -> EmailUpdate:
-    return EmailUpdate(update.title or "(untitled)", safe_url(update.url) or "", update.outlet, update.outlets)
+    return EmailUpdate(
+        update.title or "(untitled)", safe_url(update.url) or "", update.outlet, update.outlets, update.reported_by
+    )
+
+
+# --- channel messages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMessage:
+    """What a channel gets: a title, a markdown body, and (for a webhook) the JSON document to POST."""
+
+    title: str
+    markdown: str
+
+
+def render_channel(sections: Sequence[Section], digest: str | None = None) -> ChannelMessage:
+    """The sections as a channel message: the email's subject as title, a markdown body (page text
+    escaped, so a title cannot make a link or a heading; matches in **bold**)."""
+    if not sections:
+        raise ValueError("a message needs at least one section")
+    subject = subject_for(sections, digest)
+    views = [_section_view(section) for section in sections]
+    body = _templates().get_template("channel.md").render({"subject": subject, "sections": views, "digest": digest})
+    return ChannelMessage(subject, body.strip() + "\n")
+
+
+def webhook_document(
+    sections: Sequence[Section], message: ChannelMessage, message_id: str, digest: str | None
+) -> bytes:
+    """The JSON a webhook+https:// channel posts: apprise's json:// keys (version, title, message, type)
+    so one receiver reads both, plus `id` and the items and updates as objects."""
+    items, updates = [], []
+    for section in sections:
+        for item in section.items:
+            items.append(
+                {
+                    "rule": section.rule,
+                    "title": item.title,
+                    "url": item.url,
+                    "outlet": item.outlet,
+                    "published": _iso(item.published),
+                    "language": item.language,
+                    "paywalled": item.paywalled,
+                    "matched_terms": list(item.terms),
+                    "outlets": item.outlets,
+                    "reported_by": list(item.reported_by),
+                }
+            )
+        for update in section.updates:
+            updates.append(
+                {
+                    "rule": section.rule,
+                    "title": update.title,
+                    "url": update.url,
+                    "outlet": update.outlet,
+                    "outlets": update.outlets,
+                    "reported_by": list(update.reported_by),
+                }
+            )
+    document = {
+        "version": "1.0",
+        "id": message_id,
+        "title": message.title,
+        "message": message.markdown,
+        "type": "info",
+        "digest": digest,
+        "rules": [section.rule for section in sections],
+        "items": items,
+        "updates": updates,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~!{}])")
+
+
+def markdown_escaped(text: str) -> str:
+    """Text from a page, safe in markdown: every character markdown could read as syntax is escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def markdown_link_target(url: str) -> str:
+    """A safe (http/https) URL as a markdown link target: no space or parenthesis can end it early."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -233,13 +337,15 @@ def format_published(value: datetime | str | None) -> str:
 def _templates() -> Environment:
     environment = Environment(
         loader=PackageLoader("crawler.alerts", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("txt",), default=True),
+        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("txt", "md"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     environment.filters["utc"] = _utc
+    environment.filters["md"] = markdown_escaped
+    environment.filters["md_url"] = markdown_link_target
     return environment
 
 
