@@ -210,6 +210,9 @@ class NewsSourceSpider(scrapy.Spider):
         response.meta[META_LISTING_READ] = True
         if not listing.is_index:
             yield from self.article_requests(listing.links, response.url)
+        # An index's sitemaps, or the sitemaps a urlset lists among its pages: followed as sitemaps.
+        children = listing.links if listing.is_index else listing.sitemaps
+        if not children:
             return
         depth = response.meta.get(META_SITEMAP_DEPTH, 0) + 1
         if depth > self.max_sitemap_depth:
@@ -217,7 +220,9 @@ class NewsSourceSpider(scrapy.Spider):
                 response.url, "sitemap_depth", f"sitemap index nested deeper than {self.max_sitemap_depth}"
             )
             return
-        for link in listing.links:
+        for link in children:
+            if not listing.is_index and not self.on_site(link.url):
+                continue
             if link.url not in self._seen_sitemaps and self.follow_sitemap(link.url):
                 self._seen_sitemaps.add(link.url)
                 yield self.listing_request(link.url, ROLE_SITEMAP, depth)
