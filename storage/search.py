@@ -11,11 +11,10 @@ clause means "no prefilter": every article, newest first. Never commits.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from itertools import product
 from typing import Any, Literal
 
@@ -29,6 +28,7 @@ Order = Literal["relevance", "newest"]
 SEARCH_TABLES = frozenset({"articles_fts", *(f"articles_fts_{part}" for part in ("data", "idx", "docsize", "config"))})
 SEARCH_INDEXES = frozenset({"ix_articles_search"})
 _MAX_VARIANTS = 8
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +57,28 @@ def is_search_object(name: str | None, type_: str) -> bool:
     return (type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name in SEARCH_INDEXES)
 
 
-@cache
-def _cyrillic_spellings() -> dict[str, tuple[str, ...]]:
-    """Folded Cyrillic letter -> the letters FTS5 keeps apart that fold to it (е: е, ё); й stays й."""
-    spellings: dict[str, set[str]] = {}
-    for code in range(0x430, 0x530):
-        char = chr(code)
-        if char != char.lower() or char == "й":
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if unicodedata.category(c) != "Mn")
-        if len(base) == 1 and base != char:
-            spellings.setdefault(base, {base}).add(char)
-    return {base: tuple(sorted(chars)) for base, chars in spellings.items()}
+# Folded letter -> the letters FTS5 keeps apart that the matcher folds to it: the Russian, Ukrainian
+# and Belarusian ones (й stays й in both), Arabic alef forms, Arabic yeh and kaf (Persian ی, ک).
+# Rarer Cyrillic letters with marks (Macedonian ѓ, Chuvash ӗ…) are left out: README, Search.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "е": ("е", "ё"),
+    "і": ("і", "ї"),
+    "у": ("у", "ў"),
+    "ا": ("ا", "آ", "أ", "إ"),
+    "ی": ("ی", "ي", "ى", "ئ"),
+    "ک": ("ک", "ك"),
+    "و": ("و", "ؤ"),
+    "ە": ("ە", "ۀ"),
+}
 
 
 def _fts_spellings(token: str) -> list[str]:
     """The index tokens that fold to `token`'s prefix: each spelling of its ambiguous letters, at most
-    eight; past that the prefix stops before the next ambiguous letter (a shorter prefix finds more)."""
-    spellings = _cyrillic_spellings()
+    eight; past that the prefix stops before the next ambiguous letter (a shorter prefix finds more).
+    Arabic script keeps only its first letter: FTS5 leaves vowel marks in, after any letter."""
+    if _ARABIC_SCRIPT.search(token):
+        token = token[:1]
+    spellings = _SPELLINGS
     choices: list[tuple[str, ...]] = []
     combos = 1
     for char in token:

@@ -34,15 +34,15 @@ from storage.search import AllOf, AnyOf, ArticleSearch, Clause, Order, Prefix
 __all__ = ["QueryError", "SearchHit", "SearchResult", "prefilter", "search", "search_ids"]
 
 _BATCH = 200
-_CYRILLIC = frozenset(chr(c) for c in range(0x430, 0x530))
+_INDEXED_SCRIPTS = frozenset(chr(c) for c in [*range(0x430, 0x530), *range(0x620, 0x6D4)])
 
 
 def _token_clause(token: str, field_name: Literal["title", "text"] | None) -> Prefix | None:
-    """A matcher token as an index prefix: ASCII letters and Cyrillic ones (the index folds both the
-    way the matcher does, up to ё/е, which storage.search spells out); else no condition."""
+    """A matcher token as an index prefix: ASCII, Cyrillic or Arabic-script letters (storage.search
+    spells out what its index folds otherwise: ё/е, ي/ی…); else (digits, other scripts) no condition."""
     if token.isascii() and token.isalpha():
         return Prefix(token, field_name)
-    if all(char in _CYRILLIC for char in token):
+    if all(char in _INDEXED_SCRIPTS for char in token):
         return Prefix(token, field_name)
     return None
 

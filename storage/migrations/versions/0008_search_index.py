@@ -7,7 +7,7 @@ ASCII digits are separators, so letters joined to figures ("Su35") index as thei
 as the matcher's tokenizer splits them.
 
 PostgreSQL: a GIN index on `newswatch_search_vector(title, text)`, the title weighted A and the text B;
-the function lower-cases, strips Latin and Cyrillic diacritics as the matcher folds them (but keeps й),
+the function lower-cases, strips Latin, Cyrillic and Arabic diacritics as the matcher folds them (but keeps й),
 and turns ASCII digits and punctuation into spaces for the same reason as above.
 
 Revision ID: 0008
@@ -32,10 +32,11 @@ FTS_TOKENIZER = "unicode61 remove_diacritics 2 separators '0123456789'"
 
 
 def _pg_translation() -> tuple[str, str]:
-    """translate()'s FROM and TO: accented lower-case letters to their base letter, digits and ASCII
-    punctuation to spaces."""
+    """translate()'s FROM and TO: accented lower-case Latin and Cyrillic letters to their base letter
+    (not й), Arabic ي ى ك to Persian ی ک and alef forms to ا; digits and ASCII punctuation to spaces;
+    Arabic vowel marks deleted (they come last in FROM, with nothing in TO)."""
     source, target = [], []
-    for code in [*range(0xE0, 0x250), *range(0x430, 0x4B0)]:
+    for code in [*range(0xE0, 0x250), *range(0x430, 0x530), *range(0x620, 0x6D4)]:
         char = chr(code)
         if char != char.lower() or char == "й":
             continue
@@ -43,8 +44,11 @@ def _pg_translation() -> tuple[str, str]:
         if len(base) == 1 and base != char:
             source.append(char)
             target.append(base)
+    source.extend("يىك")
+    target.extend("ییک")
     blanks = string.digits + string.punctuation
-    return "".join(source) + blanks, "".join(target) + " " * len(blanks)
+    marks = "".join(chr(c) for c in [*range(0x64B, 0x660), 0x670])
+    return "".join(source) + blanks + marks, "".join(target) + " " * len(blanks)
 
 
 def upgrade() -> None:
