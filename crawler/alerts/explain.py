@@ -367,10 +367,14 @@ class _Explainer:
         if matched:
             assert closest is not None
             reason = f"within {near.distance} words in the {closest[0]}: {closest[1]} between them at the closest"
+        elif any(not o.matched for o in operands):
+            reason = f"{', '.join(o.query for o in operands if not o.matched)} not found in {_fields_phrase(names)}"
         elif closest is None:
-            missing = [o.query for o in operands if not o.matched]
-            together = f"together in {_fields_phrase(names)}" if not missing else f"in {_fields_phrase(names)}"
-            reason = f"{', '.join(missing) or 'the operands'} not found {together}"
+            where = [
+                f"{o.query} in the {'/'.join(n for n in names if plan_occurrences(p, self.fields[n]))}"
+                for o, p in zip(operands, plan[1], strict=True)
+            ]
+            reason = f"never in the same field: {', '.join(where)}"
         else:
             reason = (f"too far apart: {closest[1]} words between them at the closest, in the {closest[0]} "
                       f"(NEAR/{near.distance} allows {near.distance})")
