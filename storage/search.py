@@ -27,6 +27,7 @@ Field = Literal["title", "text"] | None
 Order = Literal["relevance", "newest"]
 SEARCH_TABLES = frozenset({"articles_fts", *(f"articles_fts_{part}" for part in ("data", "idx", "docsize", "config"))})
 SEARCH_INDEXES = frozenset({"ix_articles_search"})
+SEARCH_COLUMNS = frozenset({"search_vector"})
 _MAX_VARIANTS = 8
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 
@@ -53,8 +54,12 @@ Clause = Prefix | AllOf | AnyOf
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """The index's own tables and index, which no model declares (for Alembic's model comparison)."""
-    return (type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name in SEARCH_INDEXES)
+    """The index's own tables, column and index, which no model declares (for Alembic's model comparison)."""
+    return (
+        (type_ == "table" and name in SEARCH_TABLES)
+        or (type_ == "index" and name in SEARCH_INDEXES)
+        or (type_ == "column" and name in SEARCH_COLUMNS)
+    )
 
 
 # Folded letter -> the letters FTS5 keeps apart that the matcher folds to it: the Russian, Ukrainian
@@ -142,7 +147,7 @@ class ArticleSearch:
                 f"JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH :match{where} ORDER BY {rank}"
             )
         else:
-            vector = "newswatch_search_vector(a.title, a.text)"
+            vector = "a.search_vector"
             rank = f"ts_rank({vector}, CAST(:match AS tsquery)) DESC, a.id DESC" if order == "relevance" else newest
             sql = (
                 "SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id "

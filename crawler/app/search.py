@@ -150,14 +150,17 @@ def _confirmed(
     sources: Sequence[str],
     languages: Sequence[str],
     counter: list[int],
+    first_batch: int = _BATCH,
 ) -> Iterator[SearchHit]:
-    """Every matching article in the index's order, read in batches."""
+    """Every matching article in the index's order, read in batches (the first of `first_batch`: a
+    page of results whose candidates mostly match needs no more)."""
     clause = prefilter(parsed.root)
     finder = ArticleSearch(session)
     offset = 0
+    batch = first_batch
     while True:
         ids = finder.candidates(
-            clause, order=order, since=since, sources=sources, languages=languages, limit=_BATCH, offset=offset
+            clause, order=order, since=since, sources=sources, languages=languages, limit=batch, offset=offset
         )
         if not ids:
             return
@@ -198,8 +201,9 @@ def _confirmed(
                     match,
                     row.text,
                 )
-        if len(ids) < _BATCH:
+        if len(ids) < batch:
             return
+        batch = _BATCH
 
 
 def search(
@@ -221,7 +225,8 @@ def search(
     hits: list[SearchHit] = []
     more = False
     with engine_scope(db) as engine, session_scope(engine) as session:
-        for index, hit in enumerate(_confirmed(session, parsed, order, since, sources, languages, counter)):
+        first = min(_BATCH, offset + limit + 1 + (offset + limit) // 4)
+        for index, hit in enumerate(_confirmed(session, parsed, order, since, sources, languages, counter, first)):
             if index < offset:
                 continue
             if len(hits) == limit:
