@@ -69,7 +69,7 @@ _HIDDEN_OR_ROLE = etree.XPath(
     f" | //@style[contains(translate(., {_UPPER_TO_LOWER}), 'display:none')"
     f" or contains(translate(., {_UPPER_TO_LOWER}), 'visibility:hidden')]/.."
 )
-_NAME_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+_NAME_ATTRIBUTES = etree.XPath("//@class | //@id")  # smart strings: each knows its element
 _TEXT_NODES = etree.XPath("//text()")
 _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
@@ -141,11 +141,11 @@ class _Page:
         for element in _HIDDEN_OR_ROLE(self.tree):
             if element.tag not in _NEVER_CHROME_TAGS and (element.get("role") in roles or is_hidden(element)):
                 yield element
-        names = _chrome_names(set(_NAME_VALUES(self.tree)))
+        attributes = _NAME_ATTRIBUTES(self.tree)
+        names = _chrome_names(set(attributes))
         if names:
-            for element in self.tree.iter():
-                named = element.get("class") in names or element.get("id") in names
-                if named and element.tag not in _NEVER_CHROME_TAGS:
+            for value in attributes:
+                if value in names and (element := value.getparent()).tag not in _NEVER_CHROME_TAGS:
                     yield element
         for xpath in extra_xpaths:
             yield from xpath(self.tree)

@@ -44,16 +44,15 @@ SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-titl
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 CANONICAL_META = ("og:url", "twitter:url")
 # Elements whose text is a byline.
-BYLINE_XPATH = etree.XPath(
-    "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') or contains(@class,'Byline')"
-    " or contains(@class,'author') or contains(@class,'Author') or contains(@class,'contributor')]"
-    "[not(self::meta or self::link or self::img or self::script)]"
+BYLINE_XPATH = etree.XPath(  # attributes scanned, then their elements: libxml2 is slow on //*[long predicate]
+    "(//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."
+    " | //@class[contains(., 'byline') or contains(., 'Byline') or contains(., 'author') or contains(., 'Author')"
+    " or contains(., 'contributor')]/..)[not(self::meta or self::link or self::img or self::script)]"
 )
 # Elements holding a visible publication date, and a visible standfirst.
 DATE_XPATH = etree.XPath(
-    "//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or"
-    " contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')]"
-    "[not(self::meta or self::script or self::style)]"
+    "//@class[contains(., 'date') or contains(., 'Date') or contains(., 'time') or contains(., 'publish')"
+    " or contains(., 'posted') or contains(., 'dateline')]/parent::*[not(self::meta or self::script or self::style)]"
 )
 STANDFIRST_XPATH = etree.XPath(
     "//*[self::p or self::div or self::h2][contains(@class,'standfirst') or contains(@class,'summary') or"
@@ -62,7 +61,7 @@ STANDFIRST_XPATH = etree.XPath(
     " contains(@class,'sub-headline') or contains(@class,'teaser-text')]"
 )
 _STANDFIRST_WORDS = (5, 80)
-TIME_XPATH = etree.XPath("//time[@datetime] | //*[@itemprop='datePublished'][@datetime or @content]")
+TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 _BY_PREFIX = re.compile(
     r"^(?:(?:written|posted|reported|edited) by|by|from|автор|авторы|от|par|por|von|door)\s*:?\s+", re.IGNORECASE

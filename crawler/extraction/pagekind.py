@@ -35,7 +35,27 @@ _INDEX_MIN_HEADLINE_LINKS = 8
 _HEADLINE_LINK_MIN_WORDS = 4
 _INDEX_LINK_TEXT_SHARE = 0.5
 # Script and style text sits directly in its element: the parent axis is enough, and cheap.
-_VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style or parent::template)]")
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::template)]", smart_strings=False
+)
+
+
+_NOT_VISIBLE_TEXT = etree.XPath("//body//script//text() | //body//style//text() | //body//template//text()", smart_strings=False)
+# Each text node's normalised length is counted apart: joining them may merge this many spaces.
+_LENGTH_SLACK = 200
+
+
+def _normalized_length(texts: list[str]) -> int:
+    return sum(len(normalize_space(text)) + 1 for text in texts)
+
+
+def surely_longer_than(tree: HtmlElement, chars: int) -> bool:
+    """True when the page's visible text is certainly longer than `chars`, told without building it."""
+    body = next(tree.iter("body"), None)
+    if body is None:
+        return False
+    visible = _normalized_length([body.text_content()]) - _normalized_length(_NOT_VISIBLE_TEXT(tree))
+    return visible > chars + _LENGTH_SLACK
 
 
 def visible_text(tree: HtmlElement) -> str:
@@ -50,6 +70,8 @@ def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] 
     "protected by reCAPTCHA" note is an article. The page is a blocker only when what is left once
     the banners are set aside holds no story.
     """
+    if surely_longer_than(tree, _BLOCKER_MAX_CHARS):
+        return None
     text = visible_text(tree)
     if len(text) > _BLOCKER_MAX_CHARS:
         return None
