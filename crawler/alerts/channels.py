@@ -40,7 +40,7 @@ from functools import cache
 from http.client import HTTPException, responses
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from crawler.alerts.mail import DeliveryError, one_line_reason
@@ -293,18 +293,22 @@ class _NoRedirects(HTTPRedirectHandler):
 
 def _post_webhook(url: str, display: str, body: bytes, message_id: str, timeout: float) -> None:
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    # Split by hand: parse_qsl reads the '+' of a `+Header=value` parameter as a space.
+    query = [part for part in parts.query.split("&") if part]
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "newswatch",
         "Idempotency-Key": message_id,
     }
-    headers.update({name[1:]: unquote(value) for name, value in query if name.startswith("+") and len(name) > 1})
+    for part in query:
+        name, _, value = part.partition("=")
+        if name.startswith("+") and len(name) > 1:
+            headers[unquote(name[1:])] = unquote(value)
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
         headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
     netloc = parts.netloc.rpartition("@")[2]
-    kept = urlencode([(name, value) for name, value in query if not name.startswith("+")])
+    kept = "&".join(part for part in query if not part.startswith("+"))
     request = Request(urlunsplit((parts.scheme, netloc, parts.path or "/", kept, "")), data=body, headers=headers)
     try:
         with build_opener(_NoRedirects).open(request, timeout=timeout) as response:

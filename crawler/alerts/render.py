@@ -296,7 +296,9 @@ def _iso(value: datetime | str | None) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|~!{}])")
+# Enough to keep page text from making emphasis, links, images, code, headings or tags; parentheses
+# only matter after "]", which is escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def markdown_escaped(text: str) -> str:
