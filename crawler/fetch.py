@@ -11,11 +11,12 @@ import http.client
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crawler import __version__
 from crawler.extraction.decoding import charset_from_content_type
-from crawler.netguard import non_public
+from crawler.netguard import Policy, non_public, parse_address
 
 USER_AGENT = f"newswatch/{__version__} (+https://github.com/newswatch/newswatch)"
 TIMEOUT_SECONDS = 30
@@ -37,13 +38,18 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-def _guarded_connection(allow_private: bool):
+PRIVATE_HINT = "--allow-private-networks fetches it"
+
+
+def _guarded_connection(allow_private: bool, policies: Sequence[Policy] = (), hint: str = PRIVATE_HINT):
     def create_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # noqa: SLF001
         host, port = address
         refused = None
         error: OSError | None = None
         for family, kind, proto, _, peer in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
             why = None if allow_private else non_public(peer[0])
+            if why is not None and (ip := parse_address(peer[0])) and any(p.permits(host, ip) for p in policies):
+                why = None
             if why is not None:
                 refused = f"{host} resolves to {peer[0]} ({why})"
                 continue
@@ -60,13 +66,21 @@ def _guarded_connection(allow_private: bool):
                 error = exc
         if error is not None:
             raise error
-        raise FetchError(f"refused: private address: {refused}; --allow-private-networks fetches it")
+        raise FetchError(f"refused: private address: {refused}; {hint}")
 
     return create_connection
 
 
-def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
-    connect = _guarded_connection(allow_private)
+def guarded_opener(
+    allow_private: bool,
+    *handlers: urllib.request.BaseHandler,
+    policies: Sequence[Policy] = (),
+    hint: str = PRIVATE_HINT,
+) -> urllib.request.OpenerDirector:
+    """A urllib opener that connects only to public addresses (or those `policies` permit for their
+    hosts, or any with `allow_private`), checked on the address it connects to, every hop; `handlers`
+    are added (a redirect handler that records the hops, say)."""
+    connect = _guarded_connection(allow_private, policies, hint)
 
     # http.client sets _create_connection per instance in __init__: replace it there.
     class GuardedHTTP(http.client.HTTPConnection):
@@ -87,7 +101,7 @@ def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
         def https_open(self, req):  # type: ignore[no-untyped-def]
             return self.do_open(GuardedHTTPS, req, context=self._context)
 
-    return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler, *handlers)
 
 
 def fetch_page(
@@ -97,7 +111,7 @@ def fetch_page(
     and `allow_private` is not set."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
     try:
-        with _opener(allow_private).open(request, timeout=timeout) as response:
+        with guarded_opener(allow_private).open(request, timeout=timeout) as response:
             body = response.read(max_bytes + 1)
             if len(body) > max_bytes:
                 raise FetchError(f"page is over the {max_bytes / 1e6:.0f} MB limit")

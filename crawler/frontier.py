@@ -123,11 +123,12 @@ def record_failure(
 def later(listed: str | None, settled_as: str | None) -> bool:
     """Whether the listing's date is later than the one the settled version was listed under (or that
     one is unknown: it was found through a section page; fetched once more, it is known)."""
-    new, old = _moment(listed), _moment(settled_as)
+    new, old = listed_moment(listed), listed_moment(settled_as)
     return new is not None and (old is None or new > old)
 
 
-def _moment(value: str | None) -> datetime | None:
+def listed_moment(value: str | None) -> datetime | None:
+    """A listing's date hint as an aware datetime (a date alone at midnight UTC), or None."""
     parsed = parse_date(value or "")
     if parsed is None:
         return None

@@ -4,14 +4,18 @@ listings live (`sources check`), and add an outlet from its homepage (`sources a
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from crawler.commands.common import stdout
+from crawler.commands.common import FAILED, say, stdout, usage_error
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, JsonOption
 from crawler.config import Config
+
+if TYPE_CHECKING:
+    from crawler.app.probe import ListingCheck
 
 app = typer.Typer(help="List the configured outlets; `sources check` probes them live, `sources add` adds one.")
 
@@ -63,3 +67,68 @@ def print_sources(loaded: Config, as_json: bool) -> None:
             source.homepage,
         )
     stdout.print(table)
+
+
+@app.command()
+def check(
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (its name); repeat for more.")
+    ] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Probe every listing live, once and politely (robots.txt, our User-Agent, [crawl] timeout and
+    delay): HTTP status, redirects, what it is, items, newest date, how many are articles of the
+    source. Exit 1 if a listing is dead, blocked, unreadable, empty or gives no article."""
+    from crawler.app.probe import check_sources
+
+    loaded = load_or_exit(config)
+    try:
+        checks = check_sources(loaded, source or None)
+    except KeyError as error:
+        usage_error(str(error.args[0]))
+    failed = [item for item in checks if not item.ok]
+    if as_json:
+        print(json.dumps([item.as_dict() for item in checks], ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"Listings of {loaded.path}")
+        for column in ("source", "listing", "status", "kind", "items", "newest", "articles", "verdict"):
+            table.add_column(column, overflow="fold")
+        for item in checks:
+            table.add_row(
+                item.source,
+                f"{item.role} {item.url}",
+                _status(item),
+                item.kind or "",
+                str(item.items) if item.kind else "",
+                (item.newest or "")[:16].replace("T", " "),
+                f"{item.matching}/{item.items}" if item.kind and item.kind != "sitemap index" else "",
+                item.verdict,
+            )
+        stdout.print(table)
+        for item in checks:
+            for note in item.notes:
+                stdout.print(f"{item.source} {item.role} {item.url}: {note}", soft_wrap=True, highlight=False)
+            if item.ok and item.not_matching:
+                others = item.items - item.matching
+                examples = ", ".join(item.not_matching)
+                stdout.print(
+                    f"{item.source} {item.role} {item.url}: {others} not articles of the source, e.g. {examples}",
+                    soft_wrap=True,
+                    highlight=False,
+                )
+        sources = len({item.source for item in checks})
+        summary = f"{sources} sources, {len(checks)} listings: {len(checks) - len(failed)} ok"
+        stdout.print(summary + (f", {len(failed)} not" if failed else ""), highlight=False)
+    for item in failed:
+        say(f"error: {item.source}: {item.role} {item.url}: {item.verdict}: {item.reason}")
+    if failed:
+        raise typer.Exit(FAILED)
+
+
+def _status(item: ListingCheck) -> str:
+    """`200`, or each redirect's status then the last one's: `301→200`."""
+    text = "" if item.status is None else str(item.status)
+    if item.redirects:
+        text = "→".join([*(str(hop["status"]) for hop in item.redirects), text])
+    return text
