@@ -120,10 +120,18 @@ def export(
     since: SinceOption = None,
     source: SourceOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    triage_marks: Annotated[
+        bool, typer.Option("--triage", help="Export the triage marks (star, verdict, note per article and rule).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Export stored articles (all of them, or --since/--source ones)."""
-    lines = iter(articles.export(db or default_db_url(), output_format, since=since_option(since), source=source))
+    """Export stored articles (all of them, or --since/--source ones), or with --triage the triage marks."""
+    if triage_marks:
+        from crawler.app import triage
+
+        lines = iter(triage.export(db or default_db_url(), output_format))
+    else:
+        lines = iter(articles.export(db or default_db_url(), output_format, since=since_option(since), source=source))
     try:
         first = next(lines, "")  # the query runs here: an unknown source is said before any file is made
     except articles.UnknownSourceError as error:

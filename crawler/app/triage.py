@@ -1,0 +1,118 @@
+"""Triage: what an analyst made of an article, per watch rule or for the article alone.
+
+    mark(db, article_id, rule="iran-drones", verdict="relevant")     # also starred=, note=
+    marks_of(db, [article_id])              # {article_id: [dict, …]}
+    precision(db, "iran-drones")            # overall and per week: relevant / judged
+    for line in export(db, ExportFormat.csv): ...   # every mark, as `newswatch export --triage` writes it
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from crawler.app import Database, engine_scope
+from crawler.app.articles import ExportFormat
+from storage.db import session_scope
+from storage.models import Article
+from storage.triage import TriageMarks
+from storage.triage_models import Triage, Verdict
+
+TRIAGE_FIELDS = ("article_id", "rule", "starred", "verdict", "note", "updated_at", "title", "url")
+VERDICTS = (Verdict.RELEVANT, Verdict.NOT_RELEVANT)
+
+
+class UnknownArticleError(LookupError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _as_dict(mark: Triage, article: Article | None = None) -> dict[str, Any]:
+    row = {
+        "article_id": mark.article_id,
+        "rule": mark.rule,
+        "starred": mark.starred,
+        "verdict": mark.verdict,
+        "note": mark.note,
+        "updated_at": mark.updated_at.isoformat(),
+    }
+    if article is not None:
+        row |= {"title": article.title, "url": article.url}
+    return row
+
+
+_KEEP = object()
+
+
+def mark(
+    db: Database,
+    article_id: int,
+    *,
+    rule: str = "",
+    starred: bool | None = None,
+    verdict: object = _KEEP,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Set what is given of the article's mark for `rule` ("" = the article itself). ValueError for a
+    verdict that is not relevant / not_relevant / None; UnknownArticleError for no such article."""
+    if verdict is not _KEEP and verdict not in (None, *VERDICTS):
+        raise ValueError(f"verdict {verdict!r}: give relevant, not_relevant or nothing")
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        if session.get(Article, article_id) is None:
+            raise UnknownArticleError(f"no article with id {article_id}")
+        changes: dict[str, Any] = {"starred": starred, "note": note}
+        if verdict is not _KEEP:
+            changes["verdict"] = verdict
+        saved = TriageMarks(session).set(article_id, rule, now=now or datetime.now(UTC), **changes)
+        return _as_dict(saved)
+
+
+def marks_of(db: Database, article_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        found = TriageMarks(session).of_articles(article_ids)
+        return {article_id: [_as_dict(m) for m in marks] for article_id, marks in found.items()}
+
+
+def starred(db: Database) -> set[int]:
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        return {m.article_id for m in TriageMarks(session).all() if m.starred}
+
+
+def precision(db: Database, rule: str) -> dict[str, Any]:
+    """The rule's precision from triage: relevant / judged, overall and per week (None when nothing judged)."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        weeks = TriageMarks(session).precision(rule)
+    relevant = sum(r for _, r, _ in weeks)
+    judged = relevant + sum(n for _, _, n in weeks)
+    return {
+        "rule": rule,
+        "relevant": relevant,
+        "judged": judged,
+        "precision": round(relevant / judged, 3) if judged else None,
+        "weeks": [
+            {"week": week.date().isoformat(), "relevant": r, "judged": r + n, "precision": round(r / (r + n), 3)}
+            for week, r, n in weeks
+        ],
+    }
+
+
+def export(db: Database, output_format: ExportFormat = ExportFormat.jsonl) -> Iterator[str]:
+    """Every triage mark with its article's title and URL, oldest change first, as JSON Lines or CSV."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        marks = TriageMarks(session).all()
+        rows = [_as_dict(m, session.get(Article, m.article_id)) for m in marks]
+    if output_format is ExportFormat.jsonl:
+        for row in rows:
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=TRIAGE_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    yield buffer.getvalue()
