@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -281,3 +282,58 @@ def test_a_delivery_cycle_with_login_never_shows_the_password(engine, caplog, ca
     assert password not in shown and "not-" + password not in shown
     with session_scope(engine) as session:
         assert all(password not in (state.last_error or "") for state in Alerts(session).recent())
+
+
+def weekly(day: str, hour: int, zone: str) -> WatchRule:
+    return WatchRule("r", "q", ("a@x.org",), Mode.WEEKLY, timezone=zone, digest_hour=hour, digest_day=day)
+
+
+@pytest.mark.parametrize(
+    ("rule", "matched", "due"),
+    [
+        # Monday 08:00 in Berlin, the week the clocks go forward (29 Mar 2026): CET before, CEST after.
+        (weekly("mon", 8, "Europe/Berlin"), "2026-03-23T06:59:00+00:00", "2026-03-23T07:00:00+00:00"),
+        (weekly("mon", 8, "Europe/Berlin"), "2026-03-23T07:00:00+00:00", "2026-03-23T07:00:00+00:00"),
+        (weekly("mon", 8, "Europe/Berlin"), "2026-03-23T07:01:00+00:00", "2026-03-30T06:00:00+00:00"),
+        # Sunday 08:00 in London on the day BST ends (25 Oct 2026, at 01:00 UTC): 08:00 GMT is 08:00 UTC.
+        (weekly("sun", 8, "Europe/London"), "2026-10-24T12:00:00+00:00", "2026-10-25T08:00:00+00:00"),
+        # 01:00 on 1 Nov 2026 happens twice in New York: the first (EDT) one is the slot, once.
+        (weekly("sun", 1, "America/New_York"), "2026-10-31T12:00:00+00:00", "2026-11-01T05:00:00+00:00"),
+        (weekly("sun", 1, "America/New_York"), "2026-11-01T05:30:00+00:00", "2026-11-08T06:00:00+00:00"),
+        # 02:00 on 8 Mar 2026 never happens in New York: the slot falls an hour later (03:00 EDT).
+        (weekly("sun", 2, "America/New_York"), "2026-03-07T12:00:00+00:00", "2026-03-08T07:00:00+00:00"),
+        # Tehran is UTC+3:30; Auckland (NZDT, +13) is on Monday while UTC is still on Sunday.
+        (weekly("fri", 9, "Asia/Tehran"), "2026-11-24T05:00:00+00:00", "2026-11-27T05:30:00+00:00"),
+        (weekly("mon", 8, "Pacific/Auckland"), "2026-11-22T18:59:00+00:00", "2026-11-22T19:00:00+00:00"),
+        (weekly("mon", 8, "Pacific/Auckland"), "2026-11-22T20:00:00+00:00", "2026-11-29T19:00:00+00:00"),
+        (weekly("sat", 23, "UTC"), "2026-11-28T23:00:01+00:00", "2026-12-05T23:00:00+00:00"),
+    ],
+)
+def test_next_weekly_slot(rule: WatchRule, matched: str, due: str) -> None:
+    slot = next_slot(rule, datetime.fromisoformat(matched))
+    assert slot == datetime.fromisoformat(due)
+    local = slot.astimezone(ZoneInfo(rule.timezone))
+    assert local.strftime("%a").lower() == rule.digest_day
+    assert local.hour == rule.digest_hour or (rule.digest_hour, local.hour) == (2, 3)  # the skipped hour
+
+
+def test_a_weekly_digest_waits_for_its_day_and_shows_language_paywall_and_outlet_names(engine, smtp_server) -> None:
+    rule = WatchRule(
+        "su35", "su-35", ("alice@example.org",), Mode.WEEKLY, timezone="Europe/Berlin", digest_hour=17, digest_day="fri"
+    )
+    original = store(engine, "https://www.reuters.com/su35", WIRE, title="Iran gets Su-35s", language="ru", paywalled=True)
+    store(engine, "https://www.tehrantimes.com/su35", REPUBLISHED, source="Tehran Times")
+    store(engine, "https://www.iranintl.com/su35", REPUBLISHED.replace("Monday", "Tuesday"), source="Iran <Intl>")
+    match(engine, rule, original, ["su-35"])  # Tuesday 24 Nov 2026, 10:00 in Berlin
+    assert deliver_due(engine, {"su35": rule}, smtp(smtp_server), datetime(2026, 11, 27, 15, 59, tzinfo=UTC)).queued == 0
+    report = deliver_due(engine, {"su35": rule}, smtp(smtp_server), datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
+    assert report.queued == 1 and len(report.sent) == 1, report.lines()
+    [received] = smtp_server.messages
+    text = body(received.message, "plain")
+    assert (
+        "Reuters (outlet) · 20 Nov 2026, 09:30 UTC · language: ru · paywalled · reported by 3 outlets:"
+        " Reuters (outlet), Tehran Times (outlet), Iran <Intl> (outlet)\r\n" in text  # CRLF: as the SMTP server got it
+    )
+    html = body(received.message, "html")
+    assert "language: ru · paywalled · reported by 3 outlets: Reuters (outlet), Tehran Times (outlet)," in html
+    assert "Iran &lt;Intl&gt; (outlet)" in html and "<Intl>" not in html
