@@ -1,9 +1,9 @@
 """The full-text prefilter of a search: which stored articles may match, best or newest first.
 
-    clause = AllOf((Prefix("shahed"), AnyOf((Prefix("russia"), Prefix("moscow", "title")))))
+    clause = AllOf((Token("shahed"), AnyOf((Token("russia"), Token("moscow", "title"), Token("drone", prefix=True)))))
     ids = ArticleSearch(session).candidates(clause, order="relevance", limit=200, offset=0)
 
-A clause is a boolean of token prefixes that every article the query can match satisfies; the caller
+A clause is a boolean of index tokens (whole, or prefixes) that every article the query can match satisfies; the caller
 (crawler.app.search) builds it from a parsed query and confirms each candidate with the matcher. The
 index (migration 0008) is an FTS5 table on SQLite and a GIN tsvector index on PostgreSQL. `None` as a
 clause means "no prefilter": every article, newest first. Never commits.
@@ -33,11 +33,13 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 
 
 @dataclass(frozen=True, slots=True)
-class Prefix:
-    """A token of the index that starts with `token` (folded: lower case, no accents), in `field` or either."""
+class Token:
+    """A token of the index equal to `text` (folded: lower case, no accents), or with `prefix` starting
+    with it, in `field` or in either."""
 
-    token: str
+    text: str
     field: Field = None
+    prefix: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class AnyOf:
     parts: tuple[Clause, ...]
 
 
-Clause = Prefix | AllOf | AnyOf
+Clause = Token | AllOf | AnyOf
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
@@ -77,37 +79,41 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fts_spellings(token: str) -> list[str]:
-    """The index tokens that fold to `token`'s prefix: each spelling of its ambiguous letters, at most
-    eight; past that the prefix stops before the next ambiguous letter (a shorter prefix finds more).
-    Arabic script keeps only its first letter: FTS5 leaves vowel marks in, after any letter."""
-    if _ARABIC_SCRIPT.search(token):
-        token = token[:1]
-    spellings = _SPELLINGS
+def _fts_spellings(token: Token) -> tuple[list[str], bool]:
+    """The index tokens that fold to `token`, and whether they are prefixes: each spelling of its
+    ambiguous letters, at most eight; past that a prefix that stops before the next ambiguous letter
+    (a shorter prefix finds more). Arabic script keeps only its first letter, as a prefix: FTS5
+    leaves vowel marks in, after any letter."""
+    text, prefix = token.text, token.prefix
+    if _ARABIC_SCRIPT.search(text):
+        text, prefix = text[:1], True
     choices: list[tuple[str, ...]] = []
     combos = 1
-    for char in token:
-        options = spellings.get(char, (char,))
+    for index, char in enumerate(text):
+        options = _SPELLINGS.get(char, (char,))
         if combos * len(options) > _MAX_VARIANTS:
+            text, prefix = text[:index], True
             break
         combos *= len(options)
         choices.append(options)
-    return ["".join(combo) for combo in product(*choices)] if choices else []
+    return (["".join(combo) for combo in product(*choices)] if choices else []), prefix
 
 
 def _fts(clause: Clause) -> str:
-    if isinstance(clause, Prefix):
+    if isinstance(clause, Token):
         column = f"{clause.field} : " if clause.field else ""
-        spelt = [f'{column}"{spelling}"*' for spelling in _fts_spellings(clause.token)]
+        spellings, prefix = _fts_spellings(clause)
+        spelt = [f'{column}"{spelling}"{"*" if prefix else ""}' for spelling in spellings]
         return spelt[0] if len(spelt) == 1 else "(" + " OR ".join(spelt) + ")"
     joiner = " AND " if isinstance(clause, AllOf) else " OR "
     return "(" + joiner.join(_fts(part) for part in clause.parts) + ")"
 
 
 def _tsquery(clause: Clause) -> str:
-    if isinstance(clause, Prefix):
+    if isinstance(clause, Token):
         weight = {"title": "A", "text": "B", None: ""}[clause.field]
-        return "'" + clause.token.replace("'", "''") + "':*" + weight
+        marks = ("*" if clause.prefix else "") + weight
+        return "'" + clause.text.replace("'", "''") + "'" + (":" + marks if marks else "")
     joiner = " & " if isinstance(clause, AllOf) else " | "
     return "(" + joiner.join(_tsquery(part) for part in clause.parts) + ")"
 

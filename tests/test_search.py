@@ -13,7 +13,7 @@ from crawler.alerts.rules import WatchRule
 from crawler.app.alerts import backtest
 from crawler.app.search import QueryError, compile_query, prefilter, search, search_ids
 from storage.db import make_engine, session_scope
-from storage.search import AllOf, AnyOf, Prefix, match_expression
+from storage.search import AllOf, AnyOf, Token, match_expression
 from tests.demo_db import HOSTILE_TITLE, demo_db_fixture  # noqa: F401
 from tests.test_crawl_end_to_end import newswatch
 
@@ -95,12 +95,14 @@ def test_a_bad_query_says_its_column() -> None:
 def test_prefilter_clauses() -> None:
     clause = prefilter(compile_query("title:su-35 AND (iran OR 136) -exercise").root)
     # 35, 136 and NOT give no condition (an OR with one gives none); su-35's aliases are alternatives
-    assert isinstance(clause, AnyOf) and Prefix("su", "title") in clause.parts and Prefix("су", "title") in clause.parts
+    assert isinstance(clause, AnyOf) and Token("su", "title") in clause.parts
+    assert Token("су", "title", prefix=True) in clause.parts  # a Russian stem finds the words it starts
     assert prefilter(compile_query("iran OR 136").root) is None
     both = prefilter(compile_query("shahed AND (russia OR moscow)", ).root)
     assert isinstance(both, AllOf) and any(isinstance(part, AnyOf) for part in both.parts)
-    assert match_expression(Prefix("еж", "title"), "sqlite") == '(title : "еж"* OR title : "ёж"*)'
-    assert match_expression(AllOf((Prefix("su", "title"), Prefix("iran"))), "postgresql") == "('su':*A & 'iran':*)"
+    assert match_expression(Token("еж", "title", prefix=True), "sqlite") == '(title : "еж"* OR title : "ёж"*)'
+    assert match_expression(AllOf((Token("su", "title"), Token("drone", prefix=True))), "sqlite") == '(title : "su" AND "drone"*)'
+    assert match_expression(AllOf((Token("su", "title"), Token("iran", prefix=True))), "postgresql") == "('su':A & 'iran':*)"
 
 
 def test_the_index_follows_updates_and_deletes(tmp_path) -> None:

@@ -8,7 +8,7 @@ query matches (aliases, stems, NEAR, title:/text:).
     every = search_ids(db, query)          # every matching id, for comparing with a rule
 
 The index can only say which articles may match: `prefilter` turns a parsed query into a clause of
-token prefixes that every matching article satisfies (NOT, digits and scripts the index folds
+index tokens that every matching article satisfies (NOT, digits and scripts the index folds
 differently from the matcher give no condition: the matcher decides those alone).
 """
 
@@ -29,7 +29,7 @@ from crawler.alerts.query import Document, Match, Query, QueryError, parse_query
 from crawler.app import Database, engine_scope
 from storage.db import session_scope
 from storage.models import Article, Source
-from storage.search import AllOf, AnyOf, ArticleSearch, Clause, Order, Prefix
+from storage.search import AllOf, AnyOf, ArticleSearch, Clause, Order, Token
 
 __all__ = ["QueryError", "SearchHit", "SearchResult", "prefilter", "search", "search_ids"]
 
@@ -37,13 +37,11 @@ _BATCH = 200
 _INDEXED_SCRIPTS = frozenset(chr(c) for c in [*range(0x430, 0x530), *range(0x620, 0x6D4)])
 
 
-def _token_clause(token: str, field_name: Literal["title", "text"] | None) -> Prefix | None:
-    """A matcher token as an index prefix: ASCII, Cyrillic or Arabic-script letters (storage.search
+def _token_clause(token: str, field_name: Literal["title", "text"] | None, prefix: bool) -> Token | None:
+    """A matcher token as an index token: ASCII, Cyrillic or Arabic-script letters (storage.search
     spells out what its index folds otherwise: ё/е, ي/ی…); else (digits, other scripts) no condition."""
-    if token.isascii() and token.isalpha():
-        return Prefix(token, field_name)
-    if all(char in _INDEXED_SCRIPTS for char in token):
-        return Prefix(token, field_name)
+    if (token.isascii() and token.isalpha()) or all(char in _INDEXED_SCRIPTS for char in token):
+        return Token(token, field_name, prefix)
     return None
 
 
@@ -58,7 +56,14 @@ def _both(parts: list[Clause | None], kind: type[AllOf] | type[AnyOf]) -> Clause
 
 
 def _seq(seq: Seq, field_name: Literal["title", "text"] | None) -> Clause | None:
-    return _both([_token_clause(token, field_name) for token in seq.tokens], AllOf)
+    """Its tokens, all of them (in any order: a superset of the phrase); a stem (Russian, Persian) and
+    a trailing wildcard are prefixes of the words they find."""
+    last = len(seq.tokens) - 1
+    tokens = [
+        _token_clause(token, field_name, seq.stemmed or (seq.prefix and index == last))
+        for index, token in enumerate(seq.tokens)
+    ]
+    return _both(tokens, AllOf)
 
 
 def _term(term: Term, field_name: Literal["title", "text"] | None) -> Clause | None:

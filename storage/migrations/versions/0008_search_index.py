@@ -3,8 +3,8 @@
 article a query can match.
 
 SQLite: an FTS5 external-content table (`articles_fts`, rowid = articles.id) kept in step by triggers.
-ASCII digits are separators, so letters joined to figures ("Su35") index as their own token ("su"),
-as the matcher's tokenizer splits them.
+Digits are separators, so letters joined to figures ("Su35", "km²") index as their own token ("su"),
+as the matcher's tokenizer splits them: a whole word of the query is a whole token of the index.
 
 PostgreSQL: a stored generated column `articles.search_vector` = `newswatch_search_vector(title, text)`,
 the title weighted A and the text B, with a GIN index (stored, so ranking reads it instead of
@@ -30,7 +30,9 @@ down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-FTS_TOKENIZER = "unicode61 remove_diacritics 2 separators '0123456789'"
+# Digits the matcher folds to ASCII ones (super- and subscripts, Arabic-Indic and Persian) split too.
+OTHER_DIGITS = "¹²³⁰⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+FTS_TOKENIZER = f"unicode61 remove_diacritics 2 separators '0123456789{OTHER_DIGITS}'"
 
 
 def _pg_translation() -> tuple[str, str]:
@@ -48,7 +50,7 @@ def _pg_translation() -> tuple[str, str]:
             target.append(base)
     source.extend("يىك")
     target.extend("ییک")
-    blanks = string.digits + string.punctuation
+    blanks = string.digits + OTHER_DIGITS + string.punctuation
     marks = "".join(chr(c) for c in [*range(0x64B, 0x660), 0x670])
     return "".join(source) + blanks + marks, "".join(target) + " " * len(blanks)
 
