@@ -104,6 +104,7 @@ class PoliteFetcher:
         self.policies = tuple(policies)
         self.sleep = sleep
         self._robots: dict[str, Protego | None] = {}
+        self._robots_text: dict[str, str | None] = {}
         self._last: dict[str, float] = {}
         self.requests = 0  # how many requests were sent, robots.txt included
 
@@ -124,14 +125,24 @@ class PoliteFetcher:
         return cls(crawl.user_agent, **{**options, **overrides})
 
     def allowed_by_robots(self, url: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = self._origin(url)
         if origin not in self._robots:
-            self._robots[origin] = self._read_robots(f"{origin}/robots.txt")
+            text = self._robots_text[origin] = self._read_robots(f"{origin}/robots.txt")
+            self._robots[origin] = Protego.parse(text) if text is not None else None
         robots = self._robots[origin]
         return robots is None or robots.can_fetch(url, self.user_agent)
 
-    def _read_robots(self, url: str) -> Protego | None:
+    def robots_text(self, url: str) -> str | None:
+        """The robots.txt of `url`'s host as read (None: there is none, or it could not be had)."""
+        self.allowed_by_robots(url)
+        return self._robots_text.get(self._origin(url))
+
+    @staticmethod
+    def _origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def _read_robots(self, url: str) -> str | None:
         # As Scrapy's RobotsTxtMiddleware: no robots.txt, or one that cannot be had, allows everything.
         try:
             fetched = self._get(url, None)
@@ -139,7 +150,7 @@ class PoliteFetcher:
             if error.verdict == REFUSED:
                 raise
             return None
-        return Protego.parse(fetched.body.decode("utf-8", "replace"))
+        return fetched.body.decode("utf-8", "replace")
 
     def fetch(self, url: str, on_site: Callable[[str], bool] | None = None) -> Fetched:
         """The listing at `url`, after robots.txt allowed it; redirects off `on_site` are refused."""

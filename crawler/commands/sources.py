@@ -4,12 +4,14 @@ listings live (`sources check`), and add an outlet from its homepage (`sources a
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
-from crawler.commands.common import FAILED, say, stdout, usage_error
+from crawler.commands.common import FAILED, fail, say, stdout, usage_error
 from crawler.commands.config import load_or_exit
 from crawler.commands.options import ConfigOption, JsonOption
 from crawler.config import Config
@@ -132,3 +134,80 @@ def _status(item: ListingCheck) -> str:
     if item.redirects:
         text = "→".join([*(str(hop["status"]) for hop in item.redirects), text])
     return text
+
+
+@app.command()
+def add(
+    homepage: Annotated[str, typer.Argument(help="The outlet's homepage URL.")],
+    name: Annotated[str | None, typer.Option("--name", help="The source's name (default: from the domain).")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="ISO 639-1 code (default: the homepage's <html lang>).")
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Add the entry to the sources file, keeping its comments.")
+    ] = False,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find an outlet's feeds and sitemaps from its homepage and robots.txt, propose its entry (with
+    an article_pattern generalised from the article URLs found) and a sample of what it would crawl;
+    --write adds it to the sources file (./sources.toml when the shipped one is in use)."""
+    from crawler.app.discover import DiscoveryFailed, add_to_file, discover_source, entry_toml, write_checked
+    from crawler.config import LOCAL_CONFIG, default_config_path, packaged_config_path
+
+    loaded = load_or_exit(config)
+    if name is not None and not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name):
+        usage_error(f"--name {name!r}: must be a snake_case name (a-z, 0-9 and _)")
+    if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+        usage_error(f"--language {language!r}: must be an ISO 639-1 code like 'en'")
+    try:
+        proposal = discover_source(homepage, loaded, name=name, language=language)
+    except DiscoveryFailed as error:
+        fail(str(error))
+    path = config or default_config_path()
+    base_text = None
+    if config is None and path == packaged_config_path():  # never write into the installed package
+        base_text, path = path.read_text("utf-8"), LOCAL_CONFIG
+    written = None
+    if write:
+        if base_text is not None and not path.exists():
+            path.write_text(base_text, "utf-8")
+        text = add_to_file(path, proposal.entry)
+        write_checked(path, text)
+        written = str(path)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "entry": proposal.entry,
+                    "toml": entry_toml(proposal.entry),
+                    "found": [
+                        {"role": f.role, "url": f.url, "kind": f.kind, "articles": len(f.articles)}
+                        for f in proposal.found
+                    ],
+                    "rejected": [{"url": url, "reason": reason} for url, reason in proposal.rejected],
+                    "sample": proposal.sample,
+                    "requests": proposal.requests,
+                    "written": written,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"Found from {homepage} ({proposal.requests} requests):")
+    for found in proposal.found:
+        out.print(f"  {found.role:8} {found.url}  ({found.kind}, {len(found.articles)} article URLs)")
+    for url, reason in proposal.rejected:
+        out.print(f"  not used {url}: {reason}")
+    out.print("\nProposed entry:\n")
+    out.print(entry_toml(proposal.entry), markup=False)
+    out.print(f"Sample of what it would crawl ({len(proposal.sample)}):")
+    for url in proposal.sample:
+        out.print(f"  {url}")
+    if written:
+        out.print(f"\nAdded {proposal.entry['name']!r} to {written}; try it: newswatch sources check --source "
+                  f"{proposal.entry['name']} --config {written}")
+    else:
+        out.print(f"\nNot written: --write adds it to {path}")
