@@ -34,7 +34,7 @@ def test_every_mistake_is_named_with_line_and_field(tmp_path: Path):
 name = "Bad Name"
 query = '"unclosed'
 recipients = ["not-an-address"]
-mode = "weekly"
+mode = "monthly"
 timezone = "Mars/Olympus"
 colour = "red"
 """,
