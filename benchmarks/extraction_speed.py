@@ -57,11 +57,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directories", nargs="*", type=Path, help="page folders (default: devset and fixtures)")
     parser.add_argument("--repeat", type=int, default=1, help="passes over the pages")
+    parser.add_argument(
+        "--fixture-repeat", type=int, default=10, help="passes over the few fixture pages, within each pass"
+    )
     args = parser.parse_args()
     sets = (
         {str(directory): load_pages(directory) for directory in args.directories}
         if args.directories
-        else {"devset": load_pages(DEVSET), "fixture pages": _fixture_pages()}
+        else {"devset": load_pages(DEVSET), "fixture pages": _fixture_pages() * args.fixture_repeat}
     )
     pages = [
         (name, url, body.decode("utf-8", errors="replace")) for name, found in sets.items() for _, url, body in found
@@ -81,7 +84,7 @@ def main() -> int:
                 per_page[set_name, name].append(elapsed)
     for set_name, found in sets.items():
         count = len(found) * args.repeat
-        print(f"{set_name}: {len(found)} pages x {args.repeat}")
+        print(f"{set_name}: {len(found)} page runs x {args.repeat}")
         print(f"  {'extractor':<36} {'ms/page':>8} {'median':>8} {'ratio':>6}")
         for name in CONTENDERS:
             mean = 1000 * totals[set_name, name] / count

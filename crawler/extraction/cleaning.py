@@ -83,7 +83,7 @@ def _story_paragraphs_xpath(min_words: int) -> etree.XPath:
 
 
 @cache
-def _lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """`any_of(patterns)` for text already lower-cased: case-sensitive matching is far faster."""
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -114,8 +114,8 @@ class _Page:
 
     def __init__(self, tree: HtmlElement) -> None:
         self.tree = tree
-        self.keywords = _lowercase_matcher(rules.CALL_TO_ACTION_KEYWORDS)
-        self.pitch = _lowercase_matcher(rules.CALL_TO_ACTION_PATTERNS)
+        self.keywords = lowercase_matcher(rules.CALL_TO_ACTION_KEYWORDS)
+        self.pitch = lowercase_matcher(rules.CALL_TO_ACTION_PATTERNS)
         self.paragraph_chars = sum(map(len, _PARAGRAPH_TEXT(tree)))
         # How many substantial story paragraphs each element holds (only elements holding some).
         self._story_counts: dict[HtmlElement, int] = {}

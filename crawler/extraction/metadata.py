@@ -55,10 +55,9 @@ DATE_XPATH = etree.XPath(
     " or contains(., 'posted') or contains(., 'dateline')]/parent::*[not(self::meta or self::script or self::style)]"
 )
 STANDFIRST_XPATH = etree.XPath(
-    "//*[self::p or self::div or self::h2][contains(@class,'standfirst') or contains(@class,'summary') or"
-    " contains(@class,'dek') or contains(@class,'subheadline') or contains(@class,'subtitle') or"
-    " contains(@class,'intro') or contains(@class,'excerpt') or contains(@class,'lede') or"
-    " contains(@class,'sub-headline') or contains(@class,'teaser-text')]"
+    "//@class[contains(., 'standfirst') or contains(., 'summary') or contains(., 'dek') or contains(., 'subheadline')"
+    " or contains(., 'subtitle') or contains(., 'intro') or contains(., 'excerpt') or contains(., 'lede')"
+    " or contains(., 'sub-headline') or contains(., 'teaser-text')]/parent::*[self::p or self::div or self::h2]"
 )
 _STANDFIRST_WORDS = (5, 80)
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
