@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from protego import Protego
+from scrapy.robotstxt import ProtegoRobotParser
 
 from crawler.config import Config, SourceConfig
 from crawler.fetch import FetchError, guarded_opener
@@ -103,7 +103,7 @@ class PoliteFetcher:
         self.allow_private = allow_private
         self.policies = tuple(policies)
         self.sleep = sleep
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, ProtegoRobotParser | None] = {}
         self._robots_text: dict[str, str | None] = {}
         self._last: dict[str, float] = {}
         self.requests = 0  # how many requests were sent, robots.txt included
@@ -128,9 +128,10 @@ class PoliteFetcher:
         origin = self._origin(url)
         if origin not in self._robots:
             text = self._robots_text[origin] = self._read_robots(f"{origin}/robots.txt")
-            self._robots[origin] = Protego.parse(text) if text is not None else None
+            # Scrapy's own robots.txt parser (ROBOTSTXT_PARSER's default): the crawl's reading of it
+            self._robots[origin] = ProtegoRobotParser(text.encode("utf-8"), None) if text is not None else None
         robots = self._robots[origin]
-        return robots is None or robots.can_fetch(url, self.user_agent)
+        return robots is None or robots.allowed(url, self.user_agent)
 
     def robots_text(self, url: str) -> str | None:
         """The robots.txt of `url`'s host as read (None: there is none, or it could not be had)."""
