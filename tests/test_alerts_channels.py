@@ -4,13 +4,15 @@ webhook+http:// with the items as data. An outage (connection refused, then 503)
 refused for good, a kill between claim and mark, `${VAR}` secrets that reach the receiver and nothing
 else, and the watch file's check of channel URLs. SQLite and PostgreSQL.
 
-Slack, Telegram and Teams (workflows://) post to their own hosts, which apprise does not let a URL
-move: their URLs are checked for validation and redaction only. Matrix logs in first (several
-requests against a homeserver API): validation and redaction only as well."""
+Teams (workflows://, a Power Automate workflow) takes a host: it is sent to an HTTPS receiver on
+127.0.0.1 with a throwaway certificate. Slack and Telegram post to their own hosts, which apprise
+does not let a URL move: their URLs are checked for validation and redaction only. Matrix logs in
+first (several requests against a homeserver API): validation and redaction only as well."""
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from base64 import b64encode
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from crawler.alerts.rules import Mode, WatchRule
 from storage.alert_models import Alert, AlertEmail, Channel, EmailStatus
 from storage.alerts import Alerts
 from storage.db import session_scope
-from tests.smtp_server import free_port
+from tests.smtp_server import free_port, tls_files
 from tests.storage_fixtures import db_url_fixture, engine_fixture  # noqa: F401
 from tests.test_alerts_delivery import match, store
 from tests.test_dedup_fingerprints import REPUBLISHED, WIRE
@@ -56,8 +58,9 @@ class Receiver:
     """An HTTP server on 127.0.0.1:`port` recording every request; answers `status`. `start()` and
     `stop()` may be called again on the same port (down: connection refused)."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.port = port or free_port()
+        self.tls = tls
         self.status = 200
         self.requests: list[Request] = []
         self._server: ThreadingHTTPServer | None = None
@@ -85,6 +88,8 @@ class Receiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
@@ -104,6 +109,7 @@ def receiver():
 
 CHANNELS = {
     "json": "json://127.0.0.1:{port}/hook",
+    "mattermost": "mmost://127.0.0.1:{port}/incoming-hook-token",
     "ntfy": "ntfy://127.0.0.1:{port}/newswatch-alerts",
     "webhook": "webhook+http://127.0.0.1:{port}/newswatch",
 }
@@ -238,6 +244,33 @@ def test_a_4xx_is_refused_for_good_and_a_429_retried(engine, receiver, kind: str
     with session_scope(engine) as session:
         [state] = Alerts(session).recent()
         assert state.status == "sent" and state.recipients == ((redacted(url), "refused"),)
+
+
+def test_teams_through_a_workflow_over_https_once_its_certificate_is_trusted(engine, tmp_path: Path, monkeypatch) -> None:
+    files = tls_files(tmp_path)
+    receiver = Receiver(tls=files.server_context()).start()
+    receiver.status = 202  # what a Power Automate trigger answers
+    try:
+        url = f"workflows://127.0.0.1:{receiver.port}/a1b2c3/${{NW_TEAMS_SIG}}"
+        teams = rule(url)
+        monkeypatch.setenv("NW_TEAMS_SIG", "Sig0Zx81qqSecretValue")  # a workflow signature: letters and digits
+        match(engine, teams, story(engine), ["su-35"])
+        untrusted = deliver_due(engine, {"su35": teams}, MAIL, NOW)
+        assert [failed.error for failed in untrusted.failed] == [
+            f"workflows://127.0.0.1:{receiver.port}: TLS certificate not trusted (CERTIFICATE_VERIFY_FAILED)"
+        ]
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(files.cert))  # requests (under apprise) trusts it now
+        trusted = deliver_due(engine, {"su35": teams}, MAIL, NOW + timedelta(minutes=1))
+        assert trusted.ok and len(trusted.sent) == 1, trusted.lines()
+    finally:
+        receiver.stop()
+    [posted] = receiver.requests
+    assert posted.path.startswith("/workflows/a1b2c3/triggers/manual/paths/invoke?")
+    assert parse_qs(urlsplit(posted.path).query)["sig"] == ["Sig0Zx81qqSecretValue"]
+    assert "Sig0Zx81qqSecretValue" not in "\n".join(untrusted.lines() + trusted.lines())
+    card = json.dumps(posted.json(), ensure_ascii=False)
+    assert "application/vnd.microsoft.card.adaptive" in card and "[newswatch] su35: 1 new article" in card
+    assert "Iran takes delivery of" in card and "Tehran Times (outlet)" in card
 
 
 def test_a_kill_between_claim_and_mark_sends_again_after_the_lease_with_the_same_id(
@@ -447,3 +480,17 @@ def test_alerts_send_from_the_command_line_shows_channels_redacted(
     refused = newswatch("alerts", "send", "--db", db_url, "--watches", str(watches))
     assert refused.returncode == 2 and refused.stderr.startswith(f"error: {watches}:7: watch 'su35': field 'recipients'")
     assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+
+def test_a_variable_whose_value_apprise_cannot_use_fails_the_attempt_in_one_redacted_line() -> None:
+    from crawler.alerts import channels
+    from crawler.alerts.mail import DeliveryError
+
+    teams = parse_recipient("workflows://127.0.0.1:9/a1b2c3/${NW_TEAMS_SIG}")
+    with pytest.raises(DeliveryError) as caught:
+        channels.send(teams, "title", b"body", message_id="<m@x>", environ={"NW_TEAMS_SIG": "not!a-sig"})
+    assert caught.value.reason == (
+        "workflows://127.0.0.1:9: not a valid URL for apprise:"
+        " Could not load Power Automate / Workflows (for MSTeams) URL: workflows://127.0.0.1:9"
+    )
+    assert not caught.value.permanent  # fix the variable and the next attempt goes

@@ -222,7 +222,7 @@ def _notify_apprise(url: str, display: str, title: str, body: str) -> None:
 
         plugin = apprise.Apprise.instantiate(url, asset=_asset(), suppress_exceptions=True)
         if plugin is None:
-            problem = _last_warning(records)
+            problem = _last_warning(records, display)
             raise DeliveryError(f"{display}: not a valid URL for apprise{': ' + problem if problem else ''}")
         try:
             ok = plugin.notify(body=body, title=title, body_format=NotifyFormat.MARKDOWN)
@@ -238,15 +238,20 @@ def _notify_apprise(url: str, display: str, title: str, body: str) -> None:
         raise DeliveryError(f"{display}: answered {code} {responses.get(code, '')}".rstrip(), permanent=permanent)
     if re.search(r"connection refused|errno 111", text, re.IGNORECASE):
         raise DeliveryError(f"{display}: connection refused")
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        raise DeliveryError(f"{display}: TLS certificate not trusted (CERTIFICATE_VERIFY_FAILED)")
     if re.search(r"timed? ?out", text, re.IGNORECASE):
         raise DeliveryError(f"{display}: timed out")
-    problem = _last_warning(records)
+    problem = _last_warning(records, display)
     raise DeliveryError(f"{display}: not delivered{': ' + problem if problem else ''}")
 
 
-def _last_warning(records: list[logging.LogRecord]) -> str:
+def _last_warning(records: list[logging.LogRecord], display: str) -> str:
+    """apprise's last warning, one line, any URL in it (apprise half-masks tokens) shown as `display`."""
     warnings = [record.getMessage() for record in records if record.levelno >= logging.WARNING]
-    return " ".join(warnings[-1].split())[:300] if warnings else ""
+    if not warnings:
+        return ""
+    return re.sub(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+", display, " ".join(warnings[-1].split()))[:300]
 
 
 class _Collect(logging.Handler):
