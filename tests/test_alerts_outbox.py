@@ -94,6 +94,10 @@ def test_story_outlets_counts_distinct_sources_of_the_story_and_its_copies(engin
     with session_scope(engine) as session:
         assert Alerts(session).story_outlets(original) == 3
         assert Alerts(session).story_outlets(999_999) == 0
+        # By name for "reported by 3 outlets: …", the first to carry the story first.
+        assert Alerts(session).story_outlet_names_many([original, 999_999]) == {
+            original: ["Reuters", "Tehran Times", "Iran International"]
+        }
 
 
 def test_due_returns_pending_alerts_matched_by_now_oldest_first(engine) -> None:

@@ -77,8 +77,9 @@ def recent(
 
 @app.command()
 def send(db: DbOption = None, watches: WatchesOption = None, as_json: JsonOption = False) -> None:
-    """Send due instant alerts and digests, and retry undelivered email that is due; say when the others
-    will be retried. Exit 1 if an email failed or a recipient was refused, 2 if [mail] cannot be used."""
+    """Send due instant alerts and digests, and retry undelivered email and channel messages that are due;
+    say when the others will be retried. Exit 1 if a message failed or a recipient was refused, 2 if
+    [mail] or the watch file cannot be used."""
     url = db or default_db_url()
     report = send_due(url, load_or_exit(watches))
     tried = {failed.message_id for failed in report.failed}
