@@ -40,7 +40,9 @@ _VISIBLE_TEXT = etree.XPath(
 )
 
 
-_NOT_VISIBLE_TEXT = etree.XPath("//body//script//text() | //body//style//text() | //body//template//text()", smart_strings=False)
+_NOT_VISIBLE_TEXT = etree.XPath(
+    "//body//script//text() | //body//style//text() | //body//template//text()", smart_strings=False
+)
 # Each text node's normalised length is counted apart: joining them may merge this many spaces.
 _LENGTH_SLACK = 200
 
