@@ -5,8 +5,7 @@ it (private networks allowed: it is on 127.0.0.1)."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from tests.loopback import LoopbackServer, serve
 
 ARTICLES = ("2026/11/su-35-deliveries-slip", "2026/11/shahed-output-doubles", "2026/11/s-400-near-isfahan")
 
@@ -25,30 +24,12 @@ class ListingSite:
         self.robots = robots
         self.homepage = homepage
         self.requests: list[str] = []
-        self.agents: set[str] = set()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                site.agents.add(self.headers.get("User-Agent", ""))
-                status, headers, body = site.answer(self.path)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self.server: LoopbackServer = serve(self.answer)
+        self.base = self.server.base
+        self.agents = self.server.user_agents
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
     def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
         self.requests.append(path)

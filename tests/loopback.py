@@ -1,5 +1,6 @@
 """A test HTTP server on 127.0.0.1: `serve(answer)` answers each GET with `answer(path)`'s
-(status, headers, body), on a free port, in a thread; `.base` is its URL, `.stop()` ends it."""
+(status, headers, body), on a free port, in a thread; `.base` is its URL, `.stop()` ends it;
+`.user_agents` holds the User-Agent headers it was sent."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ Answer = Callable[[str], tuple[int, dict[str, str], bytes]]
 
 class LoopbackServer:
     def __init__(self, answer: Answer) -> None:
+        user_agents = self.user_agents = set[str]()
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                user_agents.add(self.headers.get("User-Agent", ""))
                 status, headers, body = answer(self.path)
                 self.send_response(status)
                 for name, value in headers.items():
