@@ -14,7 +14,7 @@ from crawler.app.alerts import backtest
 from crawler.app.search import QueryError, compile_query, prefilter, search, search_ids
 from storage.db import make_engine, session_scope
 from storage.search import AllOf, AnyOf, Token, match_expression
-from tests.demo_db import HOSTILE_TITLE, demo_db_fixture  # noqa: F401
+from tests.demo_db import demo_db_fixture  # noqa: F401
 from tests.test_crawl_end_to_end import newswatch
 
 GROUPS = (("kinzhal", "кинжал", "kh-47m2"),)
