@@ -104,3 +104,29 @@ def test_language_detection(text, language):
     from crawler.extraction.language import detect_language
 
     assert detect_language(text) == language
+
+
+def test_challenge_and_consent_patterns_are_lower_case():
+    # They run case-sensitively over lower-cased page text, for speed.
+    for pattern in (*rules.CHALLENGE_PATTERNS, *rules.CONSENT_PATTERNS):
+        assert re.sub(r"\\[A-Z]", "", pattern) == re.sub(r"\\[A-Z]", "", pattern).lower(), pattern
+
+
+def test_a_data_table_stays_a_table_and_a_layout_table_is_unwrapped():
+    data = (
+        "<table><tr><th>Year</th><th>Drones delivered</th></tr><tr><td>2023</td><td>about 2,400</td></tr>"
+        "<tr><td>2024</td><td>about 6,000</td></tr></table>"
+    )
+    kept = extract_article(f"<html><body><article>{BODY[:600]}{data}{BODY[600:]}</article></body></html>")
+    assert "| 2023 | about 2,400 |" in kept.text  # rendered as a table, in the story
+    layout = (
+        "<html><head><title>Deliveries rise - Ledger</title></head><body><table><tr><td><h1>Ledger</h1>"
+        f"<h3>Deliveries rise</h3>{BODY}<h2>Post a comment</h2><p>Be kind to each other here, please.</p>"
+        "</td></tr></table></body></html>"
+    )
+    article = extract_article(layout, options=ExtractOptions(explain=True))
+    assert article.title == "Deliveries rise"
+    assert article.text.startswith("Paragraph 1 of the story") and "|" not in article.text
+    assert "Be kind" not in article.text
+    rules_by_text = {entry["text"]: entry["rule"] for entry in article.explanation}
+    assert rules_by_text["Ledger"] == "above-headline" and rules_by_text["Deliveries rise"] == "headline"

@@ -28,8 +28,9 @@ _TEASER_LINK_SHARE = 0.3
 _TRAILER_MAX_HEADING_CHARS = 80
 # Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
 _MIN_STORY_SHARE = 0.3
-# The headline, when trafilatura keeps it, sits among the first blocks.
+# The headline, when trafilatura keeps it, sits among the first blocks, before the prose.
 _HEADING_BLOCKS = 3
+_HEADING_BLOCKS_MAX = 8  # while no prose has come
 # Block-level text elements: a class on one of these names the text's style, not a container.
 _NEVER_CHROME_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "span", "a", "strong", "em", "b", "i", "script", "style", "template", "noscript"}
@@ -264,13 +265,109 @@ def _is_slideshow(block: etree._Element) -> bool:
 
 
 def drop_heading_blocks(body: etree._Element, *headings: str | None, decisions: dict | None = None) -> None:
-    """Headings that are fields of their own (the headline) are dropped from the top of the text."""
+    """Headings that are fields of their own (the headline) are dropped from the top of the text.
+
+    The top is the first three blocks, or up to eight while no prose has come (a masthead, a
+    tagline and a date come first on a page laid out with tables). The short lines over the
+    headline go with it: the story starts at its headline.
+    """
     keys = {_dedup_key(heading) for heading in headings if heading}
-    for block in list(body)[:_HEADING_BLOCKS]:
-        if _dedup_key(block_text(block)) in keys:
+    above: list[etree._Element] = []
+    for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
+        text = block_text(block)
+        if _dedup_key(text) in keys:
             body.remove(block)
             if decisions is not None:
                 decisions[block] = ("headline", "the same as the title")
+            for furniture in above:  # the masthead, tagline or section label over the headline
+                body.remove(furniture)
+                if decisions is not None:
+                    decisions[furniture] = ("above-headline", "a short line over the headline")
+            above = []
+        elif len(text.split()) < _PROSE_BLOCK_MIN_WORDS:
+            above.append(block)
+        elif index >= _HEADING_BLOCKS:
+            break
+        else:
+            above = []  # prose first: what came before it is no furniture over the headline
+
+
+# trafilatura's block-level elements: in a table cell they mark a table used for page layout.
+_BLOCK_ELEMENTS = frozenset({"p", "head", "quote", "list", "table", "code"})
+_LAYOUT_CELL_MARKS = frozenset({"head", "quote", "list", "table"})
+
+
+def is_layout_table(block: etree._Element) -> bool:
+    """A table that lays out the page (headings, quotes or several paragraphs in a cell), not data."""
+    if block.tag != "table":
+        return False
+    for cell in block.iter("cell"):
+        children = [child.tag for child in cell]
+        if _LAYOUT_CELL_MARKS.intersection(children) or children.count("p") >= 2:
+            return True
+    return False
+
+
+def unwrap_layout_tables(body: etree._Element) -> int:
+    """Replace each layout table among the blocks by the blocks of its cells, in reading order.
+
+    Emitted whole, a layout table is one block holding the masthead, the story, the comment form
+    and the sidebars: no block rule can tell them apart. Unwrapped, each part meets the rules on
+    its own. Returns how many tables were unwrapped.
+    """
+    unwrapped = 0
+    for block in list(body):
+        if not is_layout_table(block):
+            continue
+        index = body.index(block)
+        body.remove(block)
+        for offset, piece in enumerate(_layout_blocks(block)):
+            body.insert(index + offset, piece)
+        unwrapped += 1
+    return unwrapped
+
+
+def _layout_blocks(table: etree._Element) -> list[etree._Element]:
+    """The blocks of a layout table's own cells, row by row; a nested layout table is unwrapped too."""
+    blocks: list[etree._Element] = []
+    for row in table.iterchildren("row"):
+        for cell in row.iterchildren("cell"):
+            for piece in _cell_blocks(cell):
+                blocks.extend(_layout_blocks(piece) if is_layout_table(piece) else [piece])
+    return blocks
+
+
+def _cell_blocks(cell: etree._Element) -> list[etree._Element]:
+    """A cell's content as blocks: its block children, and a paragraph for each run of loose text."""
+    blocks: list[etree._Element] = []
+    loose: list[etree._Element | str] = [cell.text] if cell.text and cell.text.strip() else []
+
+    def flush() -> None:
+        if any(isinstance(part, str) and part.strip() or not isinstance(part, str) for part in loose):
+            paragraph = etree.Element("p")
+            for part in loose:
+                if isinstance(part, str):
+                    if len(paragraph):
+                        paragraph[-1].tail = (paragraph[-1].tail or "") + part
+                    else:
+                        paragraph.text = (paragraph.text or "") + part
+                else:
+                    paragraph.append(part)
+            if block_text(paragraph):
+                blocks.append(paragraph)
+        loose.clear()
+
+    for child in list(cell):
+        tail, child.tail = child.tail, None
+        if child.tag in _BLOCK_ELEMENTS:
+            flush()
+            blocks.append(child)
+        else:
+            loose.append(child)
+        if tail and tail.strip():
+            loose.append(tail)
+    flush()
+    return blocks
 
 
 def _dedup_key(text: str) -> str:

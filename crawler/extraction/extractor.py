@@ -11,7 +11,13 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction.article import Article, ExtractionError, PageKind
-from crawler.extraction.cleaning import block_text, chrome_text, clean_blocks, drop_heading_blocks
+from crawler.extraction.cleaning import (
+    block_text,
+    chrome_text,
+    clean_blocks,
+    drop_heading_blocks,
+    unwrap_layout_tables,
+)
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
@@ -123,6 +129,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     )
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
+        unwrap_layout_tables(document.body)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
         drop_heading_blocks(document.body, metadata.title, decisions=decisions)

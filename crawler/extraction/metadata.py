@@ -60,6 +60,8 @@ STANDFIRST_XPATH = etree.XPath(
     " or contains(., 'sub-headline') or contains(., 'teaser-text')]/parent::*[self::p or self::div or self::h2]"
 )
 _STANDFIRST_WORDS = (5, 80)
+_LESSER_HEADINGS = etree.XPath("//h2 | //h3 | //h4")
+_DATE_HEADING_MAX_CHARS = 40
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 _BY_PREFIX = re.compile(
@@ -247,6 +249,8 @@ def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name:
         if masthead is None and _links_home(element):
             masthead = text  # the logo's text: the site's name, when the page declares none
     title_tag = next((normalize_space(t.text_content()) for t in tree.iter("title")), None)
+    if h1 and title_tag and (headline := _headline_beside_site_h1(tree, h1, title_tag)):
+        masthead, h1 = h1, headline
     candidates = [article_ld.get("headline"), *(meta.get(name) for name in TITLE_META), h1, title_tag]
     for candidate in candidates:
         text = _first_text([candidate])
@@ -254,6 +258,19 @@ def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name:
             stripped = strip_site_name(text, site_name, h1)
             return strip_site_name(stripped, masthead) if masthead and stripped == text else stripped
     return None
+
+
+def _headline_beside_site_h1(tree: HtmlElement, h1: str, title_tag: str) -> str | None:
+    """The <title>'s headline, when the <h1> is its site suffix and a lesser heading the headline.
+
+    "Headline - Blog name" over an <h1> "Blog name" and an <h3> "Headline": the <h1> is the site's.
+    (An <h1> that is the first part is the headline, whatever a sidebar heading says.)
+    """
+    parts = _SITE_SUFFIX_SEPARATORS.split(title_tag)
+    if len(parts) < 2 or h1 != parts[-1]:
+        return None
+    others = set(parts[:-1])
+    return next((text for e in _LESSER_HEADINGS(tree) if (text := normalize_space(e.text_content())) in others), None)
 
 
 def _is_masthead(h1: HtmlElement) -> bool:
@@ -377,6 +394,11 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
             return format_date(parsed)
     for element in chain(BYLINE_XPATH(tree), tree.iter("time"), DATE_XPATH(tree)):
         parsed = parse_date_in_text(element.text_content()[:300])
+        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+            return format_date(parsed)
+    for element in _LESSER_HEADINGS(tree):  # a blog's date header: a heading that is only a date
+        text = normalize_space(element.text_content())
+        parsed = parse_date_in_text(text) if len(text) <= _DATE_HEADING_MAX_CHARS else None
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
     return None

@@ -106,6 +106,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:\W*(?:twitter|facebook|flickr|instagram|youtube|linkedin|pinterest|google\+?)\W*\(?[\d,.]+k? "
     r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
+    # a post's footer line: when, by whom, how many comments
+    r"(?:posted|published|written) (?:on|at|by)\b.{0,100}\b(?:\d+ )?(?:comments?|responses?|replies|permalink)\W*$",
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
     r"[«‹<] .{0,100}\| (?:main|home)\b.{0,120}$",
     r"view all (?:posts|articles|stories) by\b", r"posted by:?$", r"(?:by )?\w+ staff,? filed under:",
@@ -184,6 +186,7 @@ SLIDESHOW_MIN_SLIDES = 3
 # --- names of the block rules (what `--explain` says dropped a block) -------------------------
 BLOCK_RULES: dict[str, str] = {
     "headline": "the headline at the top of the text: a field of its own",
+    "above-headline": "a short line over the headline (masthead, tagline, section label)",
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
     "promo-link": "a short all-caps block led by a link (PROMO_LINK_MAX_CHARS)",
