@@ -130,3 +130,23 @@ def test_a_data_table_stays_a_table_and_a_layout_table_is_unwrapped():
     assert "Be kind" not in article.text
     rules_by_text = {entry["text"]: entry["rule"] for entry in article.explanation}
     assert rules_by_text["Ledger"] == "above-headline" and rules_by_text["Deliveries rise"] == "headline"
+
+
+def _page_with(ld_type: str, story: str) -> str:
+    teasers = "".join(
+        f"<li><a href='/2025/03/{n}.html'>Story number {n} about the drone deliveries to Russia</a></li>"
+        for n in range(12)
+    )
+    ld = f'<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "{ld_type}"}}</script>'
+    return (
+        f"<html><head><meta property='og:type' content='article'>{ld}</head><body><main>{story}"
+        f"<ul>{teasers}</ul></main></body></html>"
+    )
+
+
+def test_a_front_page_declared_a_collection_in_json_ld_is_an_index_whatever_its_og_type():
+    front = extract_article(_page_with("CollectionPage", "<p>Today's top stories.</p>"))
+    assert str(front.kind) == "index" and front.text == ""
+    # An article whose only JSON-LD is a list of related stories keeps its og:type.
+    story = extract_article(_page_with("ItemList", BODY))
+    assert str(story.kind) == "article" and "Paragraph 6 of the story" in story.text

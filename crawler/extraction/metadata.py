@@ -29,6 +29,7 @@ ARTICLE_TYPES = frozenset(
         "report", "socialmediaposting",
     }
 )
+PAGE_COLLECTION_TYPES = frozenset({"collectionpage", "searchresultspage"})  # a whole page's kind, not a part's
 INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "sitenavigationelement"})
 
 # meta tags, by the attribute that names them (name/property/itemprop), lower-cased.
@@ -136,7 +137,8 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
     article_ld = next((obj for obj in ld_objects if _types(obj) & ARTICLE_TYPES), {})
     result = Metadata()
     result.page_types = {t for obj in ld_objects for t in _types(obj)}
-    if meta.get("og:type"):
+    # og:type only where JSON-LD names no kind of page: front pages often keep og:type "article".
+    if meta.get("og:type") and not result.page_types & (ARTICLE_TYPES | PAGE_COLLECTION_TYPES):
         result.page_types.add(meta["og:type"].lower())
     result.site_name = _first_text(
         [_publisher_name(article_ld), *(meta.get(name) for name in SITE_NAME_META)]
