@@ -150,3 +150,29 @@ def test_a_front_page_declared_a_collection_in_json_ld_is_an_index_whatever_its_
     # An article whose only JSON-LD is a list of related stories keeps its og:type.
     story = extract_article(_page_with("ItemList", BODY))
     assert str(story.kind) == "article" and "Paragraph 6 of the story" in story.text
+
+
+def test_a_comment_section_heading_ends_the_story_before_a_longer_sidebar():
+    offers = "".join(
+        f"<p>Offer {n}: earn a bonus of cash back after you spend five hundred in your first three months, "
+        f"with a zero percent introductory rate on balance transfers for eighteen months.</p>"
+        for n in range(1, 10)
+    )
+    html = (
+        f"<html><body><div>{BODY}<p><strong>3 Responses to “Deliveries rise”</strong></p>"
+        f"<div><h3>Top cards by category</h3></div>{offers}</div></body></html>"
+    )
+    text = extract_article(html).text
+    assert "Paragraph 6 of the story" in text and "Offer" not in text
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Home | Video | Trends | U.S. | World | Politics | Justice | Tech | Health", True),
+        ("He said the U.S. was wrong. | Then | they | left | it | there as the talks ended.", False),
+    ],
+)
+def test_a_navigation_row_with_abbreviations_is_boilerplate(line, dropped):
+    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    assert (line not in text) is dropped

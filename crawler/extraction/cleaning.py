@@ -398,6 +398,7 @@ def clean_blocks(
     boilerplate = any_of(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
     end_of_article = any_of(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
     mid_story = any_of(rules.MID_STORY_BOX_PATTERNS, anchored=True)
+    comments_heading = any_of(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
     page = page or PageText()
     blocks = list(body)
     texts = [block_text(block) for block in blocks]
@@ -429,7 +430,10 @@ def clean_blocks(
                     drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
                 skip_to = box_end
                 continue
-            if position >= rules.END_OF_ARTICLE_MIN_SHARE * total:
+            min_share = (
+                rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(text) else rules.END_OF_ARTICLE_MIN_SHARE
+            )
+            if position >= min_share * total:
                 for rest in blocks[index:]:
                     drop(rest, "end-of-article", f"after {text!r}")
                 break

@@ -126,7 +126,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"shutterstock|efe|xinhua|ria novosti|pool)(?: via getty images)?\.?$",
     r".{0,300}\bvia getty images\.?$",
     # a row of site navigation: five or more short labels between pipes
-    r"\|?\s*(?:[^|.!?]{1,30}\|\s*){4,}[^|.!?]{0,30}$",
+    r"\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
 )
 
 # A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
@@ -169,6 +169,12 @@ MID_STORY_BOX_PATTERNS: tuple[str, ...] = (
 )
 # The heading must come after this share of the extracted text before it may end the article.
 END_OF_ARTICLE_MIN_SHARE = 0.5
+# The heading of the comment section ends the story sooner: prose after it is comments or sidebars.
+COMMENTS_HEADING_PATTERNS: tuple[str, ...] = (
+    r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
+)
+COMMENTS_HEADING_MIN_SHARE = 0.25
 END_OF_ARTICLE_MAX_CHARS = 100
 
 # A list item holding one of these (a link to the rest of another story) is a teaser, like an
