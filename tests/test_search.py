@@ -134,3 +134,15 @@ def test_cli_search_json_and_a_bad_query(demo_db: str) -> None:
     bad = newswatch("search", "shahed AND (", "--db", demo_db)
     assert bad.returncode == 2 and bad.stderr.startswith("error: bad query: column") and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_prefilter_leaves_out_what_another_part_makes_redundant() -> None:
+    russia = prefilter(compile_query("russia").root)
+    assert isinstance(russia, AnyOf) and Token("росс", prefix=True) in russia.parts
+    assert not any(isinstance(p, Token) and p.text.startswith("росс") and p.text != "росс" for p in russia.parts)
+    def clause(query: str):  # noqa: ANN202
+        return prefilter(compile_query(query).root)
+
+    assert clause("shahed OR (shahed AND drone)") == clause("shahed")  # the shipped aliases: an AnyOf
+    assert clause("drone* AND drones") == clause("drones")
+    assert clause("title:caspian OR caspian") == Token("caspian")

@@ -45,14 +45,48 @@ def _token_clause(token: str, field_name: Literal["title", "text"] | None, prefi
     return None
 
 
+def implies(a: Clause, b: Clause) -> bool:
+    """Every document satisfying `a` satisfies `b`, as far as this structural test can tell (it may
+    say no where it is so, never yes where it is not)."""
+    if isinstance(a, Token) and isinstance(b, Token):
+        if b.field is not None and a.field != b.field:
+            return False
+        return a.text.startswith(b.text) if b.prefix else (not a.prefix and a.text == b.text)
+    if isinstance(b, AllOf) and all(implies(a, part) for part in b.parts):
+        return True
+    if isinstance(a, AnyOf) and all(implies(part, b) for part in a.parts):
+        return True
+    if isinstance(a, AllOf) and any(implies(part, b) for part in a.parts):
+        return True
+    return isinstance(b, AnyOf) and any(implies(a, part) for part in b.parts)
+
+
 def _both(parts: list[Clause | None], kind: type[AllOf] | type[AnyOf]) -> Clause | None:
+    """The parts joined by AND or OR, flattened, with what another part makes redundant left out
+    (`shahed OR (shahed AND drone)` is `shahed`; `росс* OR россия*` is `росс*`): the database's
+    planner estimates a short query better."""
     if kind is AnyOf and any(part is None for part in parts):
         return None  # one alternative the index cannot see: it may match anything
-    kept = [part for part in parts if part is not None]
+    flat: list[Clause] = []
+    for part in parts:
+        if part is None:
+            continue
+        flat.extend(part.parts if isinstance(part, kind) else (part,))
+    kept: list[Clause] = []
+    for part in dict.fromkeys(flat):
+        if kind is AnyOf:  # an alternative that finds less than the others adds nothing
+            if kept and implies(part, AnyOf(tuple(kept))):
+                continue
+            kept = [other for other in kept if not implies(other, part)]
+        else:  # a condition the others already require adds nothing
+            if kept and implies(AllOf(tuple(kept)), part):
+                continue
+            kept = [other for other in kept if not implies(part, other)]
+        kept.append(part)
     if not kept:
         return None
-    unique = tuple(dict.fromkeys(kept))
-    return unique[0] if len(unique) == 1 else kind(unique)
+    return kept[0] if len(kept) == 1 else kind(tuple(kept))
+
 
 
 def _seq(seq: Seq, field_name: Literal["title", "text"] | None) -> Clause | None:
