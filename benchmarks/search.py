@@ -123,7 +123,8 @@ def main() -> None:
         for size in sizes:
             timings, found = results[size][key]
             p95 = statistics.quantiles(timings, n=20)[-1]
-            line.append(f"{size}: mean {statistics.fmean(timings) * 1000:6.1f} ms p95 {p95 * 1000:6.1f} ms ({found} hits)")
+            mean = statistics.fmean(timings) * 1000
+            line.append(f"{size}: mean {mean:6.1f} ms p95 {p95 * 1000:6.1f} ms ({found} hits)")
         if len(sizes) > 1:
             big, small = (statistics.quantiles(results[s][key][0], n=20)[-1] for s in (sizes[-1], sizes[0]))
             line.append(f"p95 ratio {big / small:.2f}")

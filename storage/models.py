@@ -192,6 +192,6 @@ class FrontierUrl(Base):
 
 import storage.alert_models  # noqa: E402,F401  (the alert outbox's tables join Base.metadata for Alembic)
 import storage.health_models  # noqa: E402,F401  (source health joins Base.metadata for Alembic)
-import storage.triage_models  # noqa: E402,F401  (triage joins Base.metadata for Alembic)
 import storage.leases  # noqa: E402,F401  (the scheduler lease table joins Base.metadata for Alembic)
+import storage.triage_models  # noqa: E402,F401  (triage joins Base.metadata for Alembic)
 import storage.workers  # noqa: E402,F401  (the cluster workers table joins Base.metadata for Alembic)
