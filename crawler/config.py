@@ -127,11 +127,20 @@ class HealthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """Distributed mode (crawler/cluster/): the `[cluster]` table; NEWSWATCH_REDIS_URL overrides redis_url."""
+
+    redis_url: str | None = None  # None: no cluster, crawls run on this machine
+    key_prefix: str = "newswatch"  # every Redis key of this watch starts with it
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     sources: tuple[SourceConfig, ...]
     path: Path | None = None
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     health: HealthSettings = field(default_factory=HealthSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
     @property
     def enabled_sources(self) -> tuple[SourceConfig, ...]:
@@ -296,6 +305,13 @@ CRAWL_FIELDS: dict[str, Checker] = {
     "allow_private_networks": _scalar("true or false", lambda v: isinstance(v, bool)),
 }
 
+CLUSTER_FIELDS: dict[str, Checker] = {
+    "redis_url": _scalar(
+        "a redis:// or rediss:// URL", lambda v: isinstance(v, str) and v.startswith(("redis://", "rediss://", "unix://"))
+    ),
+    "key_prefix": _scalar("a non-empty string", _is_str),
+}
+
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _SHARE = _scalar("a number from 0 to 1", lambda v: _is_number(v) and v <= 1)
 HEALTH_FIELDS: dict[str, Checker] = {
@@ -324,12 +340,13 @@ class _Builder:
 
     def build(self, data: dict[str, Any]) -> Config | None:
         for key in data:
-            if key not in ("crawl", "health", "source"):
-                close = difflib.get_close_matches(key, ["crawl", "health", "source"], n=1)
+            if key not in ("crawl", "health", "cluster", "source"):
+                close = difflib.get_close_matches(key, ["crawl", "health", "cluster", "source"], n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self.problem(self.locate.line(self.locate.top, key), f"unknown table or key {key!r}{hint}")
         crawl = self.crawl(data.get("crawl", {}))
         health = self.health(data.get("health", {}))
+        cluster = self.cluster(data.get("cluster", {}))
         raw_sources = data.get("source", [])
         if not isinstance(raw_sources, list):
             line = self.locate.line(self.locate.top, "source")
@@ -353,9 +370,9 @@ class _Builder:
                 first_line[name] = name_line
             if source is not None:
                 sources.append(source)
-        if crawl is None or health is None:
+        if crawl is None or health is None or cluster is None:
             return None
-        return Config(sources=tuple(sources), path=self.path, crawl=crawl, health=health)
+        return Config(sources=tuple(sources), path=self.path, crawl=crawl, health=health, cluster=cluster)
 
     def check_fields(self, table: dict[str, Any], fields: dict[str, Checker], block: Block, where: str) -> bool:
         ok = True
@@ -380,6 +397,14 @@ class _Builder:
         seconds = ("download_delay", "timeout", "retry_backoff", "max_retry_after")
         numbers = {key: float(table[key]) for key in seconds if key in table}
         return CrawlSettings(**{**table, **numbers})
+
+    def cluster(self, table: Any) -> ClusterSettings | None:
+        if not isinstance(table, dict):
+            self.problem(self.locate.line(self.locate.top, "cluster"), "'cluster' must be a table: write [cluster]")
+            return None
+        if not self.check_fields(table, CLUSTER_FIELDS, self.locate.block("cluster"), "[cluster]"):
+            return None
+        return ClusterSettings(**table)
 
     def health(self, table: Any) -> HealthSettings | None:
         block = self.locate.block("health")
