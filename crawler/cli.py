@@ -18,6 +18,7 @@ from crawler.commands import (
     sources,
     status,
     watch,
+    worker,
 )
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.command()(run.run)
 app.command()(status.status)
 app.command()(search.search)
 app.command()(serve.serve)
+app.command()(worker.worker)
 app.add_typer(sources.app, name="sources")
 app.add_typer(config.app, name="config", help="Check the sources config.")
 app.add_typer(db.app, name="db", help="Manage the database.")
