@@ -90,6 +90,8 @@ def _print_explanation(article: Article) -> None:
     for entry in article.explanation or []:
         detail = f" ({entry['detail']})" if entry["detail"] else ""
         verdict = "kept" if entry["kept"] else f"dropped by {entry['rule']}{detail}"
+        if entry.get("recovered"):
+            verdict += " (recovered: trafilatura had skipped it)"
         print(f"{entry['block']:>3} {verdict}: {entry['text'][:100]}")
     print(f"page: {article.kind}" + (f" ({article.reason})" if article.reason else ""))
 

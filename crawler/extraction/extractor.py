@@ -24,6 +24,7 @@ from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
+from crawler.extraction.recovery import recover_missed_paragraphs
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 # trafilatura deletes zero-width (non-)joiners, which spell Persian words: they travel through it
@@ -130,11 +131,13 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body)
+        recovered: list = []
+        recover_missed_paragraphs(tree, document.body, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
         drop_heading_blocks(document.body, metadata.title, decisions=decisions)
         if options.explain:
-            article.explanation = _explain(given, decisions)
+            article.explanation = _explain(given, decisions, recovered)
         article.text = xmltotxt(document.body, False).strip()
         if options.markdown:
             article.markdown = xmltotxt(document.body, True).strip()
@@ -153,13 +156,15 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     return article
 
 
-def _explain(given: list, decisions: dict) -> list[dict]:
-    """Each block trafilatura gave, in order: kept, or dropped by which named rule."""
+def _explain(given: list, decisions: dict, recovered: list) -> list[dict]:
+    """Each block trafilatura gave (or recovery put back), in order: kept, or dropped by which named rule."""
     entries = []
+    put_back = {id(block) for block in recovered}
     for number, block in enumerate(given, start=1):
         rule, detail = decisions.get(block, (None, None))
         entries.append(
-            {"block": number, "text": block_text(block), "kept": rule is None, "rule": rule, "detail": detail}
+            {"block": number, "text": block_text(block), "kept": rule is None, "rule": rule, "detail": detail,
+             "recovered": id(block) in put_back}
         )
     return entries
 

@@ -106,6 +106,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:\W*(?:twitter|facebook|flickr|instagram|youtube|linkedin|pinterest|google\+?)\W*\(?[\d,.]+k? "
     r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
+    r"this (?:entry|post|article) was posted (?:on|in|by)\b.{0,300}$",
     # a post's footer line: when, by whom, how many comments
     r"(?:posted|published|written) (?:on|at|by)\b.{0,100}\b(?:\d+ )?(?:comments?|responses?|replies|permalink)\W*$",
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
@@ -202,6 +203,7 @@ BLOCK_RULES: dict[str, str] = {
     "mid-story-box": "a recirculation heading inside the story (MID_STORY_BOX_PATTERNS) and its teasers",
     "end-of-article": "a late END_OF_ARTICLE_PATTERNS heading and everything after it",
     "trailing-teasers": "the run of link teasers after the story",
+    # not a drop: recovery.py puts back story paragraphs trafilatura skipped (--explain flags them)
 }
 
 # --- page kinds -------------------------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""Story paragraphs trafilatura skipped, put back where they stand on the page.
+
+trafilatura sometimes leaves out a paragraph of the very container it took the story from: a lead
+opened by an empty dateline span, the text of a "read more" continuation written loose in a <div>
+between paragraphs. Those are the story's own words: a paragraph of prose whose container holds the
+paragraphs trafilatura kept is recovered, in page order, before the block rules run (so chrome,
+boilerplate and end-of-article cuts still apply to it).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction.cleaning import PageText, block_text, normalize_space
+
+# A recovered paragraph is prose: this many words, ending a sentence, few of them links.
+RECOVER_MIN_WORDS = 15
+RECOVER_MAX_LINK_SHARE = 0.3
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "»", "'", "’", ")", "…", "。", "؟")
+# A kept paragraph is found in the text by this many of its first characters.
+_KEY_CHARS = 60
+# Elements that continue a run of loose text (text written between a container's block children).
+_INLINE_TAGS = frozenset(
+    {"a", "em", "i", "b", "strong", "span", "font", "small", "sup", "sub", "abbr", "cite", "q", "mark", "u", "time"}
+)
+_OUTSIDE_STORY_TAGS = frozenset({"script", "style", "template", "noscript", "form", "nav", "aside", "header", "footer"})
+_PARAGRAPHS = etree.XPath("//body//p")
+_PARAGRAPH_AFTER = etree.XPath("following::p[1]")
+_PARAGRAPH_FROM = etree.XPath("(descendant-or-self::p | following::p)[1]")
+_LOOSE_TEXT_MIN_CHARS = 20
+# A container is the story's when trafilatura kept this many of its paragraphs.
+_STORY_PARENT_MIN_KEPT = 1
+
+
+class _Piece:
+    """A paragraph of the page: a <p>, or a run of loose text inside a container."""
+
+    __slots__ = ("element", "parent", "text", "key", "position")
+
+    def __init__(self, element: HtmlElement, parent: HtmlElement, text: str, position: float) -> None:
+        self.element = element  # the <p>, or the container of a loose run
+        self.parent = parent
+        self.text = text
+        self.key = text[:_KEY_CHARS]
+        self.position = position  # in page order, counted in <p>s
+
+    def link_chars(self) -> int:
+        if self.element.tag == "p":
+            return sum(len(normalize_space(a.text_content())) for a in self.element.iter("a"))
+        return sum(  # a loose run: the links written straight into its container
+            len(normalize_space(a.text_content())) for a in self.element.iterchildren("a")
+        )
+
+
+def recover_missed_paragraphs(
+    tree: HtmlElement, body: etree._Element, page: PageText, recovered: list[etree._Element] | None = None
+) -> int:
+    """Insert into trafilatura's `body` the story paragraphs it skipped; returns how many.
+
+    The new blocks are appended to `recovered` when a list is given (for --explain).
+    """
+    blocks = list(body)
+    if len(blocks) < 2:
+        return 0
+    block_texts = [block_text(block) for block in blocks]
+    extracted = "\x00".join(block_texts)
+    pieces = _pieces(tree)
+    kept = [piece for piece in pieces if len(piece.key) >= 20 and piece.key in extracted]
+    if len(kept) < 2:
+        return 0
+    kept_ids = {id(piece) for piece in kept}
+    block_keys = [text[:_KEY_CHARS] for text in block_texts if len(text) >= _KEY_CHARS]
+    parents: dict[HtmlElement, int] = {}
+    for piece in kept:
+        parents[piece.parent] = parents.get(piece.parent, 0) + 1
+    story_parents = {parent for parent, count in parents.items() if count >= _STORY_PARENT_MIN_KEPT}
+    first, last = pieces.index(kept[0]), pieces.index(kept[-1])
+    added = 0
+    tail = None  # the last block recovered after the last kept one: the next goes after it
+    for index, piece in enumerate(pieces):
+        if piece.parent not in story_parents or id(piece) in kept_ids or not _is_prose(piece, page):
+            continue
+        if piece.key in extracted or any(key in piece.text for key in block_keys):
+            continue  # already there, or a larger run holding a kept paragraph
+        # Page order: before the next kept paragraph's block, or after the last one's.
+        following = next((other for other in pieces[index + 1 :] if id(other) in kept_ids), None)
+        # Before the first kept paragraph or after the last, only in that paragraph's own container.
+        if index < first and piece.parent is not kept[0].parent or index > last and piece.parent is not kept[-1].parent:
+            continue
+        anchor = following or kept[-1]
+        position = next((i for i, text in enumerate(block_texts) if anchor.key in text), None)
+        if position is None:
+            continue
+        paragraph = etree.Element("p")
+        paragraph.text = piece.text
+        if following is not None:
+            blocks[position].addprevious(paragraph)
+        else:
+            (tail if tail is not None else blocks[position]).addnext(paragraph)
+            tail = paragraph
+        if recovered is not None:
+            recovered.append(paragraph)
+        added += 1
+    return added
+
+
+def _is_prose(piece: _Piece, page: PageText) -> bool:
+    words = piece.text.split()
+    return (
+        len(words) >= RECOVER_MIN_WORDS
+        and piece.text.endswith(_SENTENCE_ENDS)
+        and not _outside_story(piece.element)
+        and piece.link_chars() <= RECOVER_MAX_LINK_SHARE * len(piece.text)
+        and not page.only_in_chrome(piece.text)
+    )
+
+
+def _pieces(tree: HtmlElement) -> list[_Piece]:
+    """The page's paragraphs in page order: its <p>s and the loose text runs of their containers."""
+    paragraphs = _PARAGRAPHS(tree)
+    number = {paragraph: index for index, paragraph in enumerate(paragraphs)}
+    pieces = [
+        _Piece(paragraph, paragraph.getparent(), text, index)
+        for index, paragraph in enumerate(paragraphs)
+        if (text := normalize_space(paragraph.text_content()))
+    ]
+    for container in {paragraph.getparent(): None for paragraph in paragraphs}:
+        if container is not None and _has_loose_text(container):
+            pieces.extend(_loose_runs(container, number, len(paragraphs)))
+    pieces.sort(key=lambda piece: piece.position)
+    return pieces
+
+
+def _has_loose_text(container: HtmlElement) -> bool:
+    return len((container.text or "").strip()) > _LOOSE_TEXT_MIN_CHARS or any(
+        len((child.tail or "").strip()) > _LOOSE_TEXT_MIN_CHARS for child in container
+    )
+
+
+def _outside_story(element: HtmlElement) -> bool:
+    """Inside a script, form, navigation, header, footer or sidebar, or hidden."""
+    return any(
+        ancestor.tag in _OUTSIDE_STORY_TAGS or ancestor.get("hidden") is not None
+        or ancestor.get("aria-hidden") == "true"
+        for ancestor in (element, *element.iterancestors())
+    )
+
+
+def _loose_runs(container: HtmlElement, number: dict[HtmlElement, int], count: int) -> list[_Piece]:
+    """Runs of text written straight into a container, between its block children."""
+    runs: list[_Piece] = []
+    parts: list[str] = [container.text or ""]
+
+    def close(next_paragraph: list) -> None:
+        text = normalize_space(" ".join(parts))
+        if len(text.split()) >= RECOVER_MIN_WORDS:
+            position = number.get(next_paragraph[0], count) if next_paragraph else count
+            runs.append(_Piece(container, container, text, position - 0.5))
+        parts.clear()
+
+    for child in container:
+        if isinstance(child.tag, str) and child.tag not in _INLINE_TAGS and child.tag != "br":
+            close(_PARAGRAPH_FROM(child))
+        elif isinstance(child.tag, str) and child.tag != "br":
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    close(_PARAGRAPH_AFTER(container))
+    return runs

@@ -1,0 +1,75 @@
+"""Story paragraphs trafilatura skipped come back in page order; chrome, short lines and links do not."""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import fromstring
+
+from crawler.extraction import ExtractOptions, extract_article
+from crawler.extraction.cleaning import chrome_text
+from crawler.extraction.recovery import recover_missed_paragraphs
+
+SENTENCES = [
+    f"Paragraph {n} says the Alabuga plant in Tatarstan raised its output of Geran-2 drones again this month, "
+    f"according to the report the investigators published."
+    for n in range(1, 7)
+]
+
+
+def _page(story: str, extra: str = "") -> etree._Element:
+    return fromstring(f"<html><body><article>{story}</article>{extra}</body></html>")
+
+
+def _body(*texts: str) -> etree._Element:
+    body = etree.Element("body")
+    for text in texts:
+        etree.SubElement(body, "p").text = text
+    return body
+
+
+def _texts(body: etree._Element) -> list[str]:
+    return [block.text for block in body]
+
+
+def test_a_skipped_lead_and_a_skipped_middle_paragraph_come_back_in_page_order():
+    tree = _page("".join(f"<p>{text}</p>" for text in SENTENCES))
+    body = _body(SENTENCES[1], SENTENCES[2], SENTENCES[4], SENTENCES[5])
+    recovered: list = []
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree), recovered) == 2
+    assert _texts(body) == SENTENCES and len(recovered) == 2
+
+
+def test_skipped_paragraphs_after_the_last_kept_one_keep_their_order():
+    tree = _page("".join(f"<p>{text}</p>" for text in SENTENCES))
+    body = _body(*SENTENCES[:3])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 3
+    assert _texts(body) == SENTENCES
+
+
+def test_loose_text_between_paragraphs_comes_back():
+    loose = "One of the lawyers said in December that <em>hundreds of exporters</em> were unsure which parts need a licence now."
+    tree = _page(f"<p>{SENTENCES[0]}</p>{loose}<p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>")
+    body = _body(*SENTENCES[:3])
+    recover_missed_paragraphs(tree, body, chrome_text(tree))
+    assert _texts(body)[1].startswith("One of the lawyers said in December that hundreds of exporters")
+
+
+def test_what_is_no_story_prose_stays_out():
+    short = "<p>Share this story with your friends.</p>"
+    links = (
+        "<p><a href='/a'>Treasury adds three Yelabuga suppliers to its sanctions list today</a> and "
+        "<a href='/b'>A customs case over Iranian drone engines goes to court</a>.</p>"
+    )
+    unfinished = "<p>Sign up for our daily briefing on the arms trade between Iran and Russia and the sanctions on it</p>"
+    sidebar = f"<aside><p>{SENTENCES[5]} (sidebar)</p></aside>"
+    tree = _page(f"<p>{SENTENCES[0]}</p>{short}{links}{unfinished}<p>{SENTENCES[1]}</p>", sidebar)
+    body = _body(SENTENCES[0], SENTENCES[1])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+    assert _texts(body) == SENTENCES[:2]
+
+
+def test_a_page_trafilatura_reads_whole_gets_nothing_recovered_or_doubled():
+    html = "<html><body><article>" + "".join(f"<p>{text}</p>" for text in SENTENCES) + "</article></body></html>"
+    article = extract_article(html, options=ExtractOptions(explain=True))
+    assert not any(entry["recovered"] for entry in article.explanation)
+    assert article.text.split("\n") == SENTENCES
