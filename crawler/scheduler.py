@@ -4,7 +4,8 @@ APScheduler 3 `BackgroundScheduler`, explicit UTC, its SQLAlchemy job store in t
 database (table `newswatch_jobs`), so schedules survive a restart. Jobs:
 
 - `crawl:<source>` per enabled source, on the source's `schedule` (crawler.scheduling.schedules);
-  each crawl runs in a child process with a time limit (crawler.scheduling.child);
+  each crawl runs in a child process with a time limit (crawler.scheduling.child), or, in distributed
+  mode (`[cluster] redis_url`), is queued for the `newswatch worker`s (crawler.cluster.runs);
 - `alerts:send` every minute: due digests and the outbox retry (crawler.app.alerts.deliver_due);
 - `health:check` once after crawls (crawler.app.sources.check_health).
 
@@ -173,6 +174,13 @@ def health_job() -> None:
         _active.check_health()
 
 
+def _cluster_of(config: Config) -> tuple[Any, Any] | None:
+    from crawler.cluster import Keys, connect, key_prefix, redis_url
+
+    url = redis_url(config)
+    return (connect(url), Keys(key_prefix(config))) if url else None
+
+
 class _Scheduler(BackgroundScheduler):
     """APScheduler 3's BackgroundScheduler, minus a shutdown race.
 
@@ -206,6 +214,7 @@ class Daemon:
         self.lease_lost = False
         self.crawls_done = 0
         self._health_lock = threading.Lock()
+        self.cluster = _cluster_of(loaded.config)  # (Redis client, keys) in distributed mode, else None
 
     # --- signals: bound methods of a live object (Python keeps them; no lambdas) ---------------
     def install_signals(self) -> None:
@@ -295,10 +304,14 @@ class Daemon:
 
     # --- the work --------------------------------------------------------------------------------
     def crawl(self, name: str) -> None:
-        """Crawl one source in a child process and wait for it; never two of one source at once."""
+        """Crawl one source in a child process and wait for it; never two of one source at once.
+        In distributed mode, queue its job for the workers instead (and return)."""
         loaded = self.loaded
         if name not in loaded.schedules:
             log.info("crawl:%s: no such enabled source any more: skipped", name)
+            return
+        if self.cluster is not None:
+            self.enqueue(name)
             return
         command = CrawlCommand(name, self.settings.db_url, loaded.config.path, self.settings.watches_path)
         with self.lock:
@@ -320,6 +333,24 @@ class Daemon:
         log.info("crawl:%s done in %.1f s (%s)", name, child.seconds, outcome)
         self.crawls_done += 1
         self._schedule_health_check()
+
+    def enqueue(self, name: str) -> int | None:
+        """Open a cluster run of `name` and queue its job (unless its run is still open); the run's id."""
+        from crawler.cluster.runs import enqueue
+
+        assert self.cluster is not None
+        server, keys = self.cluster
+        try:
+            queued = enqueue(self.engine, server, keys, name)
+        except Exception as error:  # Redis or the database away: the next firing tries again
+            log.error("crawl:%s: cannot queue the job: %s", name, self._safe(error))
+            return None
+        if queued.new:
+            log.info("crawl:%s queued for the workers (run %d)", name, queued.run_id)
+        else:
+            log.info("crawl:%s: run %d is still open in the cluster: nothing queued", name, queued.run_id)
+        self.crawls_done += 1
+        return queued.run_id
 
     def send_alerts(self) -> None:
         loaded = self.loaded
@@ -490,6 +521,16 @@ class Daemon:
         for child in running:
             child.terminate(self.timings.kill_grace)
 
+    def _cluster_cycle(self, names: list[str]) -> None:
+        """Queue every source's job (or find its run open) and wait for the workers to close the runs."""
+        from crawler.cluster.runs import wait_closed
+
+        run_ids = [run_id for name in names if (run_id := self.enqueue(name)) is not None]
+        left = wait_closed(self.engine, run_ids, self.timings.crawl_limit, stop=lambda: self.stopping)
+        if left and not self.stopping:
+            log.warning("cluster run(s) %s still open after %.0f s", left, self.timings.crawl_limit)
+        self._schedule_health_check()
+
     def run_once(self) -> int:
         """One full cycle: every enabled source crawled once, alerts sent, health checked."""
         self.install_signals()
@@ -501,6 +542,9 @@ class Daemon:
         with self._in_charge():
             self._recover()
             names = list(self.loaded.schedules)
+            if self.cluster is not None:
+                self._cluster_cycle(names)
+                names = []
             with OncePool(max_workers=max(1, min(4, len(names)))) as pool:
                 pending = {pool.submit(self.crawl, name) for name in names}
                 while pending:

@@ -32,6 +32,9 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     # After Scrapy's OffsiteMiddleware (50), before RobotsTxtMiddleware (100): a hop off the outlet.
     "crawler.middlewares.offsite_redirect.OffsiteRedirectMiddleware": 60,
+    # Scrapy's robots.txt check, minus a race that let requests waiting for robots.txt through.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     # Scrapy's retries, honouring Retry-After per domain (crawler/middlewares/retry_after.py).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,

@@ -69,10 +69,19 @@ class CrawlRunRecorder:
             self.stop(f"cannot record the crawl run: {error_line(error)}")
 
     def record_failure(
-        self, url: str, kind: str, reason: str, *, request: Request | None = None, frontier_url: str | None = None
+        self,
+        url: str,
+        kind: str,
+        reason: str,
+        *,
+        request: Request | None = None,
+        frontier_url: str | None = None,
+        run_id: int | None = None,
+        source: str | None = None,
     ) -> None:
         """One request that ended without a page (or a listing that could not be read), written now.
-        An article's (its `request` says so, or its `frontier_url` is given) fails in the frontier too."""
+        An article's (its `request` says so, or its `frontier_url` is given) fails in the frontier too.
+        `run_id` and `source` default to this crawl's (a cluster worker's requests name their own)."""
         stats = self.crawler.stats
         stats.inc_value(f"newswatch/failures/{kind}")
         stats.inc_value("newswatch/failures")
@@ -85,14 +94,14 @@ class CrawlRunRecorder:
             with session_scope(self.engine) as session:
                 state = record_in_frontier(
                     session,
-                    self.run_id,
+                    run_id if run_id is not None else self.run_id,
                     frontier_url if article else url,
                     kind,
                     reason,
                     article=article,
                     max_attempts=self.max_attempts,
                     backoff=self.backoff,
-                    source=getattr(self.crawler.spider, "name", None),
+                    source=source or getattr(self.crawler.spider, "name", None),
                     not_before=not_before,
                 )
         except SQLAlchemyError as error:

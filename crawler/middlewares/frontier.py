@@ -31,6 +31,7 @@ from crawler.items import (
     META_HINTS,
     META_LISTING_READ,
     META_ROLE,
+    META_SOURCE,
     ROLE_ARTICLE,
     ROLE_FEED,
     ROLE_SECTION,
@@ -100,7 +101,8 @@ class FrontierMiddleware:
         read = bool(response.meta.get(META_LISTING_READ)) and response.status == 200
         if not articles and not read:
             return
-        source = self.crawler.spider.name
+        # A cluster worker's one spider crawls every source: the response says whose listing it is.
+        source = response.meta.get(META_SOURCE) or self.crawler.spider.name
         links = [(request.url, dict(request.meta.get(META_HINTS) or {})) for request in articles]
         try:
             with session_scope(self.engine) as session:

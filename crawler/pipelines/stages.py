@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.cluster import META_KEY, META_RUN
 from crawler.extensions.crawl_run import recorder_of
 from crawler.items import Page
 from crawler.stages import StorageFailed
@@ -20,16 +21,40 @@ class StagePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.settings = worker_settings(crawler.settings)
+        self.cluster = getattr(crawler, "newswatch_cluster", None)  # a cluster worker's (crawler/cluster/)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StagePipeline:
         return cls(crawler)
 
     async def process_item(self, item: Page) -> Page:
+        if self.cluster is None:
+            return await self._process(item)
+        try:
+            item = await self._process(item)
+        except DropItem:
+            recorder = recorder_of(self.crawler)
+            if recorder is None or recorder.fatal is None:
+                self._settle(item)
+            raise
+        self._settle(item)
+        return item
+
+    def _settle(self, item: Page) -> None:
+        """A cluster worker's page is settled once stored or failed (not when storage failed: the
+        worker stops, and the page goes back to the queue)."""
+        outcome = item.outcome
+        if outcome is not None:  # None: a worker died under it, recorded (and counted) as a failure
+            kind = {"duplicate": "duplicates"}.get(str(outcome.kind), str(outcome.kind))
+            self.cluster.count(item.run_id, **({kind: 1} if outcome.stored else {"errors": 1}))
+        self.cluster.done({META_RUN: item.run_id, META_KEY: f"{item.run_id} {item.frontier_url}"})
+
+    async def _process(self, item: Page) -> Page:
         recorder = recorder_of(self.crawler)
         if recorder is not None and recorder.fatal is not None:
             raise DropItem(f"{item.url}: not stored: the crawl is stopping ({recorder.fatal})")
-        item.run_id = recorder.run_id if recorder is not None else None
+        if item.run_id is None:  # a cluster worker's pages name their run
+            item.run_id = recorder.run_id if recorder is not None else None
         loop = asyncio.get_running_loop()
         try:
             outcome = await loop.run_in_executor(pool_for(self.settings), run_in_worker, item)
@@ -43,7 +68,14 @@ class StagePipeline:
             reset_pool()
             reason = "a worker process died while this page was in it"
             if recorder is not None:
-                recorder.record_failure(item.url, "worker_died", reason, frontier_url=item.frontier_url)
+                recorder.record_failure(
+                    item.url,
+                    "worker_died",
+                    reason,
+                    frontier_url=item.frontier_url,
+                    run_id=item.run_id,
+                    source=item.source,
+                )
             raise DropItem(f"{item.url}: worker_died: {reason}") from None
         item.outcome = outcome
         item.body = b""  # the bytes have been read; the item is kept by Scrapy's signals only
