@@ -354,6 +354,8 @@ class Daemon:
 
     def send_alerts(self) -> None:
         loaded = self.loaded
+        if self.cluster is not None:
+            self._match_pending()
         try:
             report = alerts.deliver_due(self.engine, loaded.watches, mail=loaded.mail)
         except Exception:
@@ -361,6 +363,18 @@ class Daemon:
             return
         for line in report.lines():
             log.info("alerts: %s", line)
+
+    def _match_pending(self) -> None:
+        """In distributed mode no crawl catches up after itself: versions a killed worker stored but
+        did not match are matched here, before the alerts go (each story still alerts a rule once)."""
+        from crawler.stages.match import RuleSet, match_pending
+
+        watches = self.loaded.watches
+        try:
+            if caught_up := match_pending(self.engine, RuleSet.compile(watches.rules, watches.alias_groups)):
+                log.info("alerts: %d from articles stored but not matched by a worker", caught_up)
+        except Exception:
+            log.exception("matching what workers left unmatched failed")
 
     def check_health(self) -> None:
         loaded = self.loaded

@@ -11,6 +11,7 @@ against a loopback outlet that counts every path it serves.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -173,12 +174,20 @@ def test_three_workers_one_killed_nothing_lost(site: ClusterSite, processes: Pro
     assert runs[0][1] <= 300 <= runs[0][1] + runs[0][2], runs
     # Each story alerts once, every story that matched (all do: each headline names a shipment).
     stories = query(cluster, "SELECT count(*) FROM articles WHERE duplicate_of IS NULL")[0][0]
-    assert query(cluster, f"SELECT count(*), count(DISTINCT story_id) FROM alerts WHERE rule = '{RULE}'") == [
-        (stories, stories)
-    ]
+    alerted = query(cluster, f"SELECT count(*), count(DISTINCT story_id) FROM alerts WHERE rule = '{RULE}'")
+    assert alerted == [(stories, stories)], (alerted, stories, processes.log("run")[-2000:])
     # The killed worker's row stopped beating; the two others said they stopped.
     states = sorted(state for (state,) in query(cluster, "SELECT state FROM workers"))
     assert states == ["running", "stopped", "stopped"]
+    shown = subprocess.run(
+        [*NEWSWATCH, "status", "--workers", "--json", "--config", str(processes.config)],
+        env=cluster, capture_output=True, text=True, timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    listing = json.loads(shown.stdout)
+    assert listing["queue"] == {"jobs": 0, "requests": 0, "open_runs": 0}
+    assert sorted(w["pid"] for w in listing["workers"]) == sorted(w.pid for w in workers)
+    assert sum(w["pages"] for w in listing["workers"] if w["state"] == "stopped") > 0
     print(f"\nkilled one of 3 workers at >=60/300 stored: {refetched} page(s) fetched twice, stored once")
 
 
