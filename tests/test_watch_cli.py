@@ -116,3 +116,14 @@ def test_add_and_remove_keep_comments_and_layout(tmp_path: Path):
     assert [(rule["name"], rule["recipients"]) for rule in json.loads(listed.stdout)] == [("iran-drones", ["b@example.org"])]
     shown = json.loads(watch(tmp_path, "show", "iran-drones", "--json").stdout)
     assert shown["query"] == "shahed" and shown["mode"] == "instant"
+
+
+def test_list_shows_a_channel_url_as_scheme_and_host_only(tmp_path: Path):
+    (tmp_path / "watches.toml").write_text(
+        '[[watch]]\nname = "drones"\nquery = "shahed"\n'
+        'recipients = ["a@example.org", "ntfy://secrettoken@ntfy.example/topic"]\n',
+        "utf-8",
+    )
+    listed = watch(tmp_path, "list")
+    assert listed.returncode == 0 and "ntfy://ntfy.example" in listed.stdout and "a@example.org" in listed.stdout
+    assert "secrettoken" not in listed.stdout

@@ -100,8 +100,19 @@ def list_rules(watches: WatchesOption = None, as_json: JsonOption = False) -> No
     for column in ("name", "mode", "recipients", "query"):
         table.add_column(column, overflow="fold")
     for rule in config.rules:
-        table.add_row(rule.name, rule.mode.value, ", ".join(rule.recipients), escape(rule.query))
+        shown = ", ".join(_shown_recipient(recipient) for recipient in rule.recipients)
+        table.add_row(rule.name, rule.mode.value, escape(shown), escape(rule.query))
     stdout.print(table)
+
+
+def _shown_recipient(value: str) -> str:
+    """An address as written; a channel URL as scheme and host only (its path may hold a token)."""
+    from crawler.alerts.channels import ChannelError, parse_recipient
+
+    try:
+        return parse_recipient(value).display
+    except ChannelError:
+        return value
 
 
 @app.command()
