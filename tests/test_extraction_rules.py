@@ -176,3 +176,19 @@ def test_a_comment_section_heading_ends_the_story_before_a_longer_sidebar():
 def test_a_navigation_row_with_abbreviations_is_boilerplate(line, dropped):
     text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
     assert (line not in text) is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Rosoboronexport, ул. Гоголевский бульвар, д. 21, 119019 Москва, тел. +7 495 534-61-83", True),
+        ("تهران، خیابان انقلاب، پلاک ۱۲، تلفن: ۰۲۱۸۸۸۸۸۸۸۸", True),
+        ("Caspian Freight Ltd., 12 Harbour Road, Suite 400, Baku. Tel: +994 12 555 0100", True),
+        ("The drones were launched from 12 sites along the coast road, and 34 of them were downed.", False),
+        ("Contact the press office: press@caspianfreight.example", False),
+    ],
+)
+def test_postal_address_footers_are_told_from_story_lines(text, address):
+    from crawler.extraction.cleaning import _postal_kinds
+
+    assert bool(_postal_kinds(text)) is address

@@ -452,10 +452,25 @@ def clean_blocks(
             drop(block, "promo-link", "an inline promo link in capitals")
         elif len(text) <= rules.BOILERPLATE_MAX_CHARS and (match := boilerplate.match(text)):
             drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, match.group(0)))
+        elif position >= rules.END_OF_ARTICLE_MIN_SHARE * total and (kinds := _postal_kinds(text)):
+            drop(block, "postal-address", f"{kinds} kinds of postal or contact detail")
         elif len(key) > 20:
             seen.setdefault(key, index)
     _drop_trailing_teasers(body, page, total, decisions)
     return body
+
+
+def _postal_kinds(text: str) -> int:
+    """How many kinds of postal or contact detail a short block holds, when they make it an address."""
+    if len(text) > rules.POSTAL_ADDRESS_MAX_CHARS or not any(char.isdigit() or char == "@" for char in text):
+        return 0
+    kinds = sum(1 for pattern in _postal_patterns() if pattern.search(text))
+    return kinds if kinds >= rules.POSTAL_ADDRESS_MIN_KINDS else 0
+
+
+@cache
+def _postal_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(pattern, re.IGNORECASE) for pattern in rules.POSTAL_ADDRESS_PATTERNS]
 
 
 def _is_promo_link(text: str, page: PageText) -> bool:

@@ -130,6 +130,20 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
 )
 
+# A short block after the middle of the story with this many kinds of postal or contact detail is
+# an organisation's address footer, not story. Each pattern is one kind of detail.
+POSTAL_ADDRESS_PATTERNS: tuple[str, ...] = (
+    r"\b\d{1,5}[a-z]?,? (?:[\w.'-]+ ){1,4}(?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd\.?|lane|drive|"
+    r"place|square|way|strasse|straße|allee)\b",
+    r"\b(?:suite|floor|p\.? ?o\.? box|postfach|bp)\s*\d+",
+    r"\b(?:tel(?:ephone)?|phone|fax|тел(?:ефон)?|факс|تلفن|فکس|نمابر)\.?\s*:?\s*\(?\+?\d[\d ()./-]{6,}",
+    r"\b[a-z]{2} \d{5}(?:-\d{4})?\b|\b[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}\b|\b\d{5,6},? (?:[a-zа-я]+ ?){1,3}\b",
+    r"[\w.+-]+@[\w-]+\.[\w.]+",
+    r"\b(?:ул\.|улица|пр(?:оспект|-т)\.?|пер\.|д\. ?\d|стр\. ?\d|خیابان|کوچه|پلاک|صندوق پستی|کد پستی)",
+)
+POSTAL_ADDRESS_MIN_KINDS = 2
+POSTAL_ADDRESS_MAX_CHARS = 300
+
 # A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
 PROMO_LINK_MAX_CHARS = 120
 PROMO_LINK_MIN_UPPER_SHARE = 0.8
@@ -203,6 +217,7 @@ BLOCK_RULES: dict[str, str] = {
     "mid-story-box": "a recirculation heading inside the story (MID_STORY_BOX_PATTERNS) and its teasers",
     "end-of-article": "a late END_OF_ARTICLE_PATTERNS heading and everything after it",
     "trailing-teasers": "the run of link teasers after the story",
+    "postal-address": "a short late block of addresses, phone numbers and postcodes (POSTAL_ADDRESS_PATTERNS)",
     # not a drop: recovery.py puts back story paragraphs trafilatura skipped (--explain flags them)
 }
 
