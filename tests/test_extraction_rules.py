@@ -192,3 +192,22 @@ def test_postal_address_footers_are_told_from_story_lines(text, address):
     from crawler.extraction.cleaning import _postal_kinds
 
     assert bool(_postal_kinds(text)) is address
+
+
+def test_a_trailing_sidebar_of_headlines_with_dates_and_blurbs_goes():
+    teasers = "".join(
+        f"<div class='x{n}'><p><a href='/news/{n}.html'>Customs seize drone engines bound for Russia, case {n}</a> "
+        f"June {n}, 2025 Officers found the engines in crates declared as water pumps at the port.</p></div>"
+        for n in range(1, 4)
+    )
+    html = f"<html><body><div>{BODY}<p>Other news:</p>{teasers}</div></body></html>"
+    text = extract_article(html).text
+    assert "Paragraph 6 of the story" in text and "Customs seize" not in text
+    # A last paragraph that opens with a link and goes on as prose is the story's.
+    closing = (
+        "<p><a href='/report.html'>The full report of the panel of experts</a> runs to 140 pages. "
+        + "It lists the ports, the ships and the dates of every crossing the panel could trace, " * 4
+        + "and names the firms that paid for them.</p>"
+    )
+    kept = extract_article(f"<html><body><div>{BODY}{closing}</div></body></html>").text
+    assert "The full report of the panel of experts runs to 140 pages." in kept

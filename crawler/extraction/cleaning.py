@@ -26,6 +26,10 @@ _SUBSTANTIAL_PARAGRAPH_WORDS = 30
 _LINK_KEY_CHARS = 12
 _TEASER_LINK_SHARE = 0.3
 _TRAILER_MAX_HEADING_CHARS = 80
+# In the run after the story, a block led by a headline link of this many words, with a blurb of at
+# most this many characters after it, is a teaser too.
+_HEADLINE_LINK_MIN_WORDS = 4
+_TEASER_BLURB_MAX_CHARS = 300
 # Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
 _MIN_STORY_SHARE = 0.3
 # The headline, when trafilatura keeps it, sits among the first blocks, before the prose.
@@ -227,6 +231,17 @@ class PageText:
         """True when `text` opens with the text of a link that makes up much of it (a teaser)."""
         for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
             if text.startswith(link) and len(link) >= _TEASER_LINK_SHARE * len(text):
+                return True
+        return False
+
+    def is_headline_teaser(self, text: str) -> bool:
+        """A headline link followed by a short blurb (and maybe a date): a sidebar's teaser."""
+        for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
+            if (
+                text.startswith(link)
+                and len(link.split()) >= _HEADLINE_LINK_MIN_WORDS
+                and len(text) - len(link) <= _TEASER_BLURB_MAX_CHARS
+            ):
                 return True
         return False
 
@@ -553,7 +568,7 @@ def _drop_trailing_teasers(
     found_teasers = False
     for block in reversed(blocks):
         text = block_text(block)
-        if page.is_link_list(block):
+        if page.is_link_list(block) or page.is_headline_teaser(text):
             found_teasers = True
         elif not (len(text) <= _TRAILER_MAX_HEADING_CHARS and not text.endswith((".", "!", "?", '"', "”"))):
             break
