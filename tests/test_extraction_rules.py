@@ -211,3 +211,17 @@ def test_a_trailing_sidebar_of_headlines_with_dates_and_blurbs_goes():
     )
     kept = extract_article(f"<html><body><div>{BODY}{closing}</div></body></html>").text
     assert "The full report of the panel of experts runs to 140 pages." in kept
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("(Reporting by Khaled Oweies in Amman; Editing by Andrew Heavens)", True),
+        ("Reporting by Jane Doe; writing by John Roe; editing by Ed Ito", True),
+        ("(Additional reporting by Polina Devitt in Moscow)", True),
+        ("Reporting by the state news agency suggested that the plant had doubled its output since spring.", False),
+    ],
+)
+def test_a_wire_credit_line_is_no_story(line, dropped):
+    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    assert (line not in text) is dropped and "Paragraph 6 of the story" in text

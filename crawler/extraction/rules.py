@@ -107,6 +107,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
     r"this (?:entry|post|article) was posted (?:on|in|by)\b.{0,300}$",
+    # a wire story's credit line: who reported, wrote and edited it (people, not story)
+    r"\(\s*(?:(?:additional )?reporting|writing|editing)(?: and \w+)? by\b[^()]{0,250}\)\.?$",
+    r"(?:(?:additional )?reporting|writing) by\b[^()]{0,120}[;,] (?:writing|editing)(?: and \w+)? by\b[^()]{0,120}$",
     # a post's footer line: when, by whom, how many comments
     r"(?:posted|published|written) (?:on|at|by)\b.{0,100}\b(?:\d+ )?(?:comments?|responses?|replies|permalink)\W*$",
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
