@@ -106,9 +106,12 @@ def test_language_detection(text, language):
     assert detect_language(text) == language
 
 
-def test_challenge_and_consent_patterns_are_lower_case():
+def test_patterns_matched_on_lowered_text_are_lower_case():
     # They run case-sensitively over lower-cased page text, for speed.
-    for pattern in (*rules.CHALLENGE_PATTERNS, *rules.CONSENT_PATTERNS):
+    for pattern in (
+        *rules.CHALLENGE_PATTERNS, *rules.CONSENT_PATTERNS, *rules.BOILERPLATE_BLOCK_PATTERNS,
+        *rules.END_OF_ARTICLE_PATTERNS, *rules.MID_STORY_BOX_PATTERNS, *rules.COMMENTS_HEADING_PATTERNS,
+    ):
         assert re.sub(r"\\[A-Z]", "", pattern) == re.sub(r"\\[A-Z]", "", pattern).lower(), pattern
 
 

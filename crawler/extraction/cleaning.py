@@ -88,9 +88,10 @@ def _story_paragraphs_xpath(min_words: int) -> etree.XPath:
 
 
 @cache
-def lowercase_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def lowercase_matcher(patterns: tuple[str, ...], anchored: bool = False) -> re.Pattern[str]:
     """`any_of(patterns)` for text already lower-cased: case-sensitive matching is far faster."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(("^(?:" + body + ")") if anchored else body)
 
 
 def _chrome_names(values: Iterable[str]) -> set[str]:
@@ -410,10 +411,11 @@ def clean_blocks(
     When `decisions` is given, each dropped block is recorded in it with the name of the rule that
     dropped it (rules.BLOCK_RULES) and the pattern or reason.
     """
-    boilerplate = any_of(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
-    end_of_article = any_of(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
-    mid_story = any_of(rules.MID_STORY_BOX_PATTERNS, anchored=True)
-    comments_heading = any_of(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
+    # Matched against lower-cased text (the patterns are lower case: a test holds them to it).
+    boilerplate = lowercase_matcher(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
+    end_of_article = lowercase_matcher(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
+    mid_story = lowercase_matcher(rules.MID_STORY_BOX_PATTERNS, anchored=True)
+    comments_heading = lowercase_matcher(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
     page = page or PageText()
     blocks = list(body)
     texts = [block_text(block) for block in blocks]
@@ -436,17 +438,18 @@ def clean_blocks(
     for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome, strict=True)):
         if index < skip_to:
             continue
-        heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(text)
+        lowered = text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else ""
+        heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(lowered)
         if heading:
             box_end = _box_end(blocks, texts, in_chrome, index, page)
             prose_after = _prose_words(blocks, texts, in_chrome, box_end, page)
-            if mid_story.match(text) and prose_after >= _PROSE_AFTER_MIN_WORDS:
+            if mid_story.match(lowered) and prose_after >= _PROSE_AFTER_MIN_WORDS:
                 for box_block in blocks[index:box_end]:
                     drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
                 skip_to = box_end
                 continue
             min_share = (
-                rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(text) else rules.END_OF_ARTICLE_MIN_SHARE
+                rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(lowered) else rules.END_OF_ARTICLE_MIN_SHARE
             )
             if position >= min_share * total:
                 for rest in blocks[index:]:
@@ -465,7 +468,7 @@ def clean_blocks(
             drop(block, "slideshow", "gallery captions with slide counters")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
-        elif len(text) <= rules.BOILERPLATE_MAX_CHARS and (match := boilerplate.match(text)):
+        elif len(text) <= rules.BOILERPLATE_MAX_CHARS and (match := boilerplate.match(lowered)):
             drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, match.group(0)))
         elif position >= rules.END_OF_ARTICLE_MIN_SHARE * total and (kinds := _postal_kinds(text)):
             drop(block, "postal-address", f"{kinds} kinds of postal or contact detail")
@@ -477,10 +480,13 @@ def clean_blocks(
 
 def _postal_kinds(text: str) -> int:
     """How many kinds of postal or contact detail a short block holds, when they make it an address."""
-    if len(text) > rules.POSTAL_ADDRESS_MAX_CHARS or not any(char.isdigit() or char == "@" for char in text):
+    if len(text) > rules.POSTAL_ADDRESS_MAX_CHARS or not _DIGIT_OR_AT.search(text):
         return 0
     kinds = sum(1 for pattern in _postal_patterns() if pattern.search(text))
     return kinds if kinds >= rules.POSTAL_ADDRESS_MIN_KINDS else 0
+
+
+_DIGIT_OR_AT = re.compile(r"[\d@]")
 
 
 @cache
