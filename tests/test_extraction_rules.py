@@ -228,3 +228,35 @@ def test_a_trailing_sidebar_of_headlines_with_dates_and_blurbs_goes():
 def test_a_wire_credit_line_is_no_story(line, dropped):
     text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
     assert (line not in text) is dropped and "Paragraph 6 of the story" in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Note: The views and opinions expressed in this article are those of the author and not of the site.",
+        "Labels: drones, Iran, Russia, sanctions",
+        "skip to main | skip to sidebar",
+    ],
+)
+def test_disclaimers_labels_and_skip_links_are_boilerplate(line):
+    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    assert line not in text and "Paragraph 6 of the story" in text
+
+
+def test_an_early_end_heading_ends_the_story_when_only_teasers_follow_it():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    headlines = [f"A list of the ports where drone parts were found, part {n}" for n in range(1, 5)]
+    blurb = " Customs officers in three countries describe what they found in the crates and who sent them."
+    body = etree.Element("body")
+    story = [f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again." for n in (1, 2, 3)]
+    for text in story:
+        etree.SubElement(body, "p").text = text
+    etree.SubElement(body, "head").text = "Recently Cataloged"
+    teasers = etree.SubElement(body, "list")
+    for headline in headlines:  # longer than the story: the heading comes before half the text
+        etree.SubElement(teasers, "item").text = headline + blurb
+    clean_blocks(body, PageText(links=headlines))
+    assert [block.text for block in body] == story

@@ -252,7 +252,10 @@ class PageText:
         if not items:
             return self.starts_with_link(block_text(block))
         marker = any_of(rules.TEASER_MARKER_PATTERNS)
-        teasers = sum(1 for item in items if self.starts_with_link(item) or marker.search(item))
+        teasers = sum(
+            1 for item in items
+            if self.starts_with_link(item) or self.is_headline_teaser(item) or marker.search(item)
+        )
         return teasers >= 0.75 * len(items)
 
     def only_in_chrome(self, text: str) -> bool:
@@ -398,6 +401,7 @@ _LABEL_OR_QUESTION = re.compile(r"^[^:]{1,40}:|\?$")
 # A recirculation heading sits inside the story when this much prose (in blocks of this many words)
 # follows its box; then only the heading and its box go.
 _PROSE_AFTER_MIN_WORDS = 40
+_EARLY_END_MIN_SHARE = 0.2
 _PROSE_BLOCK_MIN_WORDS = 15
 
 Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
@@ -433,6 +437,7 @@ def clean_blocks(
             decisions[block] = (rule, detail)
 
     seen: dict[str, int] = {}
+    contained_in: list[tuple[etree._Element, int]] = []
     position = 0
     skip_to = 0
     for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome, strict=True)):
@@ -451,7 +456,10 @@ def clean_blocks(
             min_share = (
                 rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(lowered) else rules.END_OF_ARTICLE_MIN_SHARE
             )
-            if position >= min_share * total:
+            # Early in the text, the heading still ends it when no story prose follows it at all.
+            if position >= min_share * total or (
+                position >= _EARLY_END_MIN_SHARE * total and prose_after == 0 and box_end == len(blocks)
+            ):
                 for rest in blocks[index:]:
                     drop(rest, "end-of-article", f"after {text!r}")
                 break
@@ -463,7 +471,7 @@ def clean_blocks(
         elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
             drop(block, "duplicate", f"repeats block {seen[key] + 1}")
         elif words >= _DUPLICATE_MIN_WORDS and block.tag == "p" and index in contained:
-            drop(block, "contained-duplicate", f"reappears inside block {contained[index] + 1}")
+            contained_in.append((block, contained[index]))  # dropped at the end, if the larger block stays
         elif _is_slideshow(block):
             drop(block, "slideshow", "gallery captions with slide counters")
         elif _is_promo_link(text, page):
@@ -475,6 +483,9 @@ def clean_blocks(
         elif len(key) > 20:
             seen.setdefault(key, index)
     _drop_trailing_teasers(body, page, total, decisions)
+    for block, larger in contained_in:
+        if blocks[larger].getparent() is body:
+            drop(block, "contained-duplicate", f"reappears inside block {larger + 1}")
     return body
 
 

@@ -78,7 +78,7 @@ CALL_TO_ACTION_MAX_CHARS = 400
 # A short block (a paragraph, list item or heading of the extracted text) matching one of these
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
-    r"skip to (?:main )?(?:content|navigation|article)",
+    r"skip to (?:main )?(?:content|navigation|article|main|sidebar|footer)\b.{0,40}$",
     r"already (?:a|an) (?:member|subscriber|customer|user)\b",
     r"not your account\??$",
     r"you are (?:commenting|logged in|signed in) as\b",
@@ -98,7 +98,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:this|our) (?:site|website) uses cookies\b",
     r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
-    r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"tag(?:s|ged)(?: with| in| as)?: .{0,300}$",
+    r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
+    # an opinion desk's disclaimer
+    r".{0,200}\b(?:opinions|views) expressed (?:here|in this|on this|by the author|are)\b.{0,300}$",
     r"tagged(?: with| in| as)? (?:[^,.!?]{1,40}, ){3,}[^.!?]{0,300}$",
     # greetings to first-time visitors
     r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
