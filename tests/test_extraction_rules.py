@@ -260,3 +260,20 @@ def test_an_early_end_heading_ends_the_story_when_only_teasers_follow_it():
         etree.SubElement(teasers, "item").text = headline + blurb
     clean_blocks(body, PageText(links=headlines))
     assert [block.text for block in body] == story
+
+
+def test_a_table_of_links_after_the_story_is_a_teaser_run():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    story = [f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month." for n in range(6)]
+    for text in story:
+        etree.SubElement(body, "p").text = text
+    links = [f"Today's tale from the archive, number {n}" for n in range(4)]
+    table = etree.SubElement(body, "table")
+    for link in links:
+        etree.SubElement(etree.SubElement(table, "row"), "cell").text = link
+    clean_blocks(body, PageText(links=links))
+    assert [block.text for block in body] == story

@@ -248,7 +248,8 @@ class PageText:
 
     def is_link_list(self, block: etree._Element) -> bool:
         """A block made of teasers: every item, or the block itself, led by a link."""
-        items = [block_text(item) for item in block.iter("item")] if block.tag == "list" else []
+        parts = "item" if block.tag == "list" else "row" if block.tag == "table" else None
+        items = [text for item in block.iter(parts) if (text := block_text(item))] if parts else []
         if not items:
             return self.starts_with_link(block_text(block))
         marker = any_of(rules.TEASER_MARKER_PATTERNS)
