@@ -52,6 +52,7 @@ class ClusterSpider(RedisSpider):
         self.source = SimpleNamespace(allowed_networks=networks)
         self.max_idle_seconds = max_idle
         self.idle_since: float | None = None
+        self.worked = False  # a job taken or a response handled: from then on, max_idle counts
         self._delegates: OrderedDict[tuple[str, int], NewsSourceSpider] = OrderedDict()
 
     @property
@@ -80,7 +81,7 @@ class ClusterSpider(RedisSpider):
 
     def next_requests(self) -> Iterator[Request]:
         for data in self.fetch_data(self.redis_key, self.redis_batch_size):
-            self.idle_since = None
+            self.idle_since, self.worked = None, True
             job = job_of(data)
             if job is None:
                 log.warning("not a crawl job, dropped: %r", data[:200])
@@ -122,10 +123,13 @@ class ClusterSpider(RedisSpider):
         return request
 
     def spider_idle(self) -> None:
-        """Take the next job; stop after `max_idle` seconds with nothing to do in the whole cluster."""
+        """Take the next job; once it has worked, stop after `max_idle` seconds with nothing to do in the
+        whole cluster."""
         from scrapy.exceptions import DontCloseSpider
 
         self.schedule_next_requests()
+        if not self.worked:  # not idle before the first job: a worker may start before the scheduler
+            raise DontCloseSpider
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now
@@ -137,7 +141,7 @@ class ClusterSpider(RedisSpider):
 
     # --- callbacks: the source's spider's, on the response of its request --------------------------
     def _hand(self, name: str, response: Response) -> Iterator[Any]:
-        self.idle_since = None
+        self.idle_since, self.worked = None, True
         run = int(response.meta[META_RUN])
         spider = self.delegate(response.meta[META_SOURCE], run)
         yield from self._ours(getattr(spider, name)(response), run)

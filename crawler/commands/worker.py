@@ -22,7 +22,9 @@ def worker(
     ] = 0,
     max_idle: Annotated[
         float,
-        typer.Option("--max-idle", min=0, help="Exit once the whole cluster has had nothing to do this many seconds."),
+        typer.Option(
+            "--max-idle", min=0, help="After some work, exit once the whole cluster has been idle this many seconds."
+        ),
     ] = 0.0,
     config: ConfigOption = None,
     db: DbOption = None,
