@@ -65,6 +65,8 @@ CASES = [
             (WATCHES, ["watch", "test", "su35", "--watches", "{tmp}/w.toml"]),
             (nothing, ["db", "upgrade"]),
             (nothing, ["crawl", "--replay", str(DEMO), "--no-progress"]),
+            (nothing, ["search", "shahed"]),
+            (nothing, ["serve", "--port", "0"]),  # refused before it listens
         ]
     ],
     ("url-that-does-not-parse", nothing, ["articles", "--db", "not a url"], 2, "is not a database URL"),
@@ -77,6 +79,7 @@ CASES = [
      "is not a SQLite database"),
     ("read-command-never-creates", nothing, ["show", "1", "--db", "sqlite:///{tmp}/typo.db"], 2, "no database at"),
     ("articles-never-creates", nothing, ["articles", "--db", "sqlite:///{tmp}/typo.db"], 2, "no database at"),
+    ("serve-never-creates", nothing, ["serve", "--port", "0", "--db", "sqlite:///{tmp}/typo.db"], 2, "no database at"),
     ("upgrade-into-missing-directory", nothing, ["db", "upgrade", "--db", "sqlite:///{tmp}/nonexistent/x.db"], 2,
      "no directory"),
     ("crawl-into-missing-directory", nothing,

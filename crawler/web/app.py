@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from crawler.app import Database
 from crawler.web.auth import AuthSettings, new_csrf_token
 
 HERE = Path(__file__).parent
@@ -24,7 +25,7 @@ OPEN_PATHS = ("/login", "/static/")
 
 @dataclass(frozen=True, slots=True)
 class WebSettings:
-    db: str
+    db: Database  # a URL (create_app opens one engine on it for every request) or an Engine
     watches: Path | None = None  # the watch file (default: as `newswatch watch`)
     auth: AuthSettings = field(default_factory=AuthSettings)
     https_only: bool = False  # session cookie only over HTTPS (behind a TLS proxy)
@@ -82,7 +83,14 @@ class Guard:
 
 
 def create_app(settings: WebSettings) -> Starlette:
+    """The app. A database URL is opened (connected, migrated) here, once: a bad URL or a server
+    that is down fails before anything is served, and requests share one engine and its pool."""
     from crawler.web import api, feeds, pages
+
+    if isinstance(settings.db, str):
+        from storage.db import make_engine
+
+        settings = replace(settings, db=make_engine(settings.db))
 
     env = templates()
     routes = [
