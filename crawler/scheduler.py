@@ -341,7 +341,7 @@ class Daemon:
         assert self.cluster is not None
         server, keys = self.cluster
         try:
-            queued = enqueue(self.engine, server, keys, name)
+            queued = enqueue(self.engine, server, keys, name, time_limit=self.timings.crawl_limit)
         except Exception as error:  # Redis or the database away: the next firing tries again
             log.error("crawl:%s: cannot queue the job: %s", name, self._safe(error))
             return None

@@ -61,6 +61,18 @@ def test_a_run_redis_lost_is_closed_interrupted_and_queued_anew(redis_url: str, 
         assert CrawlRuns(session).get(lost.run_id).status == "interrupted"
 
 
+def test_a_run_open_past_the_time_limit_is_closed_and_queued_anew(redis_url: str, keys: Keys, tmp_path: Path):
+    server, engine = connect(redis_url), make_engine(f"sqlite:///{tmp_path / 'nw.db'}")
+    stuck = enqueue(engine, server, keys, "wire")
+    assert not enqueue(engine, server, keys, "wire", time_limit=60).new
+    time.sleep(0.05)
+    fresh = enqueue(engine, server, keys, "wire", time_limit=0.01)
+    assert fresh.new
+    with session_scope(engine) as session:
+        assert CrawlRuns(session).get(stuck.run_id).status == "timed out"
+    assert not server.exists(keys.open(stuck.run_id))
+
+
 def test_settle_counts_a_member_once(redis_url: str, keys: Keys):
     server = connect(redis_url)
     server.sadd(keys.open(7), JOB_MEMBER, "7 http://a/1")

@@ -23,6 +23,7 @@ from crawler.cluster import CLUSTER_HOST, JOB_MEMBER, Keys
 from storage.db import session_scope
 from storage.models import CrawlRun
 from storage.runs import CrawlRuns
+from storage.types import utcnow
 
 log = logging.getLogger("newswatch.cluster")
 
@@ -38,17 +39,26 @@ class Enqueued:
     new: bool  # False: the source's run was still open, nothing queued
 
 
-def enqueue(engine: Engine, server: Any, keys: Keys, source: str) -> Enqueued:
-    """Open a cluster run of `source` and queue its job, unless one is open already."""
+def enqueue(
+    engine: Engine, server: Any, keys: Keys, source: str, *, time_limit: float | None = None
+) -> Enqueued:
+    """Open a cluster run of `source` and queue its job, unless one is open already. A run open
+    longer than `time_limit` seconds is taken for stuck (a request of it lost between two Redis
+    writes, or a worker that never comes back): closed `timed out`, and a new one queued."""
     with session_scope(engine) as session:
         runs = CrawlRuns(session)
         for run in runs.running([source]):
             if run.host != CLUSTER_HOST:
                 continue
-            if server.sismember(keys.runs, run.id):
+            age = (utcnow() - run.started_at).total_seconds()
+            if server.sismember(keys.runs, run.id) and (time_limit is None or age <= time_limit):
                 return Enqueued(source, run.id, new=False)
-            runs.interrupt([run.id])  # Redis lost it: what it had not settled is pending in the frontier
-            log.warning("%s: cluster run %d unknown to Redis: closed as interrupted", source, run.id)
+            # What it had not settled is pending in the frontier: the new run's job requests it.
+            lost = not server.sismember(keys.runs, run.id)
+            runs.finish(run.id, {}, "interrupted" if lost else "timed out")
+            forget(server, keys, run.id)
+            why = "unknown to Redis" if lost else f"open for {age:.0f} s"
+            log.warning("%s: cluster run %d %s: closed, a new one queued", source, run.id, why)
         run_id = runs.start(source, host=CLUSTER_HOST)
         job = json.dumps({"source": source, "run": run_id})
         with server.pipeline(transaction=True) as pipe:
@@ -92,11 +102,16 @@ def close_run(engine: Engine, server: Any, keys: Keys, run_id: int) -> None:
     with session_scope(engine) as session:
         promote_settled_listings(session)
         CrawlRuns(session).finish(run_id, {**values, "extra": extra}, "finished")
+    forget(server, keys, run_id)
+    log.info("cluster run %d finished: %s", run_id, values)
+
+
+def forget(server: Any, keys: Keys, run_id: int) -> None:
+    """Drop a closed run's Redis keys."""
     with server.pipeline(transaction=True) as pipe:
         pipe.delete(keys.counts(run_id), keys.open(run_id), f"{keys.seen}:{run_id}")
         pipe.srem(keys.runs, run_id)
         pipe.execute()
-    log.info("cluster run %d finished: %s", run_id, values)
 
 
 def wait_closed(engine: Engine, run_ids: Iterable[int], timeout: float, stop: Any = None) -> list[int]:

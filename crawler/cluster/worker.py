@@ -89,6 +89,13 @@ def worker_settings(config: Config, options: WorkerOptions, keys: Keys, url: str
 
 def run_worker(config: Config, options: WorkerOptions) -> int:
     """Run one worker until it is stopped (or idle past `max_idle`); 0, or 1 when a write failed."""
+    from spiders.base import NewsSourceSpider
+
+    for source in config.sources:
+        try:
+            NewsSourceSpider.for_source(source)
+        except LookupError as error:  # a spider key naming no spider of spiders/
+            raise WorkerError(f"{source.name}: {error}") from None
     url = redis_url(config)
     if not url:
         raise WorkerError("no cluster: set [cluster] redis_url in the config or NEWSWATCH_REDIS_URL")
