@@ -277,3 +277,28 @@ def test_a_table_of_links_after_the_story_is_a_teaser_run():
         etree.SubElement(etree.SubElement(table, "row"), "cell").text = link
     clean_blocks(body, PageText(links=links))
     assert [block.text for block in body] == story
+
+
+def test_a_sidebar_of_dated_blurbs_after_the_story_goes_and_a_dated_last_paragraph_stays():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    story = [
+        f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month, "
+        "according to a report the investigators published on Tuesday in Kyiv." for n in range(8)
+    ]
+    sidebar = []
+    for n in range(1, 4):
+        sidebar += [f"updated 10:0{n} AM EST, Wed November 7, 2012", f"Another story's blurb number {n} in a sentence."]
+
+    def cleaned(blocks: list[str]) -> list[str]:
+        body = etree.Element("body")
+        for text in blocks:
+            etree.SubElement(body, "p").text = text
+        clean_blocks(body, PageText())
+        return [block.text for block in body]
+
+    assert cleaned(story + ["Part of complete coverage on"] + sidebar) == story
+    ending = story + ["The last word of the story, short as it is.", "Updated March 5, 2024"]
+    assert cleaned(ending)[: len(story) + 1] == ending[:-1]

@@ -581,21 +581,32 @@ def _drop_trailing_teasers(
 ) -> None:
     """Drop the run of link teasers (and their headings) that trails the story."""
     blocks = list(body)
-    kept = sum(len(block_text(block)) for block in blocks)
+    texts = [block_text(block) for block in blocks]
+    date_line = re.compile(rules.DATE_LINE_PATTERN, re.IGNORECASE)
+    dated = [len(text) <= rules.DATE_LINE_MAX_CHARS and date_line.match(text) is not None for text in texts]
+    kept = sum(map(len, texts))
     trailer: list[etree._Element] = []
     found_teasers = False
-    for block in reversed(blocks):
-        text = block_text(block)
+    dates = cut = 0
+    for index in range(len(blocks) - 1, -1, -1):
+        block, text = blocks[index], texts[index]
+        beside_a_date = (index > 0 and dated[index - 1]) or (index + 1 < len(blocks) and dated[index + 1])
         if page.is_link_list(block) or page.is_headline_teaser(text):
             found_teasers = True
-        elif not (len(text) <= _TRAILER_MAX_HEADING_CHARS and not text.endswith((".", "!", "?", '"', "”"))):
+        elif dated[index]:
+            dates += 1
+        elif not (
+            len(text) <= _TRAILER_MAX_HEADING_CHARS and not text.endswith((".", "!", "?", '"', "”"))
+            or beside_a_date and len(text) <= rules.DATED_TEASER_MAX_CHARS
+        ):
             break
         trailer.append(block)
         kept -= len(text)
-        if kept < rules.END_OF_ARTICLE_MIN_SHARE * total:
-            return
-    if found_teasers:
-        for block in trailer:
-            body.remove(block)
-            if decisions is not None:
-                decisions[block] = ("trailing-teasers", "a run of link teasers after the story")
+        if kept < rules.TRAILER_MIN_KEPT_SHARE * total:
+            break
+        if found_teasers or dates >= rules.DATED_TEASER_MIN_DATES:
+            cut = len(trailer)  # the run so far is teasers (and the headings over them)
+    for block in trailer[:cut]:
+        body.remove(block)
+        if decisions is not None:
+            decisions[block] = ("trailing-teasers", "a run of teasers after the story")

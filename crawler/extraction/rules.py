@@ -149,6 +149,16 @@ POSTAL_ADDRESS_PATTERNS: tuple[str, ...] = (
 POSTAL_ADDRESS_MIN_KINDS = 2
 POSTAL_ADDRESS_MAX_CHARS = 300
 
+# A line that only dates something ("updated 11:04 AM EST, Wed November 7, 2012"). Several of them
+# between short blurbs after the story are a sidebar of dated teasers whose headline links
+# trafilatura left out.
+DATE_LINE_PATTERN = r"(?:(?:last )?updated|posted|published)?:?\s*[\w ,:./-]{0,40}\b(?:19|20)\d\d\b[\w ,:./-]{0,20}$"
+DATE_LINE_MAX_CHARS = 60
+DATED_TEASER_MAX_CHARS = 250
+DATED_TEASER_MIN_DATES = 2
+# A run of teasers is cut from the end only while this share of the text is left before it.
+TRAILER_MIN_KEPT_SHARE = 0.5
+
 # A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
 PROMO_LINK_MAX_CHARS = 120
 PROMO_LINK_MIN_UPPER_SHARE = 0.8
