@@ -22,6 +22,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's successor to the telnet console: a loopback HTTP server that runs posted Python code
+# (bearer token in a file); on by default in every crawl and worker. Off, like the console.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
