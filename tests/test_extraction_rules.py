@@ -302,3 +302,19 @@ def test_a_sidebar_of_dated_blurbs_after_the_story_goes_and_a_dated_last_paragra
     assert cleaned(story + ["Part of complete coverage on"] + sidebar) == story
     ending = story + ["The last word of the story, short as it is.", "Updated March 5, 2024"]
     assert cleaned(ending)[: len(story) + 1] == ending[:-1]
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Read: <a href='/2025/05/what-to-watch.html'>What to look out for in the sanctions list</a>", True),
+        ("Photos from Us: <a href='/gallery/1'>The Alabuga plant, then and now</a>", True),
+        ("Читайте также: <a href='/news/2025/05/geran.html'>Поставки «Гераней» выросли вдвое</a>", True),
+        ("Read the full statement on the ministry's site, where it was posted on Monday morning.", False),
+    ],
+)
+def test_a_label_and_a_link_to_another_page_is_a_promo(line, dropped):
+    html = f"<html><body><article>{BODY[:500]}<p>{line}</p>{BODY[500:]}</article></body></html>"
+    text = extract_article(html).text
+    shown = re.sub(r"<[^>]+>", "", line)
+    assert (shown not in text) is dropped and "Paragraph 6 of the story" in text

@@ -509,9 +509,17 @@ def _postal_patterns() -> list[re.Pattern[str]]:
 def _is_promo_link(text: str, page: PageText) -> bool:
     if not 8 <= len(text) <= rules.PROMO_LINK_MAX_CHARS:
         return False
+    label = _promo_label().match(text)
+    if label and label.end() < len(text) and page.starts_with_link(text[label.end() :]):
+        return True
     letters = [char for char in text if char.isalpha()]
     upper = sum(1 for char in letters if char.isupper())
     return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
+
+
+@cache
+def _promo_label() -> re.Pattern[str]:
+    return re.compile(rules.PROMO_LABEL_PATTERN, re.IGNORECASE)
 
 
 def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:

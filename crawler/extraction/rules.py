@@ -51,8 +51,8 @@ CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
     r"cancel any ?time",
     r"^\W*(?:(?:from|only|just|now) )?[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per|a)\s*(?:month|mo|year|yr|week)\b",
     r"billed (?:annually|monthly|yearly)",
-    r"sign up (?:for|to) (?:our|the|my)\b.{0,60}\bnewsletters?",
-    r"(?:subscribe|sign up) (?:to|for) (?:our|the) (?:free )?(?:daily |weekly )?(?:e-?mail|newsletter)",
+    r"sign[ -]?up (?:for|to) (?:our|the|my)\b.{0,60}\bnewsletters?",
+    r"(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the) (?:free )?(?:daily |weekly )?(?:e-?mail|newsletter)",
     r"delivered (?:straight |directly )?to your inbox",
     r"(?:support|fund|power|sustain) (?:our |independent |quality |trusted |fearless )+journalism",
     r"(?:make|become) a (?:one-time |monthly |recurring )?(?:donation|donor|patron|supporter)\b",
@@ -87,7 +87,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per)\s*(?:month|mo|year|yr|week)\b",
     r"billed (?:annually|monthly|yearly)\b",
     r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
-    r"(?:subscribe|sign up) (?:to|for) (?:our|the) .{0,60}newsletters?",
+    r"(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the) .{0,60}newsletters?",
     r"advertisement[.:]?$", r"(?:sponsored|paid) (?:content|post)$", r"ad$",
     r"(?:story|article) continues below\b", r"continue reading (?:below|the main story)",
     r"(?:share|tweet|email|print|copy link)(?: (?:this|the))?(?: (?:article|story|post|page))?(?: on \w+)?:?$",
@@ -162,6 +162,11 @@ TRAILER_MIN_KEPT_SHARE = 0.5
 # A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
 PROMO_LINK_MAX_CHARS = 120
 PROMO_LINK_MIN_UPPER_SHARE = 0.8
+# A short block of a label and a link to another page is a promo in any case ("Read: …", "Photos from Us: …").
+PROMO_LABEL_PATTERN = (
+    r"(?:(?:also |now )?read|see|photos?|pictures|gallery|slideshow|related|more|"
+    r"explore|interactive|читайте(?: также)?|смотрите|بیشتر بخوانید|بخوانید|ببینید)(?: (?:from|on|at) [^:]{1,30})?: ?"
+)
 
 # Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.
 BOILERPLATE_MAX_CHARS = 400
@@ -225,7 +230,7 @@ BLOCK_RULES: dict[str, str] = {
     "above-headline": "a short line over the headline (masthead, tagline, section label)",
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
-    "promo-link": "a short all-caps block led by a link (PROMO_LINK_MAX_CHARS)",
+    "promo-link": "a short block of a label and a link, or all capitals and led by a link (PROMO_LABEL_PATTERN)",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
     "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
