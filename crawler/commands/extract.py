@@ -6,15 +6,15 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crawler.commands.common import say, stderr, usage_error
-from crawler.extraction import Article, ExtractionError, ExtractOptions, extract_article
-from crawler.extraction.decoding import SAVED_PAGE_SUFFIXES, maybe_gunzip
-from crawler.fetch import FetchError, fetch_page, is_url
+
+if TYPE_CHECKING:  # extraction and fetching pull in trafilatura and Scrapy: imported when used
+    from crawler.extraction import Article, ExtractOptions
 
 
 class OutputFormat(StrEnum):
@@ -40,6 +40,9 @@ def extract(
     ] = False,
 ) -> None:
     """Extract the clean article from pages; several pages give one JSON object per line."""
+    from crawler.extraction import ExtractionError, ExtractOptions
+    from crawler.fetch import FetchError, is_url
+
     paths = list(_expand(inputs))
     several = len(paths) > 1 or any(Path(item).is_dir() for item in inputs if not is_url(item))
     chosen = output_format or (OutputFormat.jsonl if several else OutputFormat.json)
@@ -70,6 +73,10 @@ def extract(
 
 
 def _extract_one(item: str, url: str | None, options: ExtractOptions, allow_private: bool = False) -> Article:
+    from crawler.extraction import extract_article
+    from crawler.extraction.decoding import maybe_gunzip
+    from crawler.fetch import fetch_page, is_url
+
     if is_url(item):
         fetched = fetch_page(item, allow_private=allow_private)
         return extract_article(fetched.body, fetched.url, encoding=fetched.encoding, options=options)
@@ -78,6 +85,9 @@ def _extract_one(item: str, url: str | None, options: ExtractOptions, allow_priv
 
 
 def _expand(inputs: list[str]) -> Iterator[str]:
+    from crawler.extraction.decoding import SAVED_PAGE_SUFFIXES
+    from crawler.fetch import is_url
+
     for item in inputs:
         path = Path(item)
         if not is_url(item) and path.is_dir():
