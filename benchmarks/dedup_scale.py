@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,8 +124,10 @@ def postgres_schema(url: str, schema: str, *, drop: bool = False) -> str:
     return normalise_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
 
 
-def run(db: str | None, size: int, inserts: int) -> tuple[list[float], dict[str, int], float]:
-    rng = random.Random(size)
+@contextmanager
+def scratch_engine(db: str | None) -> Iterator[Engine]:
+    """An engine on an empty database: a temporary SQLite file, or with `db` a temporary schema on that
+    PostgreSQL server (dropped afterwards). A SQLite `db` is used as it is."""
     with tempfile.TemporaryDirectory() as folder:
         schema = None
         url = db or f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -132,14 +136,20 @@ def run(db: str | None, size: int, inserts: int) -> tuple[list[float], dict[str,
             url = postgres_schema(db, schema)
         engine = make_engine(url)
         try:
-            start = time.perf_counter()
-            seed(engine, size, rng)
-            seeded = time.perf_counter() - start
-            timings, outcomes = time_inserts(engine, inserts, rng)
+            yield engine
         finally:
             engine.dispose()
             if db and schema:
                 postgres_schema(db, schema, drop=True)
+
+
+def run(db: str | None, size: int, inserts: int) -> tuple[list[float], dict[str, int], float]:
+    rng = random.Random(size)
+    with scratch_engine(db) as engine:
+        start = time.perf_counter()
+        seed(engine, size, rng)
+        seeded = time.perf_counter() - start
+        timings, outcomes = time_inserts(engine, inserts, rng)
     return timings, outcomes, seeded
 
 

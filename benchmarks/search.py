@@ -17,9 +17,7 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine, insert  # noqa: E402
 
-from benchmarks.dedup_scale import postgres_schema  # noqa: E402
+from benchmarks.dedup_scale import scratch_engine  # noqa: E402
 from crawler.app.search import search  # noqa: E402
 from storage.articles import ArticleStore  # noqa: E402
-from storage.db import make_engine, session_scope  # noqa: E402
+from storage.db import session_scope  # noqa: E402
 from storage.models import Article  # noqa: E402
 
 QUERIES = (
@@ -92,22 +90,11 @@ def timed(engine: Engine, query: str, order: str, repeats: int) -> tuple[list[fl
 
 def run(db: str | None, size: int, repeats: int) -> dict[tuple[str, str], tuple[list[float], int]]:
     rng = random.Random(size)
-    with tempfile.TemporaryDirectory() as folder:
-        schema = None
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        if db:
-            schema = f"nw_bench_{uuid.uuid4().hex[:12]}"
-            url = postgres_schema(db, schema)
-        engine = make_engine(url)
-        try:
-            start = time.perf_counter()
-            seed(engine, size, rng)
-            print(f"{size:>7} articles seeded in {time.perf_counter() - start:5.1f} s ({engine.dialect.name})")
-            return {(q, order): timed(engine, q, order, repeats) for q in QUERIES for order in ("relevance", "newest")}
-        finally:
-            engine.dispose()
-            if db and schema:
-                postgres_schema(db, schema, drop=True)
+    with scratch_engine(db) as engine:
+        start = time.perf_counter()
+        seed(engine, size, rng)
+        print(f"{size:>7} articles seeded in {time.perf_counter() - start:5.1f} s ({engine.dialect.name})")
+        return {(q, order): timed(engine, q, order, repeats) for q in QUERIES for order in ("relevance", "newest")}
 
 
 def main() -> None:
