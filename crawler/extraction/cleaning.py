@@ -494,32 +494,23 @@ def _postal_kinds(text: str) -> int:
     """How many kinds of postal or contact detail a short block holds, when they make it an address."""
     if len(text) > rules.POSTAL_ADDRESS_MAX_CHARS or not _DIGIT_OR_AT.search(text):
         return 0
-    kinds = sum(1 for pattern in _postal_patterns() if pattern.search(text))
+    kinds = sum(1 for pattern in rules.POSTAL_ADDRESS_PATTERNS if any_of((pattern,)).search(text))
     return kinds if kinds >= rules.POSTAL_ADDRESS_MIN_KINDS else 0
 
 
 _DIGIT_OR_AT = re.compile(r"[\d@]")
 
 
-@cache
-def _postal_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(pattern, re.IGNORECASE) for pattern in rules.POSTAL_ADDRESS_PATTERNS]
-
-
 def _is_promo_link(text: str, page: PageText) -> bool:
     if not 8 <= len(text) <= rules.PROMO_LINK_MAX_CHARS:
         return False
-    label = _promo_label().match(text)
+    label = any_of((rules.PROMO_LABEL_PATTERN,), anchored=True).match(text)
     if label and label.end() < len(text) and page.starts_with_link(text[label.end() :]):
         return True
     letters = [char for char in text if char.isalpha()]
     upper = sum(1 for char in letters if char.isupper())
     return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
 
-
-@cache
-def _promo_label() -> re.Pattern[str]:
-    return re.compile(rules.PROMO_LABEL_PATTERN, re.IGNORECASE)
 
 
 def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:
@@ -590,7 +581,7 @@ def _drop_trailing_teasers(
     """Drop the run of link teasers (and their headings) that trails the story."""
     blocks = list(body)
     texts = [block_text(block) for block in blocks]
-    date_line = re.compile(rules.DATE_LINE_PATTERN, re.IGNORECASE)
+    date_line = any_of((rules.DATE_LINE_PATTERN,), anchored=True)
     dated = [len(text) <= rules.DATE_LINE_MAX_CHARS and date_line.match(text) is not None for text in texts]
     kept = sum(map(len, texts))
     trailer: list[etree._Element] = []
