@@ -2,7 +2,9 @@
 
 A 429 or 503 with `Retry-After` (seconds, or an HTTP date) holds the whole host, not only the one
 request: until that moment every new request to it waits here, and the ones already queued in the
-host's downloader slot wait there (the slot is held like a download delay holds it). The wait
+host's downloader slot wait there (the slot is held like a download delay holds it; with
+`download_delay = 0` the slot may already have sent its next request in the instant before this
+middleware sees the 503, since Scrapy frees the slot first). The wait
 is capped by `[crawl] max_retry_after` (NEWSWATCH_MAX_RETRY_AFTER, default 600 s). The moment is also
 left on the request (META_RETRY_AFTER) when the retries are used up, so the frontier does not try
 that article again before it (crawler/extensions/crawl_run.py).
