@@ -97,6 +97,7 @@ class CrawlSettings:
             "USER_AGENT": self.user_agent,
             "ROBOTSTXT_OBEY": True,
             "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrency_per_domain,
+            "DOWNLOADER": "crawler.downloader.SlotKeepingDownloader",  # the limit above, held
             "DOWNLOAD_DELAY": self.download_delay,
             "AUTOTHROTTLE_ENABLED": self.autothrottle,
             "AUTOTHROTTLE_START_DELAY": max(self.download_delay, 1.0),

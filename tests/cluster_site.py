@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
 
 from tests.loopback import LoopbackServer
@@ -29,9 +30,11 @@ def article(number: int) -> bytes:
 
 
 class ClusterSite:
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, pause: float = 0.0) -> None:
         self.count = count
+        self.pause = pause  # seconds each article takes to answer
         self.hits: Counter[str] = Counter()
+        self.in_flight = self.most_in_flight = 0  # article requests being answered at once
         self._lock = threading.Lock()
         self.server = LoopbackServer(self.answer)
         self.base = self.server.base
@@ -48,21 +51,29 @@ class ClusterSite:
             return 200, {"Content-Type": "application/xml"}, body.encode()
         if path.startswith(("/news/story-", "/private/story-")):
             number = path.rsplit("-", 1)[1]
-            return 200, {"Content-Type": "text/html; charset=utf-8"}, article(int(number) if number.isdigit() else 999999)
+            with self._lock:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            try:
+                time.sleep(self.pause)
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, article(int(number) if number.isdigit() else 999999)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
     def articles_fetched(self) -> Counter[str]:
         with self._lock:
             return Counter({path: n for path, n in self.hits.items() if path.startswith("/news/")})
 
-    def sources_toml(self, redis_url: str | None = None) -> str:
+    def sources_toml(self, redis_url: str | None = None, concurrency: int = 16) -> str:
         cluster = f'[cluster]\nredis_url = "{redis_url}"\n\n' if redis_url else ""
         return f"""{cluster}[crawl]
 allow_private_networks = true  # the site is on 127.0.0.1
 max_articles_per_listing = 100000
 download_delay = 0
 autothrottle = false
-concurrency_per_domain = 16
+concurrency_per_domain = {concurrency}
 retries = 0
 
 [[source]]
