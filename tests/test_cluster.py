@@ -7,6 +7,8 @@ against a loopback outlet that counts every path it serves.
   lost, and robots.txt is obeyed.
 - The scheduler is SIGKILLed after queueing the cycle and started again: it queues nothing twice,
   and every article is fetched exactly once in the cycle.
+- Three workers, each allowed `concurrency_per_domain` requests to the outlet, ask it no more than
+  that many at once between them.
 """
 
 from __future__ import annotations
@@ -210,3 +212,26 @@ def test_scheduler_restart_queues_nothing_twice(site: ClusterSite, processes: Pr
     assert len(fetched) == 300 and set(fetched.values()) == {1}  # every article once in the cycle
     assert site.hits["/sitemap.xml"] == 1
     assert stored(cluster) == 300
+
+
+def test_a_hosts_concurrency_holds_across_workers(processes: Processes, cluster: dict[str, str]):
+    site = ClusterSite(80, pause=0.15)  # more than one worker takes at once (32), so all three get some
+    try:
+        processes.config.write_text(site.sources_toml(concurrency=2))
+        workers = [processes.start(f"worker{n}", "worker", "--concurrency", "1", "--max-idle", "2") for n in range(3)]
+        scheduler = processes.start("run", "run", "--once")
+        assert scheduler.wait(timeout=90) == 0, processes.log("run")
+        for number, worker in enumerate(workers):
+            try:
+                assert worker.wait(timeout=20) == 0, processes.log(f"worker{number}")
+            except subprocess.TimeoutExpired:  # it never got work, so it does not stop when idle
+                worker.send_signal(signal.SIGTERM)
+                assert worker.wait(timeout=30) == 0, processes.log(f"worker{number}")
+        assert stored(cluster) == 80
+        # Each worker alone would ask 2 at once: 6 between them without the cluster-wide limit.
+        assert site.most_in_flight == 2, site.most_in_flight
+        assert sum(site.articles_fetched().values()) == 80
+        pages = query(cluster, "SELECT pages FROM workers")
+        assert sum(n > 0 for (n,) in pages) >= 2, pages  # the limit held between workers, not in one
+    finally:
+        site.stop()

@@ -84,14 +84,31 @@ def test_settle_counts_a_member_once(redis_url: str, keys: Keys):
 def test_politeness_and_retry_after_hold_for_every_worker(redis_url: str, keys: Keys, tmp_path: Path):
     server, engine = connect(redis_url), make_engine(f"sqlite:///{tmp_path / 'nw.db'}")
     one, two = (Cluster(server, keys, engine, worker_id=name) for name in ("w1", "w2"))
-    assert one.polite_wait("outlet.example", 0.4) == 0  # the slot is taken for 0.4 s …
-    wait = two.polite_wait("outlet.example", 0.4)  # … for the other worker too
+    assert one.take_slot("outlet.example", "a", 0.4) == 0  # the slot is taken for 0.4 s …
+    wait = two.take_slot("outlet.example", "b", 0.4)  # … for the other worker too
     assert 0.2 < wait <= 0.4
-    assert two.polite_wait("other.example", 0.4) == 0  # per host
+    assert two.take_slot("other.example", "c", 0.4) == 0  # per host
     time.sleep(wait + 0.02)
-    assert two.polite_wait("outlet.example", 0.4) == 0
+    assert two.take_slot("outlet.example", "d", 0.4) == 0
     one.hold_off("outlet.example", 5)  # a Retry-After: 5 seen by one worker
-    assert 4 < two.polite_wait("outlet.example", 0.0) <= 5
+    assert 4 < two.take_slot("outlet.example", "e", 0.0) <= 5
+
+
+def test_a_hosts_concurrency_holds_for_the_whole_cluster(redis_url: str, keys: Keys, tmp_path: Path):
+    server, engine = connect(redis_url), make_engine(f"sqlite:///{tmp_path / 'nw.db'}")
+    one, two = (Cluster(server, keys, engine, worker_id=name) for name in ("w1", "w2"))
+    assert one.take_slot("outlet.example", "w1:0", 0, limit=2) == 0
+    assert two.take_slot("outlet.example", "w2:0", 0, limit=2) == 0
+    assert two.take_slot("outlet.example", "w2:1", 0, limit=2) > 0  # two in flight: the third waits
+    assert two.take_slot("other.example", "w2:1", 0, limit=2) == 0  # per host
+    one.free_slot("outlet.example", "w1:0")  # answered
+    assert two.take_slot("outlet.example", "w2:1", 0, limit=2) == 0
+    assert one.take_slot("outlet.example", "w1:1", 0, limit=2) > 0
+    # A worker that dies holding a slot loses it when its lease ends.
+    assert one.take_slot("dying.example", "w1:2", 0, limit=1, lease=0.3) == 0
+    assert two.take_slot("dying.example", "w2:2", 0, limit=1) > 0
+    time.sleep(0.35)
+    assert two.take_slot("dying.example", "w2:2", 0, limit=1) == 0
 
 
 def test_a_dead_workers_jobs_go_back_to_the_queue(redis_url: str, keys: Keys, tmp_path: Path):

@@ -18,7 +18,8 @@ Redis holds, under the key prefix (`[cluster] key_prefix`, default "newswatch"):
 - `inflight:<worker>`: what a worker holds (popped from the queue, not yet settled), and
   `alive:<worker>`, its heartbeat, which expires: a live worker re-queues a dead one's inflight;
 - `polite:<host>`: the moment the next request to a host may start (delay and Retry-After, for the
-  whole cluster).
+  whole cluster); `busy:<host>`: its requests in flight across the cluster (`concurrency_per_domain`
+  holds for the whole cluster), each until it is answered or its lease ends.
 
 The durable frontier stays the source of truth: a page is stored once (the store stage is
 idempotent by URL and fingerprint), and what Redis loses is re-derived from pending frontier rows by
@@ -88,6 +89,9 @@ class Keys:
 
     def polite(self, host: str) -> str:
         return f"{self.prefix}:polite:{host}"
+
+    def busy(self, host: str) -> str:
+        return f"{self.prefix}:busy:{host}"
 
 
 def connect(url: str):  # -> redis.Redis

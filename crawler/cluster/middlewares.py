@@ -2,8 +2,10 @@
 
 - InflightMiddleware (downloader, first): a request the worker starts is held in its inflight hash
   until it settles; the run's counters of pages and bytes fetched.
-- PolitenessMiddleware (downloader, after robots.txt and retries): one delay per host for the whole
-  cluster, from a next-allowed moment in Redis; a Retry-After pushes that moment on for every worker.
+- PolitenessMiddleware (downloader, last before the download): one delay and one concurrency limit
+  per host for the whole cluster, from a next-allowed moment and a set of requests in flight in Redis;
+  a Retry-After pushes that moment on for every worker. It sits after the redirect and retry
+  middlewares so that it frees its slot on every answer, before any of them turns it into a new request.
 - SettleMiddleware (spider, outermost): a response whose callback yielded no page is settled when
   its output has been queued; a page settles in the pipeline once stored or failed.
 """
@@ -11,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
@@ -23,6 +26,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.cluster import META_RUN
 from crawler.items import Page
 from crawler.middlewares.retry_after import WAIT_STATUSES, retry_after_seconds
+
+META_SLOT = "newswatch_slot"  # the token of the host's cluster-wide slot this request holds
 
 
 class InflightMiddleware:
@@ -49,25 +54,44 @@ class PolitenessMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.cluster = crawler.newswatch_cluster  # type: ignore[attr-defined]
         self.stats = crawler.stats
-        self.delay = crawler.settings.getfloat("NEWSWATCH_CLUSTER_DELAY", 0.0)
-        self.cap = crawler.settings.getfloat("NEWSWATCH_MAX_RETRY_AFTER", 600.0)
+        settings = crawler.settings
+        self.delay = settings.getfloat("NEWSWATCH_CLUSTER_DELAY", 0.0)
+        self.limit = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 0)
+        # A slot a dead worker never freed comes back once its download has surely timed out.
+        self.lease = settings.getfloat("DOWNLOAD_TIMEOUT", 180.0) + 30.0
+        self.cap = settings.getfloat("NEWSWATCH_MAX_RETRY_AFTER", 600.0)
+        self.tokens = itertools.count()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        host = (urlparse_cached(request).hostname or "").lower()
-        while (wait := self.cluster.polite_wait(host, self.delay)) > 0:
+        host = _host(request)
+        token = request.meta[META_SLOT] = f"{self.cluster.worker_id}:{next(self.tokens)}"
+        while (wait := self.cluster.take_slot(host, token, self.delay, self.limit, self.lease)) > 0:
             self.stats.inc_value("newswatch/cluster/polite_waits")
             await asyncio.sleep(min(wait, 1.0))
 
     def process_response(self, request: Request, response: Response) -> Response:
+        self._free(request)
         if response.status in WAIT_STATUSES:
             seconds = retry_after_seconds(response.headers.get("Retry-After"), time.time())
             if seconds:
-                self.cluster.hold_off((urlparse_cached(request).hostname or "").lower(), min(seconds, self.cap))
+                self.cluster.hold_off(_host(request), min(seconds, self.cap))
         return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._free(request)
+
+    def _free(self, request: Request) -> None:
+        token = request.meta.pop(META_SLOT, None)
+        if token is not None:
+            self.cluster.free_slot(_host(request), token)
+
+
+def _host(request: Request) -> str:
+    return (urlparse_cached(request).hostname or "").lower()
 
 
 class SettleMiddleware:

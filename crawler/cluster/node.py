@@ -22,18 +22,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newswatch.cluster")
 
-# Seconds until the moment a host may be asked again (0: now), after reserving the slot when it is now.
-_POLITE = """
+# Seconds to wait before a request to a host may start (0: now; the slots are then taken).
+# KEYS[1]: the host's next-allowed moment; KEYS[2]: the requests to it in flight, a sorted set of token
+# -> lease end (a worker that dies without freeing its slot loses it at the lease end).
+# ARGV: delay, concurrency limit (0: none), lease seconds, token.
+_TAKE_SLOT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local next = tonumber(redis.call('GET', KEYS[1]) or '0')
 if next > now then return tostring(next - now) end
+local limit = tonumber(ARGV[2])
+if limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if not redis.call('ZSCORE', KEYS[2], ARGV[4]) and redis.call('ZCARD', KEYS[2]) >= limit then
+    return ARGV[5]
+  end
+  local lease = tonumber(ARGV[3])
+  redis.call('ZADD', KEYS[2], now + lease, ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], math.ceil(lease * 1000) + 1000)
+end
 local delay = tonumber(ARGV[1])
 if delay > 0 then
   redis.call('SET', KEYS[1], tostring(now + delay), 'PX', math.ceil(delay * 1000) + 1000)
 end
 return '0'
 """
+BUSY_POLL = 0.05  # seconds between looks at a host whose concurrency is used up
 # Not before now + ARGV[1] seconds (a Retry-After), unless a later moment is set already.
 _HOLD_OFF = """
 local t = redis.call('TIME')
@@ -59,7 +73,7 @@ class Cluster:
         self.ttl = ttl  # seconds a heartbeat lasts: a worker silent this long is dead, its requests re-queued
         self.queue: RedisQueue | None = None  # the shared request queue, set when the scheduler opens
         self.spider: Any = None
-        self._polite = server.register_script(_POLITE)
+        self._take_slot = server.register_script(_TAKE_SLOT)
         self._hold_off = server.register_script(_HOLD_OFF)
 
     # --- what this worker holds ---------------------------------------------------------------
@@ -131,10 +145,18 @@ class Cluster:
         return len(held)
 
     # --- politeness -----------------------------------------------------------------------------
-    def polite_wait(self, host: str, delay: float) -> float:
-        """0 when a request to `host` may start now (the slot is then taken for `delay` seconds), else
-        the seconds to wait."""
-        return float(self._polite(keys=[self.keys.polite(host)], args=[delay]))
+    def take_slot(self, host: str, token: str, delay: float, limit: int = 0, lease: float = 60.0) -> float:
+        """0 when a request to `host` may start now, else the seconds to wait. Starting takes the host's
+        delay (no other request of the cluster starts for `delay` seconds) and, under a concurrency
+        `limit`, one of its slots under `token` until `free_slot` or `lease` seconds pass."""
+        return float(
+            self._take_slot(
+                keys=[self.keys.polite(host), self.keys.busy(host)], args=[delay, limit, lease, token, BUSY_POLL]
+            )
+        )
+
+    def free_slot(self, host: str, token: str) -> None:
+        self.server.zrem(self.keys.busy(host), token)
 
     def hold_off(self, host: str, seconds: float) -> None:
         """No request of the cluster to `host` for `seconds` (it answered Retry-After)."""

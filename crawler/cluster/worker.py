@@ -71,7 +71,8 @@ def worker_settings(config: Config, options: WorkerOptions, keys: Keys, url: str
     downloader.update(
         {
             "crawler.cluster.middlewares.InflightMiddleware": 10,
-            "crawler.cluster.middlewares.PolitenessMiddleware": 580,
+            # After redirects and retries (it frees its slot first), before recording/replay and the guard.
+            "crawler.cluster.middlewares.PolitenessMiddleware": 940,
         }
     )
     spider = dict(settings.getdict("SPIDER_MIDDLEWARES"))
