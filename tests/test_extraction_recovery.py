@@ -73,3 +73,15 @@ def test_a_page_trafilatura_reads_whole_gets_nothing_recovered_or_doubled():
     article = extract_article(html, options=ExtractOptions(explain=True))
     assert not any(entry["recovered"] for entry in article.explanation)
     assert article.text.split("\n") == SENTENCES
+
+
+def test_the_page_text_reads_each_paragraph_and_block_once_for_every_rule():
+    tree = _page("".join(f"<p>{text}</p>" for text in SENTENCES[:3]) + "<p>  Spaced <b>out</b>\n line </p>")
+    page = chrome_text(tree)
+    assert list(page.paragraphs.values()) == [*SENTENCES[:3], "Spaced out line"]
+    body = _body(SENTENCES[0], SENTENCES[2])
+    recover_missed_paragraphs(tree, body, page)
+    block = body[0]
+    assert page.block_text(block) == SENTENCES[0]
+    block.text = "edited"  # blocks are never edited once read: the cached text is what the rules saw
+    assert page.block_text(block) == SENTENCES[0]

@@ -79,12 +79,7 @@ _TEXT_NODES = etree.XPath("//text()")
 _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
 _LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
-
-
-@cache
-def _story_paragraphs_xpath(min_words: int) -> etree.XPath:
-    # `min_words` words take at least 2 * min_words - 1 characters: shorter paragraphs are skipped.
-    return etree.XPath(f"//p[string-length() >= {2 * min_words - 1}]")
+_PARAGRAPHS = etree.XPath("//body//p")
 
 
 @cache
@@ -118,16 +113,17 @@ def is_hidden(element: HtmlElement) -> bool:
 class _Page:
     """What pruning needs to know about a parsed page, measured once."""
 
-    def __init__(self, tree: HtmlElement) -> None:
+    def __init__(self, tree: HtmlElement, paragraphs: dict[HtmlElement, str]) -> None:
         self.tree = tree
         self.keywords = lowercase_matcher(rules.CALL_TO_ACTION_KEYWORDS)
         self.pitch = lowercase_matcher(rules.CALL_TO_ACTION_PATTERNS)
         self.paragraph_chars = sum(map(len, _PARAGRAPH_TEXT(tree)))
         # How many substantial story paragraphs each element holds (only elements holding some).
         self._story_counts: dict[HtmlElement, int] = {}
-        for paragraph in _story_paragraphs_xpath(_SUBSTANTIAL_PARAGRAPH_WORDS)(tree):
-            text = paragraph.text_content()
-            if len(text.split()) < _SUBSTANTIAL_PARAGRAPH_WORDS or self._is_pitch(text.lower()):
+        # `min_words` words take at least 2 * min_words - 1 characters: shorter paragraphs are skipped.
+        shortest = 2 * _SUBSTANTIAL_PARAGRAPH_WORDS - 1
+        for paragraph, text in paragraphs.items():
+            if len(text) < shortest or len(text.split()) < _SUBSTANTIAL_PARAGRAPH_WORDS or self._is_pitch(text.lower()):
                 continue
             for element in (paragraph, *paragraph.iterancestors()):
                 self._story_counts[element] = self._story_counts.get(element, 0) + 1
@@ -201,7 +197,8 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
     is filtered afterwards by `clean_blocks` (pruning first changed its choice of container on
     some pages, for the worse).
     """
-    page = _Page(tree)
+    paragraphs = {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
+    page = _Page(tree, paragraphs)
     chrome = {
         element
         for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
@@ -214,19 +211,41 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
         chrome="\x00".join(normalize_space(element.text_content()) for element in outermost),
         whole=normalize_space(tree.text_content()),
         links=[normalize_space(anchor.text_content()) for anchor in _LINKS(tree, min_chars=_LINK_KEY_CHARS)],
+        paragraphs=paragraphs,
     )
 
 
 class PageText:
-    """Normalised text of a whole page and of its chrome, to tell where a block came from."""
+    """Normalised text of a whole page and of its chrome, to tell where a block came from.
 
-    def __init__(self, chrome: str = "", whole: str = "", links: Iterable[str] = ()) -> None:
+    It is also the page's text cache: the normalised text of each page paragraph (`paragraphs`,
+    read once for chrome detection and recovery) and of each block trafilatura gave
+    (`block_text`, read by recovery, every block rule and --explain). Blocks are never edited
+    once extracted, only removed or inserted, so a block's text stays valid for the page.
+    """
+
+    def __init__(
+        self,
+        chrome: str = "",
+        whole: str = "",
+        links: Iterable[str] = (),
+        paragraphs: dict[HtmlElement, str] | None = None,
+    ) -> None:
         self.chrome = chrome
         self.whole = whole
+        self.paragraphs = paragraphs if paragraphs is not None else {}  # <p> of the page -> its text
+        self._block_texts: dict[etree._Element, str] = {}
         self._links_by_start: dict[str, list[str]] = {}
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
                 self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
+
+    def block_text(self, block: etree._Element) -> str:
+        """`block_text(block)`, computed once per block of the page."""
+        text = self._block_texts.get(block)
+        if text is None:
+            text = self._block_texts[block] = block_text(block)
+        return text
 
     def starts_with_link(self, text: str) -> bool:
         """True when `text` opens with the text of a link that makes up much of it (a teaser)."""
@@ -249,9 +268,9 @@ class PageText:
     def is_link_list(self, block: etree._Element) -> bool:
         """A block made of teasers: every item, or the block itself, led by a link."""
         parts = "item" if block.tag == "list" else "row" if block.tag == "table" else None
-        items = [text for item in block.iter(parts) if (text := block_text(item))] if parts else []
+        items = [text for item in block.iter(parts) if (text := self.block_text(item))] if parts else []
         if not items:
-            return self.starts_with_link(block_text(block))
+            return self.starts_with_link(self.block_text(block))
         marker = any_of(rules.TEASER_MARKER_PATTERNS)
         teasers = sum(
             1 for item in items
@@ -284,7 +303,9 @@ def _is_slideshow(block: etree._Element) -> bool:
     )
 
 
-def drop_heading_blocks(body: etree._Element, *headings: str | None, decisions: dict | None = None) -> None:
+def drop_heading_blocks(
+    body: etree._Element, *headings: str | None, decisions: dict | None = None, page: PageText | None = None
+) -> None:
     """Headings that are fields of their own (the headline) are dropped from the top of the text.
 
     The top is the first three blocks, or up to eight while no prose has come (a masthead, a
@@ -292,9 +313,10 @@ def drop_heading_blocks(body: etree._Element, *headings: str | None, decisions: 
     headline go with it: the story starts at its headline.
     """
     keys = {_dedup_key(heading) for heading in headings if heading}
+    page = page or PageText()
     above: list[etree._Element] = []
     for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
-        text = block_text(block)
+        text = page.block_text(block)
         if _dedup_key(text) in keys:
             body.remove(block)
             if decisions is not None:
@@ -423,7 +445,7 @@ def clean_blocks(
     comments_heading = lowercase_matcher(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
     page = page or PageText()
     blocks = list(body)
-    texts = [block_text(block) for block in blocks]
+    texts = [page.block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
     in_chrome = [page.only_in_chrome(text) for text in texts]
     if sum(len(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome) < _MIN_STORY_SHARE * total:
@@ -580,7 +602,7 @@ def _drop_trailing_teasers(
 ) -> None:
     """Drop the run of link teasers (and their headings) that trails the story."""
     blocks = list(body)
-    texts = [block_text(block) for block in blocks]
+    texts = [page.block_text(block) for block in blocks]
     date_line = any_of((rules.DATE_LINE_PATTERN,), anchored=True)
     dated = [len(text) <= rules.DATE_LINE_MAX_CHARS and date_line.match(text) is not None for text in texts]
     kept = sum(map(len, texts))

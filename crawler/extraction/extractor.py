@@ -12,7 +12,7 @@ from trafilatura.xml import xmltotxt
 
 from crawler.extraction.article import Article, ExtractionError, PageKind
 from crawler.extraction.cleaning import (
-    block_text,
+    PageText,
     chrome_text,
     clean_blocks,
     drop_heading_blocks,
@@ -135,9 +135,9 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         recover_missed_paragraphs(tree, document.body, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
-        drop_heading_blocks(document.body, metadata.title, decisions=decisions)
+        drop_heading_blocks(document.body, metadata.title, decisions=decisions, page=page_text)
         if options.explain:
-            article.explanation = _explain(given, decisions, recovered)
+            article.explanation = _explain(given, decisions, recovered, page_text)
         article.text = xmltotxt(document.body, False).strip()
         if options.markdown:
             article.markdown = xmltotxt(document.body, True).strip()
@@ -156,14 +156,14 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     return article
 
 
-def _explain(given: list, decisions: dict, recovered: list) -> list[dict]:
+def _explain(given: list, decisions: dict, recovered: list, page: PageText) -> list[dict]:
     """Each block trafilatura gave (or recovery put back), in order: kept, or dropped by which named rule."""
     entries = []
     put_back = {id(block) for block in recovered}
     for number, block in enumerate(given, start=1):
         rule, detail = decisions.get(block, (None, None))
         entries.append(
-            {"block": number, "text": block_text(block), "kept": rule is None, "rule": rule, "detail": detail,
+            {"block": number, "text": page.block_text(block), "kept": rule is None, "rule": rule, "detail": detail,
              "recovered": id(block) in put_back}
         )
     return entries

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.cleaning import PageText, block_text, normalize_space
+from crawler.extraction.cleaning import PageText, normalize_space
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -63,9 +63,9 @@ def recover_missed_paragraphs(
     blocks = list(body)
     if len(blocks) < 2:
         return 0
-    block_texts = [block_text(block) for block in blocks]
+    block_texts = [page.block_text(block) for block in blocks]
     extracted = "\x00".join(block_texts)
-    pieces = _pieces(tree)
+    pieces = _pieces(tree, page)
     kept = [piece for piece in pieces if len(piece.key) >= 20 and piece.key in extracted]
     if len(kept) < 2:
         return 0
@@ -116,14 +116,15 @@ def _is_prose(piece: _Piece, page: PageText) -> bool:
     )
 
 
-def _pieces(tree: HtmlElement) -> list[_Piece]:
+def _pieces(tree: HtmlElement, page: PageText) -> list[_Piece]:
     """The page's paragraphs in page order: its <p>s and the loose text runs of their containers."""
-    paragraphs = _PARAGRAPHS(tree)
+    texts = page.paragraphs or {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
+    paragraphs = list(texts)
     number = {paragraph: index for index, paragraph in enumerate(paragraphs)}
     pieces = [
         _Piece(paragraph, paragraph.getparent(), text, index)
-        for index, paragraph in enumerate(paragraphs)
-        if (text := normalize_space(paragraph.text_content()))
+        for index, (paragraph, text) in enumerate(texts.items())
+        if text
     ]
     for container in {paragraph.getparent(): None for paragraph in paragraphs}:
         if container is not None and _has_loose_text(container):
