@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from scrapy.settings import BaseSettings
 from sqlalchemy.engine import Engine
 
 from storage.db import default_db_url, make_engine
+
+if TYPE_CHECKING:  # the stage workers use engine_for_url and never load Scrapy
+    from scrapy.settings import BaseSettings
 
 
 @lru_cache(maxsize=8)

@@ -17,14 +17,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
-
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING
 
 from crawler.alerts.rules import WatchRule
 from crawler.items import Outcome, Page
 from crawler.stages import PIPELINE, StageContext, StorageFailed, run_pipeline
 from crawler.stages.context import SourceInfo
 from storage.db import default_db_url
+
+if TYPE_CHECKING:  # a worker imports this module first: Scrapy and Twisted (~0.2 s) stay out of it
+    from scrapy.settings import BaseSettings
 
 _PR_SET_PDEATHSIG = 1
 _WATCH_PARENT_EVERY = 0.2  # seconds
