@@ -318,3 +318,56 @@ def test_a_label_and_a_link_to_another_page_is_a_promo(line, dropped):
     text = extract_article(html).text
     shown = re.sub(r"<[^>]+>", "", line)
     assert (shown not in text) is dropped and "Paragraph 6 of the story" in text
+
+
+BOILERPLATE_LINES = [
+    "© 2024 Example Media. All rights reserved.",
+    "Posted in Defense | Tags: drones, Iran",
+    "The views expressed here are the author's own and not those of this outlet.",
+    "The president's visit to the plant. Watch video",
+    "A Shahed drone over Kyiv. (Photo credit should read SERGEI SUPINSKY/AFP via Getty Images)",
+    "Workers at the Alabuga plant. Photograph: Maria Ivanova",
+    "A Su-35 at the MAKS air show. Ivan Petrov/Sputnik/AFP",
+    "Debris of a drone in Odesa. via Getty Images",
+    "Photo: courtesy of the ministry",
+    "Advertisement",
+    # story lines holding the guard literals without matching
+    "The photo he took in 2019/2020 shows the plant, as the report says.",
+    "All rights reserved, said the lawyer, are not all rights the treaty grants to Iran today in full.",
+    "He would watch video feeds from the drones every night before the strikes began in earnest.",
+]
+
+
+@pytest.mark.parametrize("line", BOILERPLATE_LINES)
+def test_the_boilerplate_matcher_agrees_with_one_alternation_of_the_table(line):
+    from crawler.extraction.cleaning import guarded_matcher, lowercase_matcher
+
+    table = rules.BOILERPLATE_BLOCK_PATTERNS
+    lowered = line.lower()
+    found = guarded_matcher(table, anchored=True).find(lowered)
+    assert bool(found) == bool(lowercase_matcher(table, anchored=True).match(lowered))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["just a moment...", "checking your browser before accessing", "ray id: 1234", "request blocked", "plain news text"],
+)
+def test_the_challenge_matcher_finds_what_one_alternation_finds(text):
+    from crawler.extraction.cleaning import guarded_matcher, lowercase_matcher
+
+    text = f"welcome. {text} - protected by recaptcha and a captcha form: access denied"
+    found = guarded_matcher(rules.CHALLENGE_PATTERNS).find(text)
+    expected = lowercase_matcher(rules.CHALLENGE_PATTERNS).search(text)
+    assert (found.start(), found.group(0)) == (expected.start(), expected.group(0))
+
+
+def test_patterns_opening_with_a_phrase_anywhere_are_guarded_by_a_literal_they_need():
+    from crawler.extraction.cleaning import guarded_matcher
+
+    guards = {pattern: literal for pattern, literal, _ in guarded_matcher(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)._guarded}
+    assert guards[r".{0,300}\bvia getty images\.?$"] == "via getty images"
+    assert guards[r".{0,200}\b(?:opinions|views) expressed (?:here|in this|on this|by the author|are)\b.{0,300}$"] == (
+        " expressed "
+    )
+    assert all(pattern.startswith(".{0,") for pattern in guards)
+    assert sum(pattern.startswith(".{0,") for pattern in rules.BOILERPLATE_BLOCK_PATTERNS) == len(guards)

@@ -7,7 +7,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import rules
 from crawler.extraction.article import PageKind, count_words
-from crawler.extraction.cleaning import any_of, lowercase_matcher, normalize_space
+from crawler.extraction.cleaning import any_of, guarded_matcher, lowercase_matcher, normalize_space
 from crawler.extraction.metadata import ARTICLE_TYPES, INDEX_TYPES, Metadata
 
 # A challenge or consent page says little besides its message.
@@ -78,9 +78,9 @@ def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] 
     if len(text) > _BLOCKER_MAX_CHARS:
         return None
     title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
-    challenges = lowercase_matcher(rules.CHALLENGE_PATTERNS)
-    challenge_in_title = challenges.search(title_text)
-    challenge = challenge_in_title or challenges.search(text)
+    challenges = guarded_matcher(rules.CHALLENGE_PATTERNS)
+    challenge_in_title = challenges.find(title_text)
+    challenge = challenge_in_title or challenges.find(text)
     consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
     if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
         return None
