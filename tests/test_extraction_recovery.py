@@ -85,3 +85,25 @@ def test_the_page_text_reads_each_paragraph_and_block_once_for_every_rule():
     assert page.block_text(block) == SENTENCES[0]
     block.text = "edited"  # blocks are never edited once read: the cached text is what the rules saw
     assert page.block_text(block) == SENTENCES[0]
+
+
+def test_a_lead_split_off_around_a_side_rail_comes_back_from_the_twin_wrapper():
+    lead = "".join(f"<p><span class='dateline'></span> {text}</p>" for text in SENTENCES[:2])
+    rest = "".join(f"<p>{text}</p>" for text in SENTENCES[2:])
+    tree = _page(
+        f"<div class='story-body first'><section>{lead}</section></div>"
+        "<div class='side-rail'><p>Most read: five stories you should not miss today.</p></div>"
+        f"<div class='story-body'><section>{rest}</section></div>"
+    )
+    body = _body(*SENTENCES[2:])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 2
+    assert _texts(body) == SENTENCES
+
+
+def test_a_run_of_like_widgets_is_no_split_story():
+    widgets = "".join(
+        f"<div class='widget'><section><p>{text}</p><p>{text} Again.</p></section></div>" for text in SENTENCES[:3]
+    )
+    tree = _page(widgets)
+    body = _body(SENTENCES[1], f"{SENTENCES[1]} Again.")
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0

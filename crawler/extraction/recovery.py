@@ -31,6 +31,9 @@ _PARAGRAPH_FROM = etree.XPath("(descendant-or-self::p | following::p)[1]")
 _LOOSE_TEXT_MIN_CHARS = 20
 # A container is the story's when trafilatura kept this many of its paragraphs.
 _STORY_PARENT_MIN_KEPT = 1
+# A story split around an inline module (a side rail, an ad slot) continues in a twin wrapper: the
+# nearest sibling of the story container's wrapper sharing a class with it, past at most this many others.
+_TWIN_MAX_SKIP = 2
 
 
 class _Piece:
@@ -75,6 +78,9 @@ def recover_missed_paragraphs(
     for piece in kept:
         parents[piece.parent] = parents.get(piece.parent, 0) + 1
     story_parents = {parent for parent, count in parents.items() if count >= _STORY_PARENT_MIN_KEPT}
+    before = set(_twin_containers(kept[0].parent, preceding=True)) - story_parents
+    after = set(_twin_containers(kept[-1].parent, preceding=False)) - story_parents
+    story_parents |= before | after
     first, last = pieces.index(kept[0]), pieces.index(kept[-1])
     added = 0
     tail = None  # the last block recovered after the last kept one: the next goes after it
@@ -85,8 +91,12 @@ def recover_missed_paragraphs(
             continue  # already there, or a larger run holding a kept paragraph
         # Page order: before the next kept paragraph's block, or after the last one's.
         following = next((other for other in pieces[index + 1 :] if id(other) in kept_ids), None)
-        # Before the first kept paragraph or after the last, only in that paragraph's own container.
-        if index < first and piece.parent is not kept[0].parent or index > last and piece.parent is not kept[-1].parent:
+        # Before the first kept paragraph or after the last, only in that paragraph's own container
+        # (or its twin on that side).
+        if (
+            index < first and piece.parent is not kept[0].parent and piece.parent not in before
+            or index > last and piece.parent is not kept[-1].parent and piece.parent not in after
+        ):
             continue
         anchor = following or kept[-1]
         position = next((i for i, text in enumerate(block_texts) if anchor.key in text), None)
@@ -103,6 +113,30 @@ def recover_missed_paragraphs(
             recovered.append(paragraph)
         added += 1
     return added
+
+
+def _twin_containers(container: HtmlElement, preceding: bool) -> list[HtmlElement]:
+    """Containers like `container` in the nearest twin of its wrapper before (or after) it.
+
+    News layouts split a story around an inline module: <div class="body"><article>lead</article>
+    </div><div class="rail">…</div><div class="body"><article>the rest</article></div>. A twin
+    wrapper shares a class with the story's, and is the only sibling that does (a run of like items
+    is comments, widgets or teasers); its children of the container's tag hold the story too.
+    """
+    wrapper = container.getparent()
+    if wrapper is None or wrapper.getparent() is None:
+        return []
+    classes = set(wrapper.get("class", "").split())
+    parent = wrapper.getparent()
+    like = [sibling for sibling in parent if sibling is not wrapper and _shares_class(sibling, classes)]
+    if len(like) != 1:  # none, or a run of like items (comments, widgets, teasers): no split story
+        return []
+    siblings = list(wrapper.itersiblings(preceding=preceding))[: _TWIN_MAX_SKIP + 1]
+    return [child for child in like[0] if child.tag == container.tag] if like[0] in siblings else []
+
+
+def _shares_class(element: HtmlElement, classes: set[str]) -> bool:
+    return isinstance(element.tag, str) and bool(classes.intersection(element.get("class", "").split()))
 
 
 def _is_prose(piece: _Piece, page: PageText) -> bool:
