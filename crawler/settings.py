@@ -1,5 +1,7 @@
 """Scrapy settings for newswatch's spiders (see spiders/). The crawl runner overrides some per run."""
 
+from scrapy.settings import default_settings as _scrapy
+
 from crawler import __version__
 
 BOT_NAME = "newswatch"
@@ -57,6 +59,19 @@ DOWNLOADER_MIDDLEWARES = {
 TWISTED_DNS_RESOLVER = "crawler.netguard.GuardedResolver"
 NEWSWATCH_DNS_RESOLVER = "scrapy.resolver.CachingThreadedResolver"
 NEWSWATCH_ALLOW_PRIVATE_NETWORKS = False
+# Components switched off for good are left out of Scrapy's base lists, not set to None: Scrapy
+# imports every module named in EXTENSIONS or DOWNLOADER_MIDDLEWARES, None or not. The remote
+# control's loads aiohttp's web server (~0.2 s of every crawl's start), the cookies middleware's
+# ~0.07 s (COOKIES_ENABLED is off; turning it on needs the middleware put back here).
+_LEFT_OUT = {
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+}
+EXTENSIONS_BASE = {path: order for path, order in _scrapy.EXTENSIONS_BASE.items() if path not in _LEFT_OUT}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order for path, order in _scrapy.DOWNLOADER_MIDDLEWARES_BASE.items() if path not in _LEFT_OUT
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.stages.StagePipeline": 100,
 }
