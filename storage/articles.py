@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from storage.chunks import in_chunks
@@ -28,6 +29,29 @@ class Candidate:
     text: str | None = None  # only when `facts` is None: what to read them from
 
 
+# The statements a crawl runs for every page, built once: building one costs more CPU than running
+# it on SQLite (SQLAlchemy coerces every clause anew). Parameters are bound when they run.
+_BY_CANONICAL = select(Article).where(Article.canonical_url == bindparam("canonical")).with_for_update(of=Article)
+_SOURCE_ID = select(Source.id).where(Source.name == bindparam("name"))
+_STORY_WITH_HASH = (
+    select(Article.id, Article.duplicate_of)
+    .where(Article.content_hash == bindparam("content_hash"))
+    .order_by(Article.id)
+    .limit(1)
+)
+_INSERTS: dict[str, Any] = {}  # the article INSERT … ON CONFLICT … RETURNING id, per dialect
+
+
+def _insert_article(session: Session) -> Any:
+    name = session.get_bind().dialect.name
+    stmt = _INSERTS.get(name)
+    if stmt is None:
+        table = Article.__table__
+        stmt = insert_for(session, table).on_conflict_do_nothing(index_elements=["canonical_url"]).returning(table.c.id)
+        _INSERTS[name] = stmt
+    return stmt
+
+
 class ArticleStore:
     """Articles of one session. Never commits: the caller owns the transaction (see storage.db.session_scope)."""
 
@@ -37,7 +61,7 @@ class ArticleStore:
     def ensure_source(self, name: str, title: str | None = None, homepage: str | None = None) -> int:
         """The source's id, created if missing; a title or homepage given replaces the stored one."""
         if title is None and homepage is None:  # the crawl's per-article call: one read in the common case
-            known = self.session.execute(select(Source.id).where(Source.name == name)).scalar_one_or_none()
+            known = self.session.execute(_SOURCE_ID, {"name": name}).scalar_one_or_none()
             if known is not None:
                 return known
         stmt = insert_for(self.session, Source).values(name=name, title=title, homepage=homepage)
@@ -56,8 +80,7 @@ class ArticleStore:
     def by_canonical(self, canonical: str) -> Article | None:
         """The article stored under this URL key, locked for this transaction: writers revisiting one
         article take turns (FOR UPDATE on PostgreSQL; SQLite locks the whole file)."""
-        query = select(Article).where(Article.canonical_url == canonical).with_for_update(of=Article)
-        return self.session.execute(query).scalar_one_or_none()
+        return self.session.execute(_BY_CANONICAL, {"canonical": canonical}).scalar_one_or_none()
 
     def lock_keys(self, keys: Iterable[int]) -> None:
         """On PostgreSQL, take a transaction lock on each key, in order (no deadlock): writers of texts
@@ -69,12 +92,7 @@ class ArticleStore:
 
     def story_with_hash(self, content_hash: str) -> int | None:
         """The story of the first stored article with exactly this text, if any."""
-        row = self.session.execute(
-            select(Article.id, Article.duplicate_of)
-            .where(Article.content_hash == content_hash)
-            .order_by(Article.id)
-            .limit(1)
-        ).first()
+        row = self.session.execute(_STORY_WITH_HASH, {"content_hash": content_hash}).first()
         return None if row is None else (row.duplicate_of or row.id)
 
     def near_candidates(self, keys: Iterable[int]) -> list[Candidate]:
@@ -108,11 +126,7 @@ class ArticleStore:
             "needs_match": True,
         }
         # The table, not the mapped class: a Core INSERT skips the ORM's bulk-persistence machinery.
-        table = Article.__table__
-        stmt = insert_for(self.session, table).values(**values)
-        article_id = self.session.execute(
-            stmt.on_conflict_do_nothing(index_elements=["canonical_url"]).returning(table.c.id)
-        ).scalar_one_or_none()
+        article_id = self.session.execute(_insert_article(self.session), values).scalar_one_or_none()
         if article_id is not None:
             self._save_keys(article_id, fingerprint)
         return article_id
