@@ -107,3 +107,17 @@ def test_a_run_of_like_widgets_is_no_split_story():
     tree = _page(widgets)
     body = _body(SENTENCES[1], f"{SENTENCES[1]} Again.")
     assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+
+
+def test_a_paragraph_written_as_a_div_among_the_story_paragraphs_comes_back():
+    as_div = "The ministry said on <strong>Tuesday</strong> that the drones had been <a href='/x'>assembled</a> in Tatarstan from kits."
+    tree = _page(
+        f"<p>{SENTENCES[0]}</p><div>{as_div}</div><p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>"
+        f"<div><p>{SENTENCES[3]}</p></div>"  # a wrapper, not a paragraph: its <p> speaks for it
+        "<div>Photo gallery</div>"
+    )
+    body = _body(*SENTENCES[:3])
+    recovered: list = []
+    recover_missed_paragraphs(tree, body, chrome_text(tree), recovered)
+    assert _texts(body)[1].startswith("The ministry said on Tuesday that the drones had been assembled in Tatarstan")
+    assert [block.text for block in recovered] == [_texts(body)[1]] and len(body) == 4

@@ -49,7 +49,7 @@ class _Piece:
         self.position = position  # in page order, counted in <p>s
 
     def link_chars(self) -> int:
-        if self.element.tag == "p":
+        if self.element is not self.parent:  # a paragraph (<p>, or a <div> written as one)
             return sum(len(normalize_space(a.text_content())) for a in self.element.iter("a"))
         return sum(  # a loose run: the links written straight into its container
             len(normalize_space(a.text_content())) for a in self.element.iterchildren("a")
@@ -151,7 +151,8 @@ def _is_prose(piece: _Piece, page: PageText) -> bool:
 
 
 def _pieces(tree: HtmlElement, page: PageText) -> list[_Piece]:
-    """The page's paragraphs in page order: its <p>s and the loose text runs of their containers."""
+    """The page's paragraphs in page order: its <p>s, and in their containers the loose text runs
+    and the paragraphs written as a <div> holding only inline markup (editors that emit <div>s)."""
     texts = page.paragraphs or {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
     paragraphs = list(texts)
     number = {paragraph: index for index, paragraph in enumerate(paragraphs)}
@@ -161,9 +162,25 @@ def _pieces(tree: HtmlElement, page: PageText) -> list[_Piece]:
         if text
     ]
     for container in {paragraph.getparent(): None for paragraph in paragraphs}:
-        if container is not None and _has_loose_text(container):
+        if container is None:
+            continue
+        if _has_loose_text(container):
             pieces.extend(_loose_runs(container, number, len(paragraphs)))
+        pieces.extend(_div_paragraphs(container, number, len(paragraphs)))
     pieces.sort(key=lambda piece: piece.position)
+    return pieces
+
+
+def _div_paragraphs(container: HtmlElement, number: dict[HtmlElement, int], count: int) -> list[_Piece]:
+    """The container's <div> children holding only inline markup and text: paragraphs by another tag."""
+    pieces = []
+    for div in container.iterchildren("div"):
+        if any(not isinstance(child.tag, str) or child.tag not in _INLINE_TAGS and child.tag != "br" for child in div):
+            continue
+        text = normalize_space(div.text_content())
+        if len(text.split()) >= RECOVER_MIN_WORDS:
+            following = _PARAGRAPH_AFTER(div)
+            pieces.append(_Piece(div, container, text, number.get(following[0], count) - 0.5 if following else count))
     return pieces
 
 
