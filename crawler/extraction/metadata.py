@@ -144,9 +144,10 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
         [_publisher_name(article_ld), *(meta.get(name) for name in SITE_NAME_META)]
     ) or _domain(url)
     result.title = _title(tree, meta, article_ld, result.site_name)
+    # The standfirst is looked for on the page only when no description is declared.
     result.description = _first_text(
-        [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META), _standfirst(tree)]
-    )
+        [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META)]
+    ) or _first_text([_standfirst(tree)])
     result.authors = _authors(tree, meta, article_ld)
     result.published = _published(tree, meta, article_ld, now or datetime.now(UTC))
     result.language = _language(tree, meta, article_ld)
