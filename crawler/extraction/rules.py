@@ -88,6 +88,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"billed (?:annually|monthly|yearly)\b",
     r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
     r"(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the) .{0,60}newsletters?",
+    # a short line that ends by asking for a newsletter sign-up ("To get these by e-mail, sign up for …")
+    r".{0,150}\b(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the|my) .{0,60}newsletters?[.!]?$",
     r"advertisement[.:]?$", r"(?:sponsored|paid) (?:content|post)$", r"ad$",
     r"(?:story|article) continues below\b", r"continue reading (?:below|the main story)",
     r"(?:share|tweet|email|print|copy link)(?: (?:this|the))?(?: (?:article|story|post|page))?(?: on \w+)?:?$",
