@@ -387,3 +387,17 @@ def test_a_line_ending_in_a_newsletter_sign_up_is_boilerplate(line, dropped):
     html = f"<html><body><article>{BODY}<p>{line}</p>{BODY[:400]}</article></body></html>"
     text = extract_article(html).text
     assert ("e-mail, sign up" in text or "drone trade news" in text or "then it stopped coming" in text) is not dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("About the Author: Derek Ray is the marketing lead at Kestrel Themes and writes about sales.", True),
+        ("If you enjoyed this article, enter your email below to get free updates!", True),
+        ("About the author of the leaked report, officials said little, except that he had worked at the plant.", False),
+        ("If you enjoyed this article's tone, the minister said, you have not read the sanctions list it quotes.", False),
+    ],
+)
+def test_an_author_bio_and_a_sign_off_pitch_are_boilerplate(line, dropped):
+    html = f"<html><body><article>{BODY}<p>{line}</p>{BODY[:400]}</article></body></html>"
+    assert (line not in extract_article(html).text) is dropped

@@ -111,6 +111,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
     r"this (?:entry|post|article) was posted (?:on|in|by)\b.{0,300}$",
+    # the author's bio under a label, and a sign-off pitch after the story (people and asks, not story)
+    r"about the authors?: .{0,400}$", r"if you (?:enjoyed|liked) this (?:article|post|story)[,!.].{0,150}$",
     # a wire story's credit line: who reported, wrote and edited it (people, not story)
     r"\(\s*(?:(?:additional )?reporting|writing|editing)(?: and \w+)? by\b[^()]{0,250}\)\.?$",
     r"(?:(?:additional )?reporting|writing) by\b[^()]{0,120}[;,] (?:writing|editing)(?: and \w+)? by\b[^()]{0,120}$",
@@ -194,7 +196,7 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"(?:share this|share this (?:article|story|post)):?$",
     r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
     # a press release's boilerplate after the story
-    r"about (?:the company|us)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
+    r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
 )
 # Of those, the headings of a recirculation box that news layouts also place inside the story: when
 # story prose follows the box, only the heading and its box are dropped.
