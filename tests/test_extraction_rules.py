@@ -396,8 +396,12 @@ def test_a_line_ending_in_a_newsletter_sign_up_is_boilerplate(line, dropped):
         ("If you enjoyed this article, enter your email below to get free updates!", True),
         ("About the author of the leaked report, officials said little, except that he had worked at the plant.", False),
         ("If you enjoyed this article's tone, the minister said, you have not read the sanctions list it quotes.", False),
+        ("Do you think the sanctions will hold? Tell us on Facebook!", True),
+        ("Welcome to our new commenting system. Please keep comments civil and relevant to the post.", True),
+        ("The ministry told us on Twitter that the plant had closed, and it repeated the claim on Monday.", False),
+        ("Moderators asked users to keep comments civil, the court heard, but the threats against the judge went on.", False),
     ],
 )
-def test_an_author_bio_and_a_sign_off_pitch_are_boilerplate(line, dropped):
+def test_author_bios_sign_offs_social_calls_and_comment_policies_are_boilerplate(line, dropped):
     html = f"<html><body><article>{BODY}<p>{line}</p>{BODY[:400]}</article></body></html>"
     assert (line not in extract_article(html).text) is dropped

@@ -84,6 +84,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"you are (?:commenting|logged in|signed in) as\b",
     r"(?:please )?(?:sign|log) ?in(?: or (?:register|sign up))?(?: to (?:continue|comment|read).*)?[.!]?$",
     r"(?:please )?(?:follow|read) our comment(?:ing)? (?:guidelines|policy)",
+    r".{0,150}\bplease keep (?:your )?comments (?:civil|relevant|respectful|on[- ]topic)\b.{0,300}$",
+    # a line sending the reader to the outlet's social accounts ("… Tell us on Facebook!")
+    r".{0,200}\b(?:tell|message|ask|talk to|join|find|follow|like) us on (?:facebook|twitter|instagram|x)\b[.!]?(?: ?»)?$",
     r"[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per)\s*(?:month|mo|year|yr|week)\b",
     r"billed (?:annually|monthly|yearly)\b",
     r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
