@@ -127,3 +127,16 @@ def test_list_shows_a_channel_url_as_scheme_and_host_only(tmp_path: Path):
     listed = watch(tmp_path, "list")
     assert listed.returncode == 0 and "ntfy://ntfy.example" in listed.stdout and "a@example.org" in listed.stdout
     assert "secrettoken" not in listed.stdout
+
+
+def test_add_a_weekly_digest_on_its_day_and_refuse_a_day_that_is_none(tmp_path: Path):
+    added = watch(tmp_path, "add", "weekly-su35", "--query", "su-35", "--to", "a@example.org", "--mode", "weekly",
+                  "--digest-day", "Fri", "--digest-hour", "17", "--timezone", "Europe/Berlin")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(watch(tmp_path, "show", "weekly-su35", "--json").stdout)
+    assert (shown["mode"], shown["digest_day"], shown["digest_hour"], shown["timezone"]) == (
+        "weekly", "fri", 17, "Europe/Berlin")  # fmt: skip
+    refused = watch(tmp_path, "add", "bad-day", "--query", "su-35", "--to", "a@example.org", "--mode", "weekly",
+                    "--digest-day", "someday")  # fmt: skip
+    assert refused.returncode == 2 and "digest_day" in refused.stderr and "Traceback" not in refused.stderr
+    assert "bad-day" not in (tmp_path / "watches.toml").read_text("utf-8")

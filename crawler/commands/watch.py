@@ -56,11 +56,12 @@ def add(
     name: Annotated[str, typer.Argument(help="The rule's name: lower-case, digits, - and _.")],
     query: Annotated[str, typer.Option(help="What to look for, e.g. '(shahed OR \"geran-2\") AND russia'.")],
     to: Annotated[list[str], typer.Option("--to", help="A recipient's email address (repeatable).")],
-    mode: Annotated[Mode, typer.Option(help="instant, hourly or daily.")] = Mode.INSTANT,
+    mode: Annotated[Mode, typer.Option(help="instant, hourly, daily or weekly.")] = Mode.INSTANT,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
     lang: Annotated[list[str] | None, typer.Option("--lang", help="Only this language, e.g. en (repeatable).")] = None,
-    timezone: Annotated[str, typer.Option(help="Time zone of daily digests, e.g. Europe/Paris.")] = "UTC",
-    digest_hour: Annotated[int, typer.Option(help="Local hour of the daily digest.")] = 8,
+    timezone: Annotated[str, typer.Option(help="Time zone of daily and weekly digests, e.g. Europe/Paris.")] = "UTC",
+    digest_hour: Annotated[int, typer.Option(help="Local hour of the daily or weekly digest.")] = 8,
+    digest_day: Annotated[str, typer.Option(help="Day of the weekly digest: mon, tue, … sun.")] = "mon",
     replace_rule: Annotated[bool, typer.Option("--replace", help="Replace a rule of that name.")] = False,
     watches: WatchesOption = None,
 ) -> None:
@@ -77,6 +78,7 @@ def add(
         "languages": list(lang or []),
         "timezone": timezone,
         "digest_hour": digest_hour,
+        "digest_day": digest_day,
     }
     try:
         add_rule(path, rule, replace=replace_rule)
