@@ -71,6 +71,12 @@ class ListingSite:
                 for m in ("10", "11")
             )
             return 200, xml, f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'.encode()
+        if path == "/sitemap-index-stale.xml":  # its newest sitemap is gone
+            children = "".join(
+                f"<sitemap><loc>{base}/sitemap-{name}.xml</loc><lastmod>{day}</lastmod></sitemap>"
+                for name, day in (("2026-11", "2026-11-30"), ("2026-12", "2026-12-01"))
+            )
+            return 200, xml, f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}</sitemapindex>'.encode()
         if path == "/sitemap-2026-11.xml":
             urls = "".join(f"<url><loc>{base}/{p}</loc><lastmod>2026-11-30</lastmod></url>" for p in news)
             return 200, xml, f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()

@@ -80,6 +80,9 @@ def test_every_kind_of_listing_gets_its_verdict(site, tmp_path):
     index = checks["sitemap", "/sitemap-index.xml"]
     assert (index.verdict, index.kind, index.items, index.sitemaps) == (OK, "sitemap index", 2, 2)
     assert index.newest == "2026-11-30T00:00:00+00:00"
+    # its newest sitemap (by lastmod) is probed too, and its articles counted; the older one is not fetched
+    assert index.matching == 3 and "/sitemap-2026-10.xml" not in site.requests
+    assert index.notes == [f"2 sitemaps listed; the newest, {site.base}/sitemap-2026-11.xml: 3 items, 3 articles"]
 
     news = checks["sitemap", "/news-sitemap.xml"]
     assert (news.verdict, news.kind, news.items, news.matching) == (OK, "news sitemap", 3, 3)
@@ -140,3 +143,21 @@ def test_the_command_json_shape_exit_status_and_one_error_line_each(site, tmp_pa
     unknown = subprocess.run([*command, "--source", "gamma"], capture_output=True, text=True, timeout=60)
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == f"error: no source 'gamma' in {path}"
+
+
+def test_a_sitemap_index_is_judged_by_the_newest_sitemap_a_crawl_follows(site, tmp_path):
+    stale = probe(site, tmp_path, source("loop", sitemaps=("sitemap-index-stale.xml",)))["sitemap", "/sitemap-index-stale.xml"]
+    assert stale.verdict == DEAD
+    assert stale.reason == f"its newest sitemap {site.base}/sitemap-2026-12.xml: HTTP 404 Not Found"
+
+    path = tmp_path / "sources.toml"
+    entry = source("loop", sitemaps=("sitemap-index-stale.xml",)) + "sitemap_follow = ['-2026-11\\.xml$']\n"
+    path.write_text(sources_toml(site.base, entry), "utf-8")
+    (followed,) = check_sources(load_config(path))  # the gone one is not followed: the older one decides
+    assert (followed.verdict, followed.matching) == (OK, 3)
+    assert followed.notes == [f"1 of 2 sitemaps followed; the newest, {site.base}/sitemap-2026-11.xml: 3 items, 3 articles"]
+
+    entry = source("loop", sitemaps=("sitemap-index.xml",)) + 'sitemap_follow = ["/none/"]\n'
+    path.write_text(sources_toml(site.base, entry), "utf-8")
+    (none,) = check_sources(load_config(path))
+    assert none.verdict == NO_MATCH and none.reason == "none of its 2 sitemaps is followed (sitemap_follow ['/none/'])"

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -221,7 +221,7 @@ class ListingCheck:
     redirects: list[dict[str, Any]] = field(default_factory=list)
     kind: str | None = None  # RSS, Atom, RDF, JSON Feed, sitemap, news sitemap, sitemap index, HTML section
     items: int = 0  # entries, or an index's sitemaps
-    sitemaps: int = 0  # sitemaps listed (an index's, or inside a urlset): followed by a crawl, not probed here
+    sitemaps: int = 0  # sitemaps listed (an index's, or inside a urlset); of an index, the newest is probed
     newest: str | None = None  # the newest date any item gives
     matching: int = 0  # items the source takes as articles
     not_matching: list[str] = field(default_factory=list)  # examples of the others
@@ -299,15 +299,9 @@ def check_listing(fetcher: PoliteFetcher, source: SourceConfig, spider: Any, rol
         if not sitemaps:
             check.verdict, check.reason = EMPTY, "a sitemap index listing no sitemaps"
         else:
-            check.notes.append(f"{len(sitemaps)} sitemaps listed: a crawl follows them, this probe does not")
+            _check_newest_child(fetcher, source, spider, check, sitemaps)
         return check
-    accepted, refused = [], []
-    for link in links:
-        normalized = spider.normalize_article_url(link.url)
-        takes = normalized is not None and spider.accept_article(normalized, link.hints)
-        if role == "section" and source.article_regex is None:
-            takes = False
-        (accepted if takes else refused).append(link.url)
+    accepted, refused = _articles(spider, source, role, links)
     check.matching = len(accepted)
     check.not_matching = refused[:EXAMPLES]
     if not links and not sitemaps:
@@ -319,6 +313,62 @@ def check_listing(fetcher: PoliteFetcher, source: SourceConfig, spider: Any, rol
     elif sitemaps and not links:
         check.notes.append(f"{len(sitemaps)} sitemaps listed: a crawl follows them, this probe does not")
     return check
+
+
+def _articles(spider: Any, source: SourceConfig, role: str, links: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """(the links the source takes as articles, the others), as a crawl decides."""
+    accepted, refused = [], []
+    for link in links:
+        normalized = spider.normalize_article_url(link.url)
+        takes = normalized is not None and spider.accept_article(normalized, link.hints)
+        if role == "section" and source.article_regex is None:
+            takes = False
+        (accepted if takes else refused).append(link.url)
+    return accepted, refused
+
+
+def _check_newest_child(
+    fetcher: PoliteFetcher, source: SourceConfig, spider: Any, check: ListingCheck, sitemaps: Sequence[Any]
+) -> None:
+    """A sitemap index is only as good as the sitemaps a crawl follows from it: the newest of them
+    (by lastmod, else the first listed) is fetched too, and its articles decide the verdict."""
+    followed = [link for link in sitemaps if spider.follow_sitemap(link.url)]
+    skipped = len(sitemaps) - len(followed)
+    if not followed:
+        check.verdict = NO_MATCH
+        follow = list(source.sitemap_follow)
+        check.reason = f"none of its {len(sitemaps)} sitemaps is followed (sitemap_follow {follow!r})"
+        return
+    undated = datetime.min.replace(tzinfo=UTC)
+    _, _, newest = max(
+        (listed_moment(link.hints.get("modified")) or undated, -order, link) for order, link in enumerate(followed)
+    )
+    summary = f"{len(followed)} of {len(sitemaps)} sitemaps followed" if skipped else f"{len(sitemaps)} sitemaps listed"
+    try:
+        fetched = fetcher.fetch(newest.url, spider.allows_redirect)
+    except ProbeError as error:
+        check.verdict, check.reason = error.verdict, f"its newest sitemap {newest.url}: {error}"
+        return
+    child = ListingCheck(source.name, "sitemap", newest.url)
+    links, nested = _read(child, fetched, "sitemap")
+    if child.verdict != OK:
+        check.verdict, check.reason = child.verdict, f"its newest sitemap {newest.url}: {child.reason}"
+        return
+    if child.kind == "sitemap index":
+        check.notes.append(f"{summary}; the newest, {newest.url}, is an index of {len(nested)} more (not probed)")
+        return
+    accepted, refused = _articles(spider, source, "sitemap", links)
+    check.matching = len(accepted)
+    check.not_matching = refused[:EXAMPLES]
+    check.notes.append(f"{summary}; the newest, {newest.url}: {len(links)} items, {len(accepted)} articles")
+    if not links:
+        check.verdict, check.reason = EMPTY, f"its newest sitemap {newest.url} lists nothing"
+    elif not accepted:
+        check.verdict = NO_MATCH
+        check.reason = (
+            f"none of the {len(links)} items of its newest sitemap {newest.url} is an article of the source "
+            f"(article_pattern {source.article_pattern!r})"
+        )
 
 
 def _read(check: ListingCheck, fetched: Fetched, role: str) -> tuple[list[Any], list[Any]]:

@@ -104,14 +104,14 @@ def check(
                 item.kind or "",
                 str(item.items) if item.kind else "",
                 (item.newest or "")[:16].replace("T", " "),
-                f"{item.matching}/{item.items}" if item.kind and item.kind != "sitemap index" else "",
+                _articles_cell(item),
                 item.verdict,
             )
         stdout.print(table)
         for item in checks:
             for note in item.notes:
                 stdout.print(f"{item.source} {item.role} {item.url}: {note}", soft_wrap=True, highlight=False)
-            if item.ok and item.not_matching:
+            if item.ok and item.not_matching and item.kind != "sitemap index":  # an index's note counts them
                 others = item.items - item.matching
                 examples = ", ".join(item.not_matching)
                 stdout.print(
@@ -211,3 +211,11 @@ def add(
                   f"{proposal.entry['name']} --config {written}")
     else:
         out.print(f"\nNot written: --write adds it to {path}")
+
+
+def _articles_cell(item: ListingCheck) -> str:
+    if not item.kind:
+        return ""
+    if item.kind == "sitemap index":  # the articles of the newest sitemap it lists (its note says which)
+        return f"{item.matching} in newest" if item.ok and item.notes else ""
+    return f"{item.matching}/{item.items}"
