@@ -121,3 +121,69 @@ def test_a_paragraph_written_as_a_div_among_the_story_paragraphs_comes_back():
     recover_missed_paragraphs(tree, body, chrome_text(tree), recovered)
     assert _texts(body)[1].startswith("The ministry said on Tuesday that the drones had been assembled in Tatarstan")
     assert [block.text for block in recovered] == [_texts(body)[1]] and len(body) == 4
+
+
+LOOSE = [
+    "The manifests list the engines as spare parts for farm machinery, a description the officers have learned to read as a warning.",
+    "Inspectors began the count after a shipment seized in March held engines of the kind fitted to long-range attack drones.",
+]
+
+
+def _head(body: etree._Element, index: int, text: str, tail: str | None = None) -> None:
+    head = etree.Element("head")
+    head.text, head.tail = text, tail
+    body.insert(index, head)
+
+
+def test_loose_story_text_in_a_form_that_wraps_the_whole_page_comes_back():
+    # ASP.NET and DNN pages put the whole page in one <form>: that form is the page's, not a comment form.
+    story = f"<p>{SENTENCES[0]}</p>{LOOSE[0]}<p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>"
+    tree = fromstring(f"<html><body><form id='Form' method='post'><div class='post'>{story}</div></form></body></html>")
+    body = _body(*SENTENCES[:3])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 1
+    assert _texts(body) == [SENTENCES[0], LOOSE[0], SENTENCES[1], SENTENCES[2]]
+
+
+def test_prose_in_a_comment_form_under_the_story_stays_out():
+    policy = "<p>Comments are reviewed by an editor before they appear on this page, which can take a day or two at busy times.</p>"
+    story = "".join(f"<p>{text}</p>" for text in SENTENCES[:3])
+    tree = fromstring(
+        f"<html><body><form id='Form'><div class='post'>{story}"
+        f"<form class='comment-form'>{policy}<textarea></textarea></form></div></form></body></html>"
+    )
+    body = _body(*SENTENCES[:3])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+
+
+def test_loose_text_trafilatura_gave_as_a_heading_tail_is_not_given_twice():
+    story = f"<p>{SENTENCES[0]}</p><h2>What the manifests show</h2>{LOOSE[0]}<p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>"
+    tree = _page(story)
+    body = _body(*SENTENCES[:3])
+    _head(body, 1, "What the manifests show", LOOSE[0])  # how trafilatura writes it: the text as the <head>'s tail
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+    assert len(body) == 4
+
+
+def test_text_recovered_before_a_heading_goes_before_the_heading_not_after_it():
+    story = (
+        f"<p>{SENTENCES[0]}</p>{LOOSE[0]}<h2>Why the tally started</h2><p>{SENTENCES[1]}</p>"
+        f"<p>{SENTENCES[2]}</p><div class='aside-text'>{LOOSE[1]}</div><h3>Next steps</h3><p>{SENTENCES[3]}</p>"
+    )
+    tree = _page(story)
+    body = _body(*SENTENCES[:4])
+    _head(body, 1, "Why the tally started")
+    _head(body, 4, "Next steps")
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 2
+    assert [block.text for block in body] == [
+        SENTENCES[0], LOOSE[0], "Why the tally started", SENTENCES[1], SENTENCES[2], LOOSE[1], "Next steps", SENTENCES[3]
+    ]
+
+
+def test_loose_text_with_a_link_in_brackets_reads_as_written_and_is_not_given_twice():
+    linked = "A series (<a href='/cribs'><span>the cribs tag</span></a>) toured startup offices in the style of a television show."
+    story = f"<p>{SENTENCES[0]}</p><h2>Insights</h2>{linked}<p>{SENTENCES[1]}</p><p>{SENTENCES[2]}</p>"
+    tree = _page(story)
+    body = _body(*SENTENCES[:3])
+    given = "A series (the cribs tag) toured startup offices in the style of a television show."
+    _head(body, 1, "Insights", given)
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0

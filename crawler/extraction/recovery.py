@@ -29,6 +29,7 @@ _PARAGRAPHS = etree.XPath("//body//p")
 _PARAGRAPH_AFTER = etree.XPath("following::p[1]")
 _PARAGRAPH_FROM = etree.XPath("(descendant-or-self::p | following::p)[1]")
 _LOOSE_TEXT_MIN_CHARS = 20
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A container is the story's when trafilatura kept this many of its paragraphs.
 _STORY_PARENT_MIN_KEPT = 1
 # A story split around an inline module (a side rail, an ad slot) continues in a twin wrapper: the
@@ -39,14 +40,18 @@ _TWIN_MAX_SKIP = 2
 class _Piece:
     """A paragraph of the page: a <p>, or a run of loose text inside a container."""
 
-    __slots__ = ("element", "parent", "text", "key", "position")
+    __slots__ = ("element", "parent", "text", "key", "position", "heading")
 
-    def __init__(self, element: HtmlElement, parent: HtmlElement, text: str, position: float) -> None:
+    def __init__(
+        self, element: HtmlElement, parent: HtmlElement, text: str, position: float, after: object = None
+    ) -> None:
         self.element = element  # the <p>, or the container of a loose run
         self.parent = parent
         self.text = text
         self.key = text[:_KEY_CHARS]
         self.position = position  # in page order, counted in <p>s
+        # The text of the heading right after the piece on the page (`after`, its next element), if any.
+        self.heading = _heading_text(after)
 
     def link_chars(self) -> int:
         if self.element is not self.parent:  # a paragraph (<p>, or a <div> written as one)
@@ -66,7 +71,8 @@ def recover_missed_paragraphs(
     blocks = list(body)
     if len(blocks) < 2:
         return 0
-    block_texts = [page.block_text(block) for block in blocks]
+    # trafilatura writes loose text that follows a heading as the tail of its <head> block.
+    block_texts = [_with_tail(page.block_text(block), block) for block in blocks]
     extracted = "\x00".join(block_texts)
     pieces = _pieces(tree, page)
     kept = [piece for piece in pieces if len(piece.key) >= 20 and piece.key in extracted]
@@ -82,10 +88,12 @@ def recover_missed_paragraphs(
     after = set(_twin_containers(kept[-1].parent, preceding=False)) - story_parents
     story_parents |= before | after
     first, last = pieces.index(kept[0]), pieces.index(kept[-1])
+    # A <form> holding the whole story is the page's wrapper (ASP.NET, DNN), not a comment or search form.
+    wrappers = _forms(kept[0].element) & _forms(kept[-1].element)
     added = 0
     tail = None  # the last block recovered after the last kept one: the next goes after it
     for index, piece in enumerate(pieces):
-        if piece.parent not in story_parents or id(piece) in kept_ids or not _is_prose(piece, page):
+        if piece.parent not in story_parents or id(piece) in kept_ids or not _is_prose(piece, page, wrappers):
             continue
         if piece.key in extracted or any(key in piece.text for key in block_keys):
             continue  # already there, or a larger run holding a kept paragraph
@@ -105,7 +113,7 @@ def recover_missed_paragraphs(
         paragraph = etree.Element("p")
         paragraph.text = piece.text
         if following is not None:
-            blocks[position].addprevious(paragraph)
+            _before_heading(blocks, position, piece.heading, page).addprevious(paragraph)
         else:
             (tail if tail is not None else blocks[position]).addnext(paragraph)
             tail = paragraph
@@ -139,12 +147,39 @@ def _shares_class(element: HtmlElement, classes: set[str]) -> bool:
     return isinstance(element.tag, str) and bool(classes.intersection(element.get("class", "").split()))
 
 
-def _is_prose(piece: _Piece, page: PageText) -> bool:
+def _with_tail(text: str, block: etree._Element) -> str:
+    tail = block.tail
+    return f"{text} {normalize_space(tail)}" if tail and not tail.isspace() else text
+
+
+def _heading_text(element: object) -> str | None:
+    if isinstance(element, HtmlElement) and element.tag in _HEADING_TAGS:
+        return normalize_space(element.text_content()) or None
+    return None
+
+
+def _before_heading(blocks: list[etree._Element], position: int, heading: str | None, page: PageText) -> etree._Element:
+    """The block to insert before: the kept paragraph's, or the heading block over it when the
+    recovered text stands before that heading on the page."""
+    if heading is not None:
+        for index in range(position - 1, -1, -1):
+            if blocks[index].tag != "head":
+                break
+            if page.block_text(blocks[index]) == heading:
+                return blocks[index]
+    return blocks[position]
+
+
+def _forms(element: HtmlElement) -> frozenset[HtmlElement]:
+    return frozenset(element.iterancestors("form"))
+
+
+def _is_prose(piece: _Piece, page: PageText, wrappers: frozenset[HtmlElement] = frozenset()) -> bool:
     words = piece.text.split()
     return (
         len(words) >= RECOVER_MIN_WORDS
         and piece.text.endswith(_SENTENCE_ENDS)
-        and not _outside_story(piece.element)
+        and not _outside_story(piece.element, wrappers)
         and piece.link_chars() <= RECOVER_MAX_LINK_SHARE * len(piece.text)
         and not page.only_in_chrome(piece.text)
     )
@@ -157,7 +192,7 @@ def _pieces(tree: HtmlElement, page: PageText) -> list[_Piece]:
     paragraphs = list(texts)
     number = {paragraph: index for index, paragraph in enumerate(paragraphs)}
     pieces = [
-        _Piece(paragraph, paragraph.getparent(), text, index)
+        _Piece(paragraph, paragraph.getparent(), text, index, paragraph.getnext())
         for index, (paragraph, text) in enumerate(texts.items())
         if text
     ]
@@ -180,7 +215,8 @@ def _div_paragraphs(container: HtmlElement, number: dict[HtmlElement, int], coun
         text = normalize_space(div.text_content())
         if len(text.split()) >= RECOVER_MIN_WORDS:
             following = _PARAGRAPH_AFTER(div)
-            pieces.append(_Piece(div, container, text, number.get(following[0], count) - 0.5 if following else count))
+            position = number.get(following[0], count) - 0.5 if following else count
+            pieces.append(_Piece(div, container, text, position, div.getnext()))
     return pieces
 
 
@@ -190,10 +226,11 @@ def _has_loose_text(container: HtmlElement) -> bool:
     )
 
 
-def _outside_story(element: HtmlElement) -> bool:
-    """Inside a script, form, navigation, header, footer or sidebar, or hidden."""
+def _outside_story(element: HtmlElement, wrappers: frozenset[HtmlElement] = frozenset()) -> bool:
+    """Inside a script, form, navigation, header, footer or sidebar, or hidden (a form in `wrappers`
+    holds the whole story: it is the page's, not outside the story)."""
     return any(
-        ancestor.tag in _OUTSIDE_STORY_TAGS or ancestor.get("hidden") is not None
+        ancestor.tag in _OUTSIDE_STORY_TAGS and ancestor not in wrappers or ancestor.get("hidden") is not None
         or ancestor.get("aria-hidden") == "true"
         for ancestor in (element, *element.iterancestors())
     )
@@ -204,18 +241,18 @@ def _loose_runs(container: HtmlElement, number: dict[HtmlElement, int], count: i
     runs: list[_Piece] = []
     parts: list[str] = [container.text or ""]
 
-    def close(next_paragraph: list) -> None:
-        text = normalize_space(" ".join(parts))
+    def close(next_paragraph: list, after: HtmlElement | None = None) -> None:
+        text = normalize_space("".join(parts))  # the run as written: "(<a>link</a>)" reads "(link)"
         if len(text.split()) >= RECOVER_MIN_WORDS:
             position = number.get(next_paragraph[0], count) if next_paragraph else count
-            runs.append(_Piece(container, container, text, position - 0.5))
+            runs.append(_Piece(container, container, text, position - 0.5, after))
         parts.clear()
 
     for child in container:
         if isinstance(child.tag, str) and child.tag not in _INLINE_TAGS and child.tag != "br":
-            close(_PARAGRAPH_FROM(child))
-        elif isinstance(child.tag, str) and child.tag != "br":
-            parts.append(child.text_content())
+            close(_PARAGRAPH_FROM(child), child)
+        elif isinstance(child.tag, str):
+            parts.append(child.text_content() if child.tag != "br" else " ")
         parts.append(child.tail or "")
     close(_PARAGRAPH_AFTER(container))
     return runs
