@@ -13,7 +13,10 @@ BODY = "".join(
 )
 
 
-@pytest.mark.parametrize("word", ["Share", "Reply", "Name", "Tweet", "Posted by", "About the Author", "Comments"])
+@pytest.mark.parametrize(
+    "word",
+    ["Share", "Reply", "Name", "Tweet", "Posted by", "About the Author", "Comments", "Share This", "Leave A Comment", "Email Us"],
+)
 def test_ui_words_are_not_authors(word):
     assert clean_author_names([word]) == []
 
@@ -59,3 +62,27 @@ def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(start, end):
     head = f'<script type="application/ld+json">\n{start}\n{ld}\n{end}\n</script><meta property="article:published_time" content="2024-12-07T12:43:39Z">'
     html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
     assert extract_article(html).published == "2024-12-06T22:00:40+00:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Posted on <a href='/2024/03/03'>March 3, 2024</a> by <a href='/u/dr'>Dana Roe</a>", ["Dana Roe"]),
+        ("Posted by Phil Windley on November 1, 2012 12:01 AM", ["Phil Windley"]),
+        ("Posted 3 hours ago by Share This", []),
+        ("Posted in News by Leave A Comment", []),
+        ("Posted by admin on March 3, 2024", []),
+    ],
+)
+def test_a_posted_by_line_names_the_writer_and_never_a_ui_word(line, authors):
+    html = f"<html><body><article><h1>Ferry fares</h1><div class='entry-meta'>{line}</div>{BODY}</article></body></html>"
+    assert extract_article(html).authors == authors
+
+
+def test_posted_by_lines_of_comments_name_no_author():
+    comments = "".join(
+        f"<div class='c'><p>Posted by {name} on March 4, 2024</p><p>I agree with this.</p></div>"
+        for name in ("Ali Karimov", "Sara Lind")
+    )
+    html = f"<html><body><article><h1>Ferry fares</h1>{BODY}</article><div id='talk'>{comments}</div></body></html>"
+    assert extract_article(html).authors == []

@@ -63,6 +63,9 @@ STANDFIRST_XPATH = etree.XPath(
 _STANDFIRST_WORDS = (5, 80)
 _LESSER_HEADINGS = etree.XPath("//h2 | //h3 | //h4")
 _DATE_HEADING_MAX_CHARS = 40
+# Text nodes opening a "Posted … by Name" line (read only when the page names no author otherwise).
+_POSTED_XPATH = etree.XPath("//body//text()[starts-with(normalize-space(.), 'Posted')]")
+_POSTED_LINE_MAX_CHARS = 120
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 _BY_PREFIX = re.compile(
@@ -73,6 +76,7 @@ MAX_BYLINE_AUTHORS = 4
 # Bylines inside these (class/id substrings, or tags) belong to other stories or to commenters.
 _OTHER_BYLINES = re.compile(r"comment|related|recirc|sidebar|widget|teaser|footer|more-|popular|trending|respond")
 _OTHER_BYLINE_TAGS = frozenset({"aside", "footer", "nav"})
+_INLINE_LINE_TAGS = frozenset({"a", "span", "em", "i", "b", "strong", "small", "time", "font"})
 # A masthead <h1> (the logo) sits in the page header outside the story, or links to the home page.
 _MASTHEAD = re.compile(r"masthead|banner|logo|brand|site-?(?:header|title|name)")
 # A headline is a line, not a paragraph (a caption set as <h1>).
@@ -333,6 +337,7 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[
         lambda: _names(article_ld.get("author")) + _names(article_ld.get("creator")),
         lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
         lambda: _byline_names(tree),
+        lambda: _posted_by_name(tree),
     )
     for candidates in sources:
         names = clean_author_names(candidates())
@@ -344,16 +349,38 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[
 def _byline_names(tree: HtmlElement) -> list[str]:
     """The names of the story's own byline: the first one outside comments and related stories."""
     for element in BYLINE_XPATH(tree):
-        if any(
-            ancestor.tag in _OTHER_BYLINE_TAGS
-            or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
-            for ancestor in (element, *element.iterancestors())
-        ):
+        if _others_byline(element):
             continue
         names = clean_author_names(["\n".join(element.itertext())])
         if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
             return names
     return []
+
+
+def _others_byline(element: HtmlElement) -> bool:
+    """In comments, related stories, a sidebar or a footer: another story's or a commenter's byline."""
+    return any(
+        ancestor.tag in _OTHER_BYLINE_TAGS
+        or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
+        for ancestor in (element, *element.iterancestors())
+    )
+
+
+def _posted_by_name(tree: HtmlElement) -> list[str]:
+    """The writer of a "Posted on <date> by <Name>" line, when the page has exactly one such name
+    (a line per comment is commenters, not the story's writer)."""
+    posted_by = re.compile(rules.POSTED_BY_PATTERN)
+    names: set[str] = set()
+    for node in _POSTED_XPATH(tree):
+        line = node.getparent()
+        while line is not None and line.tag in _INLINE_LINE_TAGS:
+            line = line.getparent()
+        if line is None or _others_byline(line):
+            continue
+        text = normalize_space(line.text_content())
+        if len(text) <= _POSTED_LINE_MAX_CHARS and (match := posted_by.match(text)):
+            names.update(clean_author_names([match["name"]]))
+    return list(names) if len(names) == 1 else []
 
 
 def clean_author_names(candidates: Iterable[str]) -> list[str]:

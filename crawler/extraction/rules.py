@@ -301,8 +301,15 @@ NOT_AUTHOR_PATTERNS: tuple[str, ...] = (
     # buttons and form labels next to a byline or in a comment form
     r"(?:share|tweet|reply|name|e-?mail|website|comments?|print|menu|search|home|log ?in|sign ?in|subscribe|"
     r"like|loading|related|view|more|learn more|tagged|posted in|posted by|author|anonymous|guest|admin|"
-    r"par|por|von|suivre|follow author)$",
+    r"par|por|von|suivre|follow author|us|on|this|it|here)$",
     r"(?:about|more by|more from|a note from|view my|posted in|join|become)\b",
+    # a button's call to act on the page ("Share This", "Email Us", "Leave A Comment")
+    r"(?:share|tweet|print|e-?mail|save|like|follow|subscribe|reply|comment|leave|add)\s+(?:this|it|now|us|on|via|to|a|an|your)\b",
+)
+# A blog's post line naming its writer outside any byline markup: "Posted on August 5, 2024 by Dana Roe",
+# "Posted by Phil Windley on November 1, 2012". The name is a few capitalised words.
+POSTED_BY_PATTERN = (
+    r"^[Pp]osted\b[^|]{0,40}?\bby\s+(?P<name>(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]*)(?:\s+(?:(?:on|at|in)\b|[|·•]).*|\s*)$"
 )
 # Words inside a byline that are buttons or labels, not part of a name ("Jane Doe Follow").
 BYLINE_NOISE_PATTERNS: tuple[str, ...] = (
