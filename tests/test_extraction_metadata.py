@@ -64,6 +64,17 @@ def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(start, end):
     assert extract_article(html).published == "2024-12-06T22:00:40+00:00"
 
 
+def test_a_blog_name_h1_before_a_colon_in_the_title_is_not_the_title():
+    html = ("<html><head><title>Caspian Notes: How ferry fares are set</title></head><body>"
+            "<div id='top'><h1>Caspian Notes</h1></div><div class='post'><h2>March 3, 2024</h2>"
+            f"<h3>How ferry fares are set</h3>{BODY}</div></body></html>")
+    assert extract_article(html).title == "How ferry fares are set"
+    # An <h1> that is the whole headline stays, colon and all.
+    html = ("<html><head><title>Analysis: ferry fares rise again</title></head><body>"
+            f"<h1>Analysis: ferry fares rise again</h1><h3>Analysis</h3>{BODY}</body></html>")
+    assert extract_article(html).title == "Analysis: ferry fares rise again"
+
+
 @pytest.mark.parametrize(
     ("line", "authors"),
     [

@@ -270,13 +270,17 @@ def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name:
 def _headline_beside_site_h1(tree: HtmlElement, h1: str, title_tag: str) -> str | None:
     """The <title>'s headline, when the <h1> is its site suffix and a lesser heading the headline.
 
-    "Headline - Blog name" over an <h1> "Blog name" and an <h3> "Headline": the <h1> is the site's.
+    "Headline - Blog name" (or "Blog name: Headline") over an <h1> "Blog name" and an <h3> "Headline":
+    the <h1> is the site's.
     (An <h1> that is the first part is the headline, whatever a sidebar heading says.)
     """
     parts = _SITE_SUFFIX_SEPARATORS.split(title_tag)
-    if len(parts) < 2 or h1 != parts[-1]:
+    if len(parts) >= 2 and h1 == parts[-1]:
+        others = set(parts[:-1])
+    elif title_tag.startswith(f"{h1}: "):  # "Blog name: Headline"
+        others = {title_tag[len(h1) + 2 :].strip()}
+    else:
         return None
-    others = set(parts[:-1])
     return next((text for e in _LESSER_HEADINGS(tree) if (text := normalize_space(e.text_content())) in others), None)
 
 
