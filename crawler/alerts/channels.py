@@ -233,9 +233,7 @@ def _notify_apprise(url: str, display: str, title: str, body: str) -> None:
     text = "\n".join(record.getMessage() for record in records)
     codes = re.findall(r"error=(\d{3})\b", text)
     if codes:
-        code = int(codes[-1])
-        permanent = 400 <= code < 500 and code not in (408, 429)
-        raise DeliveryError(f"{display}: answered {code} {responses.get(code, '')}".rstrip(), permanent=permanent)
+        raise _answered(display, int(codes[-1]))
     if re.search(r"connection refused|errno 111", text, re.IGNORECASE):
         raise DeliveryError(f"{display}: connection refused")
     if "CERTIFICATE_VERIFY_FAILED" in text:
@@ -244,6 +242,13 @@ def _notify_apprise(url: str, display: str, title: str, body: str) -> None:
         raise DeliveryError(f"{display}: timed out")
     problem = _last_warning(records, display)
     raise DeliveryError(f"{display}: not delivered{': ' + problem if problem else ''}")
+
+
+def _answered(display: str, code: int) -> DeliveryError:
+    """A channel's HTTP error status: refused for good on a 4xx other than 408 and 429 (like an SMTP
+    5xx), else retried."""
+    permanent = 400 <= code < 500 and code not in (408, 429)
+    return DeliveryError(f"{display}: answered {code} {responses.get(code, '')}".rstrip(), permanent=permanent)
 
 
 def _last_warning(records: list[logging.LogRecord], display: str) -> str:
@@ -323,9 +328,7 @@ def _post_webhook(url: str, display: str, body: bytes, message_id: str, timeout:
         if 300 <= code < 400:
             reason = f"{display}: answered {code} (a redirect): give the URL it leads to"
             raise DeliveryError(reason, permanent=True) from None
-        permanent = 400 <= code < 500 and code not in (408, 429)
-        reason = f"{display}: answered {code} {responses.get(code, '')}".rstrip()
-        raise DeliveryError(reason, permanent=permanent) from None
+        raise _answered(display, code) from None
     except URLError as error:
         raise DeliveryError(f"{display}: {one_line_reason(error.reason)}") from None
     except (HTTPException, OSError) as error:
