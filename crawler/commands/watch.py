@@ -320,8 +320,6 @@ def _tree_lines(node: NodeExplanation, depth: int) -> list[str]:
     head = node.kind.upper() if node.kind in ("and", "or") else escape(node.query)
     if node.kind == "near":
         head = f"NEAR/{node.distance}" + (f" in {node.field}" if node.field else "") + f": {escape(node.query)}"
-    elif node.kind == "not":
-        head = escape(node.query)
     lines = [f"{pad}{head} — {_state(node.matched)}: {escape(node.reason)}"]
     if node.kind == "term":
         lines += [line for hit in node.hits[:_SHOWN_HITS] for line in _hit_lines(hit, pad + "    ")]
