@@ -198,7 +198,7 @@ def queue_due(
     for name, due in ready.items():
         rule = rules[name]
         items = [_item(articles[alert.article_id], alert, names.get(alert.story_id, [])) for alert in due]
-        news = [(alert.id, False, max(len(names.get(alert.story_id, [])), 1)) for alert in due]
+        news = [(alert.id, False, item.outlets) for alert, item in zip(due, items, strict=True)]
         ups = [(alert.id, True, count) for alert, count in updates[name]]
         section = Section(
             rule.name,
