@@ -361,12 +361,12 @@ def block_text(block: etree._Element) -> str:
     return normalize_space(" ".join(block.itertext()))
 
 
-def _is_slideshow(block: etree._Element) -> bool:
+def _is_slideshow(block: etree._Element, page: PageText) -> bool:
     """A list of gallery captions, each opened by a slide counter counting up to the same total."""
     if block.tag != "list":
         return False
     counter = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
-    matches = [counter.match(block_text(item)) for item in block.iter("item")]
+    matches = [counter.match(page.block_text(item)) for item in block.iter("item")]
     if len(matches) < rules.SLIDESHOW_MIN_SLIDES or not all(matches):
         return False
     numbers = [(int(match[1]), int(match[2])) for match in matches]
@@ -567,7 +567,7 @@ def clean_blocks(
             drop(block, "duplicate", f"repeats block {seen[key] + 1}")
         elif words >= _DUPLICATE_MIN_WORDS and block.tag == "p" and index in contained:
             contained_in.append((block, contained[index]))  # dropped at the end, if the larger block stays
-        elif _is_slideshow(block):
+        elif _is_slideshow(block, page):
             drop(block, "slideshow", "gallery captions with slide counters")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
