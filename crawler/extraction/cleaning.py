@@ -262,6 +262,11 @@ class _Page:
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
 
 
+def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
+    """Each <p> of the page's body, in page order, with its normalised text (PageText.paragraphs)."""
+    return {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
+
+
 def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> PageText:
     """The text of the page's chrome containers (never the story's), beside the page's whole text.
 
@@ -269,7 +274,7 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
     is filtered afterwards by `clean_blocks` (pruning first changed its choice of container on
     some pages, for the worse).
     """
-    paragraphs = {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
+    paragraphs = paragraph_texts(tree)
     page = _Page(tree, paragraphs)
     chrome = {
         element

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.cleaning import PageText, normalize_space
+from crawler.extraction.cleaning import PageText, normalize_space, paragraph_texts
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -25,7 +25,6 @@ _INLINE_TAGS = frozenset(
     {"a", "em", "i", "b", "strong", "span", "font", "small", "sup", "sub", "abbr", "cite", "q", "mark", "u", "time"}
 )
 _OUTSIDE_STORY_TAGS = frozenset({"script", "style", "template", "noscript", "form", "nav", "aside", "header", "footer"})
-_PARAGRAPHS = etree.XPath("//body//p")
 _PARAGRAPH_AFTER = etree.XPath("following::p[1]")
 _PARAGRAPH_FROM = etree.XPath("(descendant-or-self::p | following::p)[1]")
 _LOOSE_TEXT_MIN_CHARS = 20
@@ -188,7 +187,7 @@ def _is_prose(piece: _Piece, page: PageText, wrappers: frozenset[HtmlElement] = 
 def _pieces(tree: HtmlElement, page: PageText) -> list[_Piece]:
     """The page's paragraphs in page order: its <p>s, and in their containers the loose text runs
     and the paragraphs written as a <div> holding only inline markup (editors that emit <div>s)."""
-    texts = page.paragraphs or {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
+    texts = page.paragraphs or paragraph_texts(tree)  # chrome_text read them; a bare PageText did not
     paragraphs = list(texts)
     number = {paragraph: index for index, paragraph in enumerate(paragraphs)}
     pieces = [
