@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -186,30 +186,60 @@ def _drained(buffer: io.StringIO) -> str:
     return text
 
 
-def word_changes(old: str, new: str, context: int = 8) -> list[str]:
-    """What changed from `old` to `new`, word by word, one line per change with a few words around
-    it: removed words as [-…-], added as {+…+} (wdiff's marks)."""
+@dataclass(frozen=True, slots=True)
+class WordChange:
+    """One change from the old words to the new: the words removed and added, and up to `context` old
+    words on either side (`cut_before` / `cut_after`: more words stand beyond them)."""
+
+    lead: str
+    removed: str
+    added: str
+    tail: str
+    cut_before: bool
+    cut_after: bool
+
+
+def word_hunks(old: str, new: str, context: int = 8) -> list[WordChange]:
+    """What changed from `old` to `new`, word by word, one WordChange per change."""
     import difflib
 
     before, after = old.split(), new.split()
-    lines = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    return [
+        WordChange(
+            " ".join(before[max(0, a0 - context) : a0]),
+            " ".join(before[a0:a1]),
+            " ".join(after[b0:b1]),
+            " ".join(before[a1 : a1 + context]),
+            a0 > context,
+            a1 + context < len(before),
+        )
+        for tag, a0, a1, b0, b1 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def word_changes(old: str, new: str, context: int = 8) -> list[str]:
+    """What changed from `old` to `new`, word by word, one line per change with a few words around
+    it: removed words as [-…-], added as {+…+} (wdiff's marks)."""
+    lines = []
+    for change in word_hunks(old, new, context):
         parts = []
-        if a1 > a0:
-            parts.append("[-" + " ".join(before[a0:a1]) + "-]")
-        if b1 > b0:
-            parts.append("{+" + " ".join(after[b0:b1]) + "+}")
-        lead = ("…" if a0 > context else "") + " ".join(before[max(0, a0 - context) : a0])
-        tail = " ".join(before[a1 : a1 + context]) + ("…" if a1 + context < len(before) else "")
+        if change.removed:
+            parts.append("[-" + change.removed + "-]")
+        if change.added:
+            parts.append("{+" + change.added + "+}")
+        lead = ("…" if change.cut_before else "") + change.lead
+        tail = change.tail + ("…" if change.cut_after else "")
         lines.append(" ".join(part for part in (lead, *parts, tail) if part))
     return lines
 
 
-def revision_diffs(detail: ArticleDetail) -> list[dict[str, Any]]:
-    """Each update of the article: when, the title before and after, and the words it changed."""
+def revision_diffs(
+    detail: ArticleDetail, changes: Callable[[str, str], list[Any]] = word_changes
+) -> list[dict[str, Any]]:
+    """Each update of the article: when, the title before and after, and the words it changed (as
+    `changes` gives them: by default word_changes' lines)."""
     current = {"replaced_at": None, "title": detail.article.get("title"), "text": detail.article["text"]}
     versions = [*detail.revisions, current]
     diffs = []
@@ -219,7 +249,7 @@ def revision_diffs(detail: ArticleDetail) -> list[dict[str, Any]]:
                 "replaced_at": older["replaced_at"],
                 "title_before": older["title"],
                 "title_after": newer["title"],
-                "changes": word_changes(older["text"] or "", newer["text"] or ""),
+                "changes": changes(older["text"] or "", newer["text"] or ""),
             }
         )
     return diffs

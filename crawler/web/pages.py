@@ -144,7 +144,7 @@ async def article_page(request: Request) -> Response:
         "article.html",
         article=data,
         paragraphs=paragraphs,
-        revisions=views.revisions_with_diffs(data),
+        revisions=articles.revision_diffs(detail, views.word_diff),
         hits=hits,
         marks=marks,
     )

@@ -4,7 +4,6 @@ and a 30-day SVG chart. Plain data for the templates and the JSON API alike."""
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +17,7 @@ from crawler.alerts.matcher import RuleMatcher
 from crawler.alerts.matching import applies, compile_rule
 from crawler.alerts.query import Document, QueryError
 from crawler.app import Database, engine_scope
+from crawler.app.articles import word_hunks
 from storage.alerts import Alerts
 from storage.db import session_scope
 from storage.models import Article, CrawlFailure, CrawlRun, Source
@@ -135,41 +135,20 @@ def languages(db: Database) -> list[str]:
 
 def word_diff(old: str, new: str, context: int = 12) -> list[list[tuple[str, str]]]:
     """What changed from `old` to `new`, word by word: one list of (kind, words) per change, kind
-    "same" (a few words around it), "del" or "ins" (the same cut as crawler.app.articles.word_changes)."""
-    before, after = old.split(), new.split()
+    "same" (a few words around it), "del" or "ins" (crawler.app.articles.word_hunks' cut)."""
     changes = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for change in word_hunks(old, new, context):
         parts: list[tuple[str, str]] = []
-        lead = " ".join(before[max(0, a0 - context) : a0])
-        if lead:
-            parts.append(("same", ("… " if a0 > context else "") + lead))
-        if a1 > a0:
-            parts.append(("del", " ".join(before[a0:a1])))
-        if b1 > b0:
-            parts.append(("ins", " ".join(after[b0:b1])))
-        tail = " ".join(before[a1 : a1 + context])
-        if tail:
-            parts.append(("same", tail + (" …" if a1 + context < len(before) else "")))
+        if change.lead:
+            parts.append(("same", ("… " if change.cut_before else "") + change.lead))
+        if change.removed:
+            parts.append(("del", change.removed))
+        if change.added:
+            parts.append(("ins", change.added))
+        if change.tail:
+            parts.append(("same", change.tail + (" …" if change.cut_after else "")))
         changes.append(parts)
     return changes
-
-
-def revisions_with_diffs(detail: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each update of the article, oldest first: when, the title before and after, the word diff."""
-    current = {"replaced_at": None, "title": detail.get("title"), "text": detail["text"]}
-    versions = [*detail["revisions"], current]
-    return [
-        {
-            "replaced_at": older["replaced_at"],
-            "title_before": older["title"],
-            "title_after": newer["title"],
-            "changes": word_diff(older["text"] or "", newer["text"] or ""),
-        }
-        for older, newer in zip(versions, versions[1:], strict=False)
-    ]
 
 
 def sources_health(db: Database, now: datetime | None = None, days: int = 30) -> list[dict[str, Any]]:
