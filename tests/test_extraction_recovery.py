@@ -187,3 +187,15 @@ def test_loose_text_with_a_link_in_brackets_reads_as_written_and_is_not_given_tw
     given = "A series (the cribs tag) toured startup offices in the style of a television show."
     _head(body, 1, "Insights", given)
     assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+
+
+def test_paragraphs_hidden_by_an_attribute_stay_out():
+    # A <p> is never a chrome container: recovery's own check keeps these out, and only these.
+    def recovered(hidden: str, aria_hidden: str) -> int:
+        story = (f"<p>{SENTENCES[0]}</p><p {hidden}>{LOOSE[0]}</p><p>{SENTENCES[1]}</p>"
+                 f"<p {aria_hidden}>{LOOSE[1]}</p><p>{SENTENCES[2]}</p>")
+        tree = _page(story)
+        return recover_missed_paragraphs(tree, _body(*SENTENCES[:3]), chrome_text(tree))
+
+    assert recovered("hidden", "aria-hidden='true'") == 0
+    assert recovered("title='x'", "aria-hidden='false'") == 2

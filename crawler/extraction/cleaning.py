@@ -172,14 +172,17 @@ def _chrome_names(values: Iterable[str]) -> set[str]:
     return chrome
 
 
+def is_marked_hidden(element: HtmlElement) -> bool:
+    """Hidden by an attribute (`hidden`, `aria-hidden="true"`), whatever its style says."""
+    return element.get("hidden") is not None or element.get("aria-hidden") == "true"
+
+
 def is_hidden(element: HtmlElement) -> bool:
+    """Hidden by an attribute or by an inline style (display:none, visibility:hidden)."""
+    if is_marked_hidden(element):
+        return True
     style = element.get("style", "").replace(" ", "").lower()
-    return (
-        element.get("hidden") is not None
-        or element.get("aria-hidden") == "true"
-        or "display:none" in style
-        or "visibility:hidden" in style
-    )
+    return "display:none" in style or "visibility:hidden" in style
 
 
 class _Page:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.cleaning import PageText, normalize_space, paragraph_texts
+from crawler.extraction.cleaning import PageText, is_marked_hidden, normalize_space, paragraph_texts
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -226,11 +226,10 @@ def _has_loose_text(container: HtmlElement) -> bool:
 
 
 def _outside_story(element: HtmlElement, wrappers: frozenset[HtmlElement] = frozenset()) -> bool:
-    """Inside a script, form, navigation, header, footer or sidebar, or hidden (a form in `wrappers`
-    holds the whole story: it is the page's, not outside the story)."""
+    """Inside a script, form, navigation, header, footer or sidebar, or hidden by an attribute (a form
+    in `wrappers` holds the whole story: it is the page's, not outside the story)."""
     return any(
-        ancestor.tag in _OUTSIDE_STORY_TAGS and ancestor not in wrappers or ancestor.get("hidden") is not None
-        or ancestor.get("aria-hidden") == "true"
+        ancestor.tag in _OUTSIDE_STORY_TAGS and ancestor not in wrappers or is_marked_hidden(ancestor)
         for ancestor in (element, *element.iterancestors())
     )
 
