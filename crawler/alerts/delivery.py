@@ -315,10 +315,7 @@ def _send_emails(
         log.warning("cannot send %d email(s): %s", len(claimed), error.reason)
         with session_scope(engine) as session:
             for row in claimed:
-                next_at = Alerts(session).mark_failed(row.id, error.reason, now)
-                report.failed.append(
-                    FailedEmail(row.message_id, row.recipient, error.reason, row.attempts, next_at, row.rules)
-                )
+                _retry_later(Alerts(session), now, report, row, error.reason)
         return
     with mailer:
         for row in claimed:
@@ -357,10 +354,13 @@ def _failed(engine: Engine, now: datetime, report: DeliveryReport, row: _Claimed
             Alerts(session).mark_refused(row.id, error.reason, now)
             report.refused.append(RefusedRecipient(row.message_id, row.recipient, error.reason, row.rules))
         else:
-            next_at = Alerts(session).mark_failed(row.id, error.reason, now)
-            report.failed.append(
-                FailedEmail(row.message_id, row.recipient, error.reason, row.attempts, next_at, row.rules)
-            )
+            _retry_later(Alerts(session), now, report, row, error.reason)
+
+
+def _retry_later(alerts: Alerts, now: datetime, report: DeliveryReport, row: _Claimed, reason: str) -> None:
+    """Mark a failed attempt for a retry after its back-off, and report it."""
+    next_at = alerts.mark_failed(row.id, reason, now)
+    report.failed.append(FailedEmail(row.message_id, row.recipient, reason, row.attempts, next_at, row.rules))
 
 
 def _item(article: Article, alert: Alert, reported_by: list[str]) -> EmailItem:
