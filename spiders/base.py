@@ -151,14 +151,22 @@ class NewsSourceSpider(scrapy.Spider):
     def article_requests(self, links: Iterable[Link], via: str, require_pattern: bool = False) -> Iterator[Request]:
         """Requests for the links that are new articles of this outlet, each once per run."""
         for link in links:
-            url = self.normalize_article_url(link.url)
-            if url is None or not self.accept_article(url, link.hints) or (require_pattern and self._pattern is None):
+            url = self.article_url(link, require_pattern)
+            if url is None:
                 self._count("newswatch/discovery/rejected")
                 continue
             request = self._article_request(url, via, link.hints)
             if request is not None:
                 self._count("newswatch/discovery/articles")
                 yield request
+
+    def article_url(self, link: Link, require_pattern: bool = False) -> str | None:
+        """The URL to request for a listed link if it is one of this outlet's articles, else None (a
+        section page's links are articles only by the source's article_pattern: `require_pattern`)."""
+        url = self.normalize_article_url(link.url)
+        if url is None or not self.accept_article(url, link.hints) or (require_pattern and self._pattern is None):
+            return None
+        return url
 
     def resume_request(self, url: str, via: str | None, hints: Mapping[str, str]) -> Request | None:
         """A request for an article the frontier holds unsettled from an earlier crawl (None if this

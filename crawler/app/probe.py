@@ -301,7 +301,7 @@ def check_listing(fetcher: PoliteFetcher, source: SourceConfig, spider: Any, rol
         else:
             _check_newest_child(fetcher, source, spider, check, sitemaps)
         return check
-    accepted, refused = _articles(spider, source, role, links)
+    accepted, refused = _articles(spider, role, links)
     check.matching = len(accepted)
     check.not_matching = refused[:EXAMPLES]
     if not links and not sitemaps:
@@ -315,14 +315,11 @@ def check_listing(fetcher: PoliteFetcher, source: SourceConfig, spider: Any, rol
     return check
 
 
-def _articles(spider: Any, source: SourceConfig, role: str, links: Sequence[Any]) -> tuple[list[str], list[str]]:
-    """(the links the source takes as articles, the others), as a crawl decides."""
+def _articles(spider: Any, role: str, links: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """(the links the source takes as articles, the others), as a crawl decides: by the spider's own test."""
     accepted, refused = [], []
     for link in links:
-        normalized = spider.normalize_article_url(link.url)
-        takes = normalized is not None and spider.accept_article(normalized, link.hints)
-        if role == "section" and source.article_regex is None:
-            takes = False
+        takes = spider.article_url(link, require_pattern=role == "section") is not None
         (accepted if takes else refused).append(link.url)
     return accepted, refused
 
@@ -357,7 +354,7 @@ def _check_newest_child(
     if child.kind == "sitemap index":
         check.notes.append(f"{summary}; the newest, {newest.url}, is an index of {len(nested)} more (not probed)")
         return
-    accepted, refused = _articles(spider, source, "sitemap", links)
+    accepted, refused = _articles(spider, "sitemap", links)
     check.matching = len(accepted)
     check.not_matching = refused[:EXAMPLES]
     check.notes.append(f"{summary}; the newest, {newest.url}: {len(links)} items, {len(accepted)} articles")
