@@ -17,6 +17,11 @@ BODY = "".join(
 )
 
 
+def _text_with_line(line: str, before: str = BODY, after: str = "") -> str:
+    """The text extracted from a story holding `line` as a paragraph between `before` and `after`."""
+    return extract_article(f"<html><body><article>{before}<p>{line}</p>{after}</article></body></html>").text
+
+
 @pytest.mark.parametrize("table", TABLES)
 def test_every_rule_compiles(table):
     for pattern in getattr(rules, table):
@@ -177,7 +182,7 @@ def test_a_comment_section_heading_ends_the_story_before_a_longer_sidebar():
     ],
 )
 def test_a_navigation_row_with_abbreviations_is_boilerplate(line, dropped):
-    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    text = _text_with_line(line)
     assert (line not in text) is dropped
 
 
@@ -226,7 +231,7 @@ def test_a_trailing_sidebar_of_headlines_with_dates_and_blurbs_goes():
     ],
 )
 def test_a_wire_credit_line_is_no_story(line, dropped):
-    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    text = _text_with_line(line)
     assert (line not in text) is dropped and "Paragraph 6 of the story" in text
 
 
@@ -239,7 +244,7 @@ def test_a_wire_credit_line_is_no_story(line, dropped):
     ],
 )
 def test_disclaimers_labels_and_skip_links_are_boilerplate(line):
-    text = extract_article(f"<html><body><article>{BODY}<p>{line}</p></article></body></html>").text
+    text = _text_with_line(line)
     assert line not in text and "Paragraph 6 of the story" in text
 
 
@@ -314,8 +319,7 @@ def test_a_sidebar_of_dated_blurbs_after_the_story_goes_and_a_dated_last_paragra
     ],
 )
 def test_a_label_and_a_link_to_another_page_is_a_promo(line, dropped):
-    html = f"<html><body><article>{BODY[:500]}<p>{line}</p>{BODY[500:]}</article></body></html>"
-    text = extract_article(html).text
+    text = _text_with_line(line, BODY[:500], BODY[500:])
     shown = re.sub(r"<[^>]+>", "", line)
     assert (shown not in text) is dropped and "Paragraph 6 of the story" in text
 
@@ -394,6 +398,5 @@ def test_patterns_opening_with_a_phrase_anywhere_are_guarded_by_a_literal_they_n
 )
 def test_end_matter_lines_are_boilerplate_and_story_sentences_like_them_stay(line, dropped):
     # newsletter sign-ups, author bios, sign-off pitches, calls to social accounts, comment policies
-    html = f"<html><body><article>{BODY}<p>{line}</p>{BODY[:400]}</article></body></html>"
-    text = extract_article(html).text
+    text = _text_with_line(line, BODY, BODY[:400])
     assert (re.sub(r"<[^>]+>", "", line) not in text) is dropped and "Paragraph 6 of the story" in text
