@@ -3,6 +3,7 @@
     mark(db, article_id, rule="iran-drones", verdict="relevant")     # also starred=, note=
     marks_of(db, [article_id])              # {article_id: [dict, …]}
     precision(db, "iran-drones")            # overall and per week: relevant / judged
+    marks(db, rule="iran-drones")           # its marks with their articles' titles and URLs, oldest first
     for line in export(db, ExportFormat.csv): ...   # every mark, as `newswatch export --triage` writes it
 """
 
@@ -14,6 +15,8 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import select
 
 from crawler.app import Database, engine_scope
 from crawler.app.articles import ExportFormat
@@ -31,7 +34,7 @@ class UnknownArticleError(LookupError):
         return str(self.args[0])
 
 
-def _as_dict(mark: Triage, article: Article | None = None) -> dict[str, Any]:
+def _as_dict(mark: Triage, article: Any = None) -> dict[str, Any]:
     row = {
         "article_id": mark.article_id,
         "rule": mark.rule,
@@ -101,11 +104,21 @@ def precision(db: Database, rule: str) -> dict[str, Any]:
     }
 
 
+def marks(db: Database, rule: str | None = None) -> list[dict[str, Any]]:
+    """Every triage mark (or only the rule's) with its article's title and URL, oldest change first."""
+    with engine_scope(db) as engine, session_scope(engine) as session:
+        found = TriageMarks(session).all(rule)
+        ids = {m.article_id for m in found}
+        titled = {
+            row.id: row
+            for row in session.execute(select(Article.id, Article.title, Article.url).where(Article.id.in_(ids)))
+        }
+        return [_as_dict(m, titled.get(m.article_id)) for m in found]
+
+
 def export(db: Database, output_format: ExportFormat = ExportFormat.jsonl) -> Iterator[str]:
     """Every triage mark with its article's title and URL, oldest change first, as JSON Lines or CSV."""
-    with engine_scope(db) as engine, session_scope(engine) as session:
-        marks = TriageMarks(session).all()
-        rows = [_as_dict(m, session.get(Article, m.article_id)) for m in marks]
+    rows = marks(db)
     if output_format is ExportFormat.jsonl:
         for row in rows:
             yield json.dumps(row, ensure_ascii=False) + "\n"

@@ -176,12 +176,7 @@ async def triage_marks(request: Request) -> Response:
         except triage.UnknownArticleError as error:
             raise HTTPException(404, str(error)) from error
         return JSONResponse(mark)
-    lines = triage.export(settings.db)
-    import json
-
-    marks = [json.loads(line) for line in lines]
-    rule = request.query_params.get("rule")
-    return JSONResponse([m for m in marks if rule is None or m["rule"] == rule])
+    return JSONResponse(triage.marks(settings.db, request.query_params.get("rule")))
 
 
 def _op(summary: str, params: tuple[str, ...] = (), body: str | None = None, mutating: bool = False) -> dict:
