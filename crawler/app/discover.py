@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from crawler.app.probe import PoliteFetcher, ProbeError
+from crawler.app.probe import PoliteFetcher, ProbeError, page_links
 from crawler.config import Config, ConfigError, SourceConfig, load_config, registered_domain
 
 MAX_FEEDS = 5  # candidate feeds fetched from one homepage
@@ -124,7 +124,7 @@ def discover_source(
     candidates = [url for listing in found for url in listing.articles if on_site(url)]
     section = False
     if not candidates:  # no feed, no sitemap: the homepage's own links are the section
-        links = _links(page.body, page.url, page.content_type)
+        links = page_links(page.body, page.url, page.content_type)
         candidates = [url for url in links if on_site(url)]
         section = True
     pattern = propose_pattern(candidates)
@@ -197,14 +197,6 @@ def _charset(content_type: str | None) -> str | None:
     from spiders.discovery import charset_of
 
     return charset_of(content_type)
-
-
-def _links(body: bytes, url: str, content_type: str | None) -> list[str]:
-    from scrapy.http import HtmlResponse
-    from scrapy.linkextractors import LinkExtractor
-
-    response = HtmlResponse(url=url, body=body, headers={"Content-Type": content_type or "text/html"})
-    return list(dict.fromkeys(urldefrag(link.url)[0] for link in LinkExtractor().extract_links(response)))
 
 
 def _title(html: str) -> str | None:

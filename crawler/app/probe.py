@@ -392,16 +392,17 @@ def _read(check: ListingCheck, fetched: Fetched, role: str) -> tuple[list[Any], 
         check.verdict, check.reason = UNREADABLE, f"not an HTML page ({fetched.content_type or 'no Content-Type'})"
         return [], []
     check.kind = "HTML section"
+    return [Link(url) for url in page_links(fetched.body, fetched.url, fetched.content_type)], []
+
+
+def page_links(body: bytes, url: str, content_type: str | None) -> list[str]:
+    """The links of an HTML page as a crawl's section reading finds them (Scrapy's LinkExtractor),
+    fragments dropped, each once, in page order."""
     from scrapy.http import HtmlResponse
     from scrapy.linkextractors import LinkExtractor
 
-    response = HtmlResponse(
-        url=fetched.url, body=fetched.body, headers={"Content-Type": fetched.content_type or "text/html"}
-    )
-    seen: dict[str, None] = {}
-    for link in LinkExtractor().extract_links(response):
-        seen.setdefault(urldefrag(link.url)[0], None)
-    return [Link(url) for url in seen], []
+    response = HtmlResponse(url=url, body=body, headers={"Content-Type": content_type or "text/html"})
+    return list(dict.fromkeys(urldefrag(link.url)[0] for link in LinkExtractor().extract_links(response)))
 
 
 def _looks_like_html(fetched: Fetched) -> bool:
