@@ -214,6 +214,11 @@ class SitemapListing:
     sitemaps: list[Link] = field(default_factory=list)  # sitemaps listed inside a urlset: to follow as sitemaps
     news: bool = False  # a Google News sitemap
 
+    @property
+    def kind(self) -> str:
+        """`sitemap index`, `news sitemap` or `sitemap`, as `sources check` and `sources add` show it."""
+        return "sitemap index" if self.is_index else "news sitemap" if self.news else "sitemap"
+
 
 def language_of(hreflang: str) -> str:
     """`ru-RU` -> `ru`; `x-default` (no language) -> ''."""

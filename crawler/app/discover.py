@@ -188,9 +188,8 @@ def _read_sitemap(
         return None, []
     children = listing.links if listing.is_index else listing.sitemaps
     children = sorted(children, key=lambda link: link.hints.get("modified", ""), reverse=True)
-    kind = "sitemap index" if listing.is_index else "news sitemap" if listing.news else "sitemap"
     articles = [] if listing.is_index else [link.url for link in listing.links]
-    return Found("sitemap", url, kind, articles), [link.url for link in children if on_site(link.url)]
+    return Found("sitemap", url, listing.kind, articles), [link.url for link in children if on_site(link.url)]
 
 
 def _charset(content_type: str | None) -> str | None:

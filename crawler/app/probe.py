@@ -379,7 +379,7 @@ def _read(check: ListingCheck, fetched: Fetched, role: str) -> tuple[list[Any], 
             return links, []
         if role == "sitemap":
             listing = read_sitemap(fetched.body, fetched.url, max_size=len(fetched.body) * 50)
-            check.kind = "sitemap index" if listing.is_index else "news sitemap" if listing.news else "sitemap"
+            check.kind = listing.kind
             if listing.is_index:
                 return [], listing.links
             return listing.links, listing.sitemaps
