@@ -19,6 +19,7 @@ import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -100,8 +101,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def feed_token(secret: str, path: str) -> str:
-    """The secret token of one feed (its path), for readers that cannot log in."""
+def feed_token(secret: str, path: str, query: dict[str, str] | None = None) -> str:
+    """The secret token of one feed (its path, and its query parameters in key order), for readers
+    that cannot log in."""
+    if query:
+        path += "?" + urlencode(sorted(query.items()))
     return hmac.new(secret.encode(), path.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -5,7 +5,6 @@ an API token, or its own `?token=` (auth.feed_token of its path)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,7 +22,7 @@ def _authorised(request: Request, path: str, query: dict[str, str]) -> None:
     auth = settings_of(request).auth
     if not auth.required or request.session.get("user") or request.scope["state"].get("token_user"):
         return
-    wanted = feed_token(auth.secret, path + ("?" + urlencode(sorted(query.items())) if query else ""))
+    wanted = feed_token(auth.secret, path, query)
     if not same_token(request.query_params.get("token"), wanted):
         raise HTTPException(401, "this feed needs its token (the feed link on its page carries it)")
 

@@ -69,7 +69,7 @@ def feed_url(request: Request, path: str, query: dict[str, str] | None = None) -
     params = dict(query or {})
     auth = settings_of(request).auth
     if auth.required:
-        params["token"] = feed_token(auth.secret, path + ("?" + urlencode(sorted(query.items())) if query else ""))
+        params["token"] = feed_token(auth.secret, path, query)
     return path + ("?" + urlencode(params) if params else "")
 
 
