@@ -185,11 +185,9 @@ class PoliteFetcher:
                 raise ProbeError(DEAD, f"{what} after {len(targets)} hops (last {last})", error.code) from None
             raise ProbeError(DEAD, f"HTTP {error.code} {error.reason}", error.code) from None
         except urllib.error.URLError as error:
+            # urllib wraps only OSErrors so: the guard's FetchError and a refused redirect's ProbeError
+            # come through as themselves, below.
             reason = error.reason
-            if isinstance(reason, ProbeError):
-                raise reason from None
-            if isinstance(reason, FetchError):
-                raise ProbeError(REFUSED, str(reason)) from None
             if isinstance(reason, TimeoutError):
                 raise ProbeError(DEAD, f"timed out after {self.timeout:g} s") from None
             if isinstance(reason, socket.gaierror):
@@ -201,7 +199,7 @@ class PoliteFetcher:
             raise ProbeError(REFUSED, str(error)) from None
         except TimeoutError:
             raise ProbeError(DEAD, f"timed out after {self.timeout:g} s") from None
-        except (ConnectionError, OSError) as error:
+        except OSError as error:
             raise ProbeError(DEAD, f"cannot fetch: {error}") from None
         finally:
             self._last[host] = time.monotonic()
