@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from crawler.alerts import delivery
-from crawler.alerts.aliases import AliasTable
 from crawler.alerts.config import WatchConfig
 from crawler.alerts.explain import Explanation, explain
 from crawler.alerts.mail import MailSettings, MailSettingsError
@@ -154,7 +153,7 @@ def try_query(
 ) -> Match | None:
     """Does `query` match this title and text (with the default aliases and `alias_groups`)?
     The match with its spans, or None; QueryError (with the column) if the query does not parse."""
-    parsed = parse_query(query, AliasTable.default().with_groups(alias_groups))
+    parsed = parse_query(query, rule_aliases(alias_groups))
     return parsed.match(Document(title=title, text=text, language=language))
 
 
