@@ -18,7 +18,7 @@ from crawler.app import articles, search, triage
 from crawler.web import views
 from crawler.web.app import settings_of
 from crawler.web.auth import same_token
-from crawler.web.pages import _int, _since, watches_of
+from crawler.web.pages import _int, _since, rule_story_ids, watches_of
 
 
 def _checked(request: Request) -> None:
@@ -96,14 +96,7 @@ async def list_stories(request: Request) -> Response:
     settings = settings_of(request)
     ids = None
     if params.get("rule"):
-        watches = watches_of(request)
-        try:
-            rule = alert_cases.find_rule(watches, params["rule"])
-        except alert_cases.UnknownRuleError as error:
-            raise HTTPException(404, str(error)) from error
-        found = search.search_ids(settings.db, rule.query, sources=rule.sources, languages=rule.languages,
-                                  alias_groups=watches.alias_groups)  # fmt: skip
-        ids = views.story_ids_of_articles(settings.db, found)
+        ids = rule_story_ids(settings.db, watches_of(request), params["rule"])
     rows, more = views.stories(
         settings.db, source=params.get("source") or None, language=params.get("lang") or None,
         since=_since(params.get("since")), ids=ids, page=_int(params.get("page"), 1, "page"),

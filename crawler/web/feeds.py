@@ -10,7 +10,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from crawler.app import alerts as alert_cases
 from crawler.app import search
 from crawler.web.app import settings_of
 from crawler.web.auth import feed_token, same_token
@@ -56,13 +55,10 @@ async def rule_feed(request: Request) -> Response:
     name = request.path_params["name"]
     path = f"/feeds/rule/{name}.atom"
     _authorised(request, path, {})
-    from crawler.web.pages import watches_of
+    from crawler.web.pages import rule_of, watches_of
 
     watches = watches_of(request)
-    try:
-        rule = alert_cases.find_rule(watches, name)
-    except alert_cases.UnknownRuleError as error:
-        raise HTTPException(404, str(error)) from error
+    rule = rule_of(watches, name)
     result = search.search(
         settings.db, rule.query, sources=rule.sources, languages=rule.languages, order="newest", limit=ENTRIES,
         alias_groups=watches.alias_groups,

@@ -15,8 +15,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crawler.alerts.config import WatchConfig, WatchConfigError, add_rule, load_watches, raw_rule, remove_rule
 from crawler.alerts.query import QueryError
+from crawler.alerts.rules import WatchRule
+from crawler.app import Database, articles, search, triage
 from crawler.app import alerts as alert_cases
-from crawler.app import articles, search, triage
 from crawler.web import views
 from crawler.web.app import render, settings_of
 from crawler.web.auth import feed_token, same_token, verify_password
@@ -33,6 +34,23 @@ def watches_of(request: Request) -> WatchConfig:
         return load_watches(settings_of(request).watches_path())
     except WatchConfigError as error:
         raise HTTPException(500, "the watch file has mistakes:\n" + "\n".join(error.problems)) from error
+
+
+def rule_of(watches: WatchConfig, name: str) -> WatchRule:
+    """The watch rule named `name`, or a 404 page saying which rules there are."""
+    try:
+        return alert_cases.find_rule(watches, name)
+    except alert_cases.UnknownRuleError as error:
+        raise HTTPException(404, str(error)) from error
+
+
+def rule_story_ids(db: Database, watches: WatchConfig, name: str) -> list[int]:
+    """The stories (first reports) of every article the rule named `name` matches; 404 for no such rule."""
+    rule = rule_of(watches, name)
+    found = search.search_ids(
+        db, rule.query, sources=rule.sources, languages=rule.languages, alias_groups=watches.alias_groups
+    )
+    return views.story_ids_of_articles(db, found)
 
 
 async def checked_form(request: Request) -> FormData:
@@ -96,14 +114,7 @@ async def stories_page(request: Request) -> Response:
     ids = None
     rule_name = params.get("rule") or None
     if rule_name:
-        try:
-            rule = alert_cases.find_rule(watches, rule_name)
-        except alert_cases.UnknownRuleError as error:
-            raise HTTPException(404, str(error)) from error
-        found = search.search_ids(
-            settings.db, rule.query, sources=rule.sources, languages=rule.languages, alias_groups=watches.alias_groups
-        )
-        ids = views.story_ids_of_articles(settings.db, found)
+        ids = rule_story_ids(settings.db, watches, rule_name)
     rows, more = views.stories(
         settings.db,
         source=params.get("source") or None,
@@ -270,11 +281,7 @@ async def rule_form_page(request: Request) -> Response:
         form = await checked_form(request)
         return _save_rule(request, _rule_from_form(form, name), replace=True)
     if name:
-        watches = watches_of(request)
-        try:
-            rule = raw_rule(alert_cases.find_rule(watches, name))
-        except alert_cases.UnknownRuleError as error:
-            raise HTTPException(404, str(error)) from error
+        rule = raw_rule(rule_of(watches_of(request), name))
     else:
         rule = {"name": "", "query": request.query_params.get("query", ""), "recipients": [], "mode": "instant",
                 "sources": [], "languages": [], "timezone": "UTC", "digest_hour": 8}  # fmt: skip
@@ -308,10 +315,7 @@ async def rule_preview(request: Request) -> Response:
 async def rule_page(request: Request) -> Response:
     settings = settings_of(request)
     watches = watches_of(request)
-    try:
-        rule = alert_cases.find_rule(watches, request.path_params["name"])
-    except alert_cases.UnknownRuleError as error:
-        raise HTTPException(404, str(error)) from error
+    rule = rule_of(watches, request.path_params["name"])
     history = [alert for alert in alert_cases.recent(settings.db, limit=1000) if alert.rule == rule.name][:50]
     result = search.search(
         settings.db, rule.query, sources=rule.sources, languages=rule.languages, order="newest", limit=20,
