@@ -29,6 +29,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from crawler.app.probe import PoliteFetcher, ProbeError, page_links
 from crawler.config import Config, ConfigError, SourceConfig, load_config, registered_domain
+from spiders.discovery import DiscoveryError, charset_of, parse_sitemap, read_feed
 
 MAX_FEEDS = 5  # candidate feeds fetched from one homepage
 MAX_SITEMAPS = 4  # sitemaps fetched in all (an index and its newest children)
@@ -85,7 +86,7 @@ def discover_source(
         page = fetcher.fetch(homepage, on_site)
     except ProbeError as error:
         raise DiscoveryFailed(f"{homepage}: {error}") from None
-    html = page.body.decode(_charset(page.content_type) or "utf-8", "replace")
+    html = page.body.decode(charset_of(page.content_type) or "utf-8", "replace")
     found: list[Found] = []
     rejected: list[tuple[str, str]] = []
 
@@ -162,8 +163,6 @@ def _on_site(domain: str):  # type: ignore[no-untyped-def]
 def _read_listing(
     fetcher: PoliteFetcher, url: str, role: str, on_site: Any, rejected: list[tuple[str, str]]
 ) -> Found | None:
-    from spiders.discovery import DiscoveryError, read_feed
-
     try:
         fetched = fetcher.fetch(url, on_site)
         kind, links = read_feed(fetched.body, fetched.url, fetched.content_type)
@@ -177,8 +176,6 @@ def _read_sitemap(
     fetcher: PoliteFetcher, url: str, on_site: Any, rejected: list[tuple[str, str]], guessed: bool
 ) -> tuple[Found | None, list[str]]:
     """The sitemap at `url` with its articles, and the child sitemaps to read for more (newest first)."""
-    from spiders.discovery import DiscoveryError, parse_sitemap
-
     try:
         fetched = fetcher.fetch(url, on_site)
         listing = parse_sitemap(fetched.body, fetched.url, max_size=fetcher.max_bytes)
@@ -190,12 +187,6 @@ def _read_sitemap(
     children = sorted(children, key=lambda link: link.hints.get("modified", ""), reverse=True)
     articles = [] if listing.is_index else [link.url for link in listing.links]
     return Found("sitemap", url, listing.kind, articles), [link.url for link in children if on_site(link.url)]
-
-
-def _charset(content_type: str | None) -> str | None:
-    from spiders.discovery import charset_of
-
-    return charset_of(content_type)
 
 
 def _title(html: str) -> str | None:

@@ -32,6 +32,7 @@ from crawler.config import Config, SourceConfig
 from crawler.fetch import FetchError, guarded_opener
 from crawler.frontier import listed_moment
 from crawler.netguard import Policy, parse_networks
+from spiders.discovery import DiscoveryError, Link, parse_sitemap, read_feed
 
 ROBOTS_HINT = "see [crawl] allow_private_networks"
 EXAMPLES = 3  # item URLs the pattern refuses, shown per listing
@@ -368,15 +369,12 @@ def _check_newest_child(
 
 def _read(check: ListingCheck, fetched: Fetched, role: str) -> tuple[list[Any], list[Any]]:
     """(item links, sitemap links) of the listing as a crawl reads it; sets check.kind, or the verdict."""
-    from spiders.discovery import DiscoveryError, Link, read_feed
-    from spiders.discovery import parse_sitemap as read_sitemap
-
     try:
         if role == "feed":
             check.kind, links = read_feed(fetched.body, fetched.url, fetched.content_type)
             return links, []
         if role == "sitemap":
-            listing = read_sitemap(fetched.body, fetched.url, max_size=len(fetched.body) * 50)
+            listing = parse_sitemap(fetched.body, fetched.url, max_size=len(fetched.body) * 50)
             check.kind = listing.kind
             if listing.is_index:
                 return [], listing.links
@@ -412,15 +410,12 @@ def _looks_like_html(fetched: Fetched) -> bool:
 
 def _what_it_is(fetched: Fetched) -> str | None:
     """What a listing that is not what it was configured as is instead, for the message."""
-    from spiders.discovery import DiscoveryError, read_feed
-    from spiders.discovery import parse_sitemap as read_sitemap
-
     try:
         return f"a {read_feed(fetched.body, fetched.url, fetched.content_type)[0]} feed"
     except DiscoveryError:
         pass
     try:
-        return "a sitemap index" if read_sitemap(fetched.body, fetched.url).is_index else "a sitemap"
+        return "a sitemap index" if parse_sitemap(fetched.body, fetched.url).is_index else "a sitemap"
     except DiscoveryError:
         pass
     return "an HTML page" if _looks_like_html(fetched) else None
