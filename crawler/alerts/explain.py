@@ -198,7 +198,7 @@ def explain(
     """Explain `query` (parsed with `aliases`) on `doc`; with `rule`, its source and language filters too."""
     matcher = RuleMatcher([(rule.name if rule else "query", query)])
     fields = matcher.found(doc)
-    matched = bool(matcher.matching(doc))
+    matched = bool(matcher.matching_found(fields))  # the verdict of `matching`, on the fields analysed once
     values = {"title": doc.title, "text": doc.text}
     tree = _Explainer(fields, values, aliases).node(query.root, matcher.plan(0))
     filters: tuple[Filter, ...] = ()

@@ -231,7 +231,10 @@ class RuleMatcher:
 
     def matching(self, doc: Document) -> list[tuple[str, Match]]:
         """(rule name, match) for every rule that matches `doc`, in the order the rules were given."""
-        fields = self.found(doc)
+        return self.matching_found(self.found(doc))
+
+    def matching_found(self, fields: Fields) -> list[tuple[str, Match]]:
+        """`matching` on a document `found` has already analysed."""
         satisfied: set[int] = set()
         by_key = self._by_key
         for found in fields.values():
