@@ -69,14 +69,13 @@ def _text(html: str | None) -> str:
     return " ".join(replace_entities(remove_tags(html or "")).split())
 
 
-JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 JSON_FEED_TYPES = ("application/feed+json", "application/json")
 
 
-def feed_kind(body: bytes, content_type: str | None = None) -> str | None:
-    """`json` for a JSON Feed (by its body or its declared type), else None: feedparser's business."""
+def is_json_feed(body: bytes, content_type: str | None = None) -> bool:
+    """Whether a feed is a JSON Feed (by its declared type or its body), not feedparser's business."""
     declared = (content_type or "").split(";")[0].strip().lower()
-    return "json" if declared in JSON_FEED_TYPES or body.lstrip()[:1] == b"{" else None
+    return declared in JSON_FEED_TYPES or body.lstrip()[:1] == b"{"
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[Link]:
@@ -87,7 +86,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[L
 
 def read_feed(body: bytes, url: str, content_type: str | None = None) -> tuple[str, list[Link]]:
     """(the feed's format: `RSS`, `Atom`, `RDF` or `JSON Feed`, its entries); DiscoveryError if it is no feed."""
-    if feed_kind(body, content_type) == "json":
+    if is_json_feed(body, content_type):
         return "JSON Feed", parse_json_feed(body, url)
     headers = {"content-location": url}
     if content_type:
