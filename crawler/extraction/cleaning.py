@@ -430,36 +430,37 @@ def is_layout_table(block: etree._Element) -> bool:
     return False
 
 
-def unwrap_layout_tables(body: etree._Element) -> int:
+def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> int:
     """Replace each layout table among the blocks by the blocks of its cells, in reading order.
 
     Emitted whole, a layout table is one block holding the masthead, the story, the comment form
     and the sidebars: no block rule can tell them apart. Unwrapped, each part meets the rules on
     its own. Returns how many tables were unwrapped.
     """
+    page = page or PageText()
     unwrapped = 0
     for block in list(body):
         if not is_layout_table(block):
             continue
         index = body.index(block)
         body.remove(block)
-        for offset, piece in enumerate(_layout_blocks(block)):
+        for offset, piece in enumerate(_layout_blocks(block, page)):
             body.insert(index + offset, piece)
         unwrapped += 1
     return unwrapped
 
 
-def _layout_blocks(table: etree._Element) -> list[etree._Element]:
+def _layout_blocks(table: etree._Element, page: PageText) -> list[etree._Element]:
     """The blocks of a layout table's own cells, row by row; a nested layout table is unwrapped too."""
     blocks: list[etree._Element] = []
     for row in table.iterchildren("row"):
         for cell in row.iterchildren("cell"):
-            for piece in _cell_blocks(cell):
-                blocks.extend(_layout_blocks(piece) if is_layout_table(piece) else [piece])
+            for piece in _cell_blocks(cell, page):
+                blocks.extend(_layout_blocks(piece, page) if is_layout_table(piece) else [piece])
     return blocks
 
 
-def _cell_blocks(cell: etree._Element) -> list[etree._Element]:
+def _cell_blocks(cell: etree._Element, page: PageText) -> list[etree._Element]:
     """A cell's content as blocks: its block children, and a paragraph for each run of loose text."""
     blocks: list[etree._Element] = []
     loose: list[etree._Element | str] = [cell.text] if cell.text and cell.text.strip() else []
@@ -475,7 +476,7 @@ def _cell_blocks(cell: etree._Element) -> list[etree._Element]:
                         paragraph.text = (paragraph.text or "") + part
                 else:
                     paragraph.append(part)
-            if block_text(paragraph):
+            if page.block_text(paragraph):  # read once: the rules after read the cached text
                 blocks.append(paragraph)
         loose.clear()
 

@@ -130,7 +130,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     )
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
-        unwrap_layout_tables(document.body)
+        unwrap_layout_tables(document.body, page_text)
         recovered: list = []
         recover_missed_paragraphs(tree, document.body, page_text, recovered)
         given = list(document.body) if options.explain else []
