@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -16,8 +16,6 @@ from crawler.commands.articles import since_option
 from crawler.commands.common import say, stdout, usage_error
 from crawler.commands.options import DbOption, JsonOption, SinceOption
 from storage.db import default_db_url
-
-Order = Literal["relevance", "newest"]
 
 
 def search(
