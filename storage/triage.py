@@ -67,6 +67,10 @@ class TriageMarks:
             query = query.where(Triage.rule == rule)
         return list(self.session.scalars(query))
 
+    def starred_ids(self) -> set[int]:
+        """The articles starred under any rule (or none)."""
+        return set(self.session.scalars(select(Triage.article_id).where(Triage.starred.is_(True))))
+
     def precision(self, rule: str) -> list[tuple[datetime, int, int]]:
         """Per week of judging (Monday 00:00 UTC), how many of the rule's articles were judged relevant
         and not relevant, oldest week first."""

@@ -83,7 +83,7 @@ def marks_of(db: Database, article_ids: Iterable[int]) -> dict[int, list[dict[st
 
 def starred(db: Database) -> set[int]:
     with engine_scope(db) as engine, session_scope(engine) as session:
-        return {m.article_id for m in TriageMarks(session).all() if m.starred}
+        return TriageMarks(session).starred_ids()
 
 
 def precision(db: Database, rule: str) -> dict[str, Any]:
