@@ -15,13 +15,12 @@
 `load_watches` checks everything and reports every mistake as `FILE:LINE: watch 'x': field 'y': what`
 (a query that does not parse names its column and a hint); crawler.configfile reads the file,
 finds the lines and owns the error type. `add_rule` and `remove_rule` edit the file in place with
-tomlkit, keeping its comments and layout; they and `save_watches` (which writes a whole new file)
-write atomically, so a refused change leaves the old file as it was.
+tomlkit, keeping its comments and layout, and write atomically, so a refused change leaves the old
+file as it was.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -213,44 +212,6 @@ def query_error(query: str, alias_groups: tuple[tuple[str, ...], ...] = ()) -> s
     except QueryError as error:
         return str(error)
     return None
-
-
-def save_watches(config: WatchConfig, path: Path) -> None:
-    """Write the whole watch file atomically (a temp file renamed over the old one)."""
-    parts: list[str] = ["# newswatch watch rules: edit by hand or with `newswatch watch add|remove`.\n"]
-    if config.mail:
-        parts.append("[mail]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in config.mail.items()))
-    if config.alias_groups:
-        groups = ",\n".join(f"  {_toml(list(group))}" for group in config.alias_groups)
-        parts.append(f"[aliases]\ngroups = [\n{groups},\n]\n")
-    for rule in config.rules:
-        parts.append(
-            "[[watch]]\n"
-            f"name = {_toml(rule.name)}\nquery = {_toml(rule.query)}\nrecipients = {_toml(list(rule.recipients))}\n"
-            f"mode = {_toml(rule.mode.value)}\n"
-            + (f"sources = {_toml(list(rule.sources))}\n" if rule.sources else "")
-            + (f"languages = {_toml(list(rule.languages))}\n" if rule.languages else "")
-            + (f"timezone = {_toml(rule.timezone)}\n" if rule.timezone != "UTC" else "")
-            + (f"digest_hour = {rule.digest_hour}\n" if rule.digest_hour != 8 else "")
-            + (f"digest_day = {_toml(rule.digest_day)}\n" if rule.digest_day != "mon" else "")
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("\n".join(parts), "utf-8")
-    os.replace(temporary, path)
-
-
-def _toml(value: Any) -> str:
-    """A TOML literal: strings, ints, bools and lists of those (JSON's string escapes are TOML's)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    raise TypeError(f"cannot write {value!r} to TOML")
 
 
 HEADER = "# newswatch watch rules: edit by hand or with `newswatch watch add|remove`.\n"
