@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -163,20 +163,28 @@ def export(
     """Every stored article (copies too), or the `since`/`source` ones, as lines of text ending in a
     newline: JSON Lines, or CSV with a header line (authors joined by "; ")."""
     with engine_scope(db) as engine, session_scope(engine) as session:
-        articles = _articles(session, since, source, None, True)
-        if output_format is ExportFormat.jsonl:
-            for article in articles:
-                yield json.dumps(as_dict(article), ensure_ascii=False) + "\n"
-            return
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
-        writer.writeheader()
+        rows = (as_dict(article) for article in _articles(session, since, source, None, True))
+        if output_format is ExportFormat.csv:
+            rows = ({**row, "authors": "; ".join(row["authors"] or [])} for row in rows)
+        yield from export_lines(rows, output_format, EXPORT_FIELDS)
+
+
+def export_lines(
+    rows: Iterable[dict[str, Any]], output_format: ExportFormat, fields: Sequence[str]
+) -> Iterator[str]:
+    """Rows as lines of text ending in a newline, one row at a time: JSON Lines, or CSV of `fields`
+    with a header line."""
+    if output_format is ExportFormat.jsonl:
+        for row in rows:
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    yield _drained(buffer)
+    for row in rows:
+        writer.writerow(row)
         yield _drained(buffer)
-        for article in articles:
-            row = as_dict(article)
-            row["authors"] = "; ".join(row["authors"] or [])
-            writer.writerow(row)
-            yield _drained(buffer)
 
 
 def _drained(buffer: io.StringIO) -> str:

@@ -9,9 +9,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.app import Database, engine_scope
-from crawler.app.articles import ExportFormat
+from crawler.app.articles import ExportFormat, export_lines
 from storage.db import session_scope
 from storage.models import Article
 from storage.triage import TriageMarks
@@ -118,14 +115,4 @@ def marks(db: Database, rule: str | None = None) -> list[dict[str, Any]]:
 
 def export(db: Database, output_format: ExportFormat = ExportFormat.jsonl) -> Iterator[str]:
     """Every triage mark with its article's title and URL, oldest change first, as JSON Lines or CSV."""
-    rows = marks(db)
-    if output_format is ExportFormat.jsonl:
-        for row in rows:
-            yield json.dumps(row, ensure_ascii=False) + "\n"
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=TRIAGE_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    yield buffer.getvalue()
+    yield from export_lines(marks(db), output_format, TRIAGE_FIELDS)
