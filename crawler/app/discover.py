@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from crawler.app.probe import PoliteFetcher, ProbeError, page_links
+from crawler.app.probe import PoliteFetcher, ProbeError, newest_first, page_links
 from crawler.config import Config, ConfigError, SourceConfig, load_config, registered_domain
 from spiders.discovery import DiscoveryError, charset_of, parse_sitemap, read_feed
 
@@ -184,7 +184,7 @@ def _read_sitemap(
             rejected.append((url, str(error)))
         return None, []
     children = listing.links if listing.is_index else listing.sitemaps
-    children = sorted(children, key=lambda link: link.hints.get("modified", ""), reverse=True)
+    children = newest_first(children)
     articles = [] if listing.is_index else [link.url for link in listing.links]
     return Found("sitemap", url, listing.kind, articles), [link.url for link in children if on_site(link.url)]
 

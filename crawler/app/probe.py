@@ -335,10 +335,7 @@ def _check_newest_child(
         follow = list(source.sitemap_follow)
         check.reason = f"none of its {len(sitemaps)} sitemaps is followed (sitemap_follow {follow!r})"
         return
-    undated = datetime.min.replace(tzinfo=UTC)
-    _, _, newest = max(
-        (listed_moment(link.hints.get("modified")) or undated, -order, link) for order, link in enumerate(followed)
-    )
+    newest = newest_first(followed)[0]
     summary = f"{len(followed)} of {len(sitemaps)} sitemaps followed" if skipped else f"{len(sitemaps)} sitemaps listed"
     try:
         fetched = fetcher.fetch(newest.url, spider.allows_redirect)
@@ -365,6 +362,12 @@ def _check_newest_child(
             f"none of the {len(links)} items of its newest sitemap {newest.url} is an article of the source "
             f"(article_pattern {source.article_pattern!r})"
         )
+
+
+def newest_first(sitemaps: Sequence[Link]) -> list[Link]:
+    """Listed sitemaps by their lastmod, newest first (the undated last, ties in listed order)."""
+    undated = datetime.min.replace(tzinfo=UTC)
+    return sorted(sitemaps, key=lambda link: listed_moment(link.hints.get("modified")) or undated, reverse=True)
 
 
 def _read(check: ListingCheck, fetched: Fetched, role: str) -> tuple[list[Any], list[Any]]:
