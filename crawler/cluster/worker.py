@@ -24,6 +24,7 @@ from crawler.cluster.spider import ClusterSpider
 from crawler.config import Config
 from crawler.database import engine_for_url
 from crawler.workers import shutdown_pool
+from storage.db import redacted
 
 log = logging.getLogger("newswatch.cluster")
 TTL_ENV = "NEWSWATCH_WORKER_TTL"  # seconds a worker's heartbeat lasts (tests shorten it)
@@ -104,7 +105,7 @@ def run_worker(config: Config, options: WorkerOptions) -> int:
     try:
         server.ping()
     except Exception as error:  # noqa: BLE001 - redis-py raises several kinds; one line says why
-        raise WorkerError(f"cannot reach Redis at {_redacted(url)}: {error}") from None
+        raise WorkerError(f"cannot reach Redis at {redacted(url)}: {error}") from None
     if options.concurrency:
         os.environ["NEWSWATCH_EXTRACT_WORKERS"] = str(options.concurrency)
     keys = Keys(key_prefix(config))
@@ -114,7 +115,7 @@ def run_worker(config: Config, options: WorkerOptions) -> int:
     crawler = process.create_crawler(ClusterSpider)
     crawler.newswatch_cluster = cluster  # type: ignore[attr-defined]
     process.crawl(crawler, config=config, max_idle=options.max_idle)
-    log.warning("worker %s: taking jobs from %s (%s)", cluster.worker_id, _redacted(url), keys.prefix)
+    log.warning("worker %s: taking jobs from %s (%s)", cluster.worker_id, redacted(url), keys.prefix)
     try:
         process.start()
     finally:
@@ -124,9 +125,3 @@ def run_worker(config: Config, options: WorkerOptions) -> int:
         log.error("worker %s stopped: %s", cluster.worker_id, recorder.fatal)
         return 1
     return 0
-
-
-def _redacted(url: str) -> str:
-    from storage.db import redacted
-
-    return redacted(url)
