@@ -51,10 +51,10 @@ def enqueue(
             if run.host != CLUSTER_HOST:
                 continue
             age = (utcnow() - run.started_at).total_seconds()
-            if server.sismember(keys.runs, run.id) and (time_limit is None or age <= time_limit):
+            lost = not server.sismember(keys.runs, run.id)
+            if not lost and (time_limit is None or age <= time_limit):
                 return Enqueued(source, run.id, new=False)
             # What it had not settled is pending in the frontier: the new run's job requests it.
-            lost = not server.sismember(keys.runs, run.id)
             runs.finish(run.id, {}, "interrupted" if lost else "timed out")
             forget(server, keys, run.id)
             why = "unknown to Redis" if lost else f"open for {age:.0f} s"
