@@ -42,6 +42,12 @@ META_KEY = "newswatch_key"  # "<run> <first URL>": the request's member in open:
 JOB_MEMBER = "job"  # the job's own member of open:<run>, settled once its requests are queued
 
 
+def member(run: int, url: str) -> str:
+    """A request's member in open:<run> and inflight:<worker> (its META_KEY): the scheduler names it
+    on first sight, the pipeline settles a page by it."""
+    return f"{run} {url}"
+
+
 def redis_url(config: Config | None) -> str | None:
     """The cluster's Redis URL (NEWSWATCH_REDIS_URL, else `[cluster] redis_url`), or None: no cluster."""
     return os.environ.get(REDIS_URL_ENV) or (config.cluster.redis_url if config is not None else None) or None

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.cluster import META_KEY, META_RUN
+from crawler.cluster import META_KEY, META_RUN, member
 from crawler.cluster.runs import RUN_KEY_TTL
 
 
@@ -23,7 +23,7 @@ def request_key(request: Request) -> str | None:
     run = request.meta.get(META_RUN)
     if run is None:
         return None
-    return request.meta.setdefault(META_KEY, f"{run} {request.url}")
+    return request.meta.setdefault(META_KEY, member(run, request.url))
 
 
 class ClusterScheduler(Scheduler):

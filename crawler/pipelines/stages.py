@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.cluster import META_KEY, META_RUN
+from crawler.cluster import META_KEY, META_RUN, member
 from crawler.extensions.crawl_run import recorder_of
 from crawler.items import Page
 from crawler.stages import StorageFailed
@@ -47,7 +47,7 @@ class StagePipeline:
         if outcome is not None:  # None: a worker died under it, recorded (and counted) as a failure
             kind = {"duplicate": "duplicates"}.get(str(outcome.kind), str(outcome.kind))
             self.cluster.count(item.run_id, **({kind: 1} if outcome.stored else {"errors": 1}))
-        self.cluster.done({META_RUN: item.run_id, META_KEY: f"{item.run_id} {item.frontier_url}"})
+        self.cluster.done({META_RUN: item.run_id, META_KEY: member(item.run_id, item.frontier_url)})
 
     async def _process(self, item: Page) -> Page:
         recorder = recorder_of(self.crawler)
