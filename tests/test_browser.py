@@ -97,7 +97,10 @@ def test_the_analyst_scenario_in_a_browser(server: tuple[str, Path], page) -> No
     expect(page.locator(".revision ins")).to_have_text("hundreds")
     page.evaluate("window.__owned = typeof alert")  # the title's script never ran: no dialog, page intact
 
-    # Star it (htmx swaps the form in place).
+    # Star it (htmx swaps the form in place). The article page came from a click, not a goto: wait for
+    # its load event, by which htmx (a deferred script) has started, or the click may beat it.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.locator("#triage-article button.star-button").click()
     expect(page.locator("#triage-article button.star-button")).to_have_text("★ Starred")
 
