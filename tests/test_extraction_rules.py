@@ -400,3 +400,53 @@ def test_end_matter_lines_are_boilerplate_and_story_sentences_like_them_stay(lin
     # newsletter sign-ups, author bios, sign-off pitches, calls to social accounts, comment policies
     text = _text_with_line(line, BODY, BODY[:400])
     assert (re.sub(r"<[^>]+>", "", line) not in text) is dropped and "Paragraph 6 of the story" in text
+
+
+def test_a_paragraph_wrapping_the_whole_page_is_split_so_the_rules_see_its_parts():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks, unwrap_layout_tables
+
+    # trafilatura's fallback on a page with no article node: one <p> holding the skip links, the
+    # blog's masthead headings, the post and its footer, the post's text loose between them.
+    wrapper = etree.fromstring(
+        "<body><p>\n\n  skip to main |\n  skip to sidebar\n<head rend='h1'>Field Notes</head>"
+        "<head rend='h3'>The drone plant at Alabuga</head>\n\t\tThe plant in Tatarstan now assembles most of "
+        "the Geran-2 drones itself, according to three people who have worked there this year.<lb/>"
+        "<p>Labels: drones, Tatarstan</p>\n\n</p></body>"
+    )
+    assert unwrap_layout_tables(wrapper) == 1
+    texts = [block.xpath("string()") for block in wrapper]
+    assert texts[0].startswith("skip to main") and texts[-1] == "Labels: drones, Tatarstan"
+    assert any(text.startswith("The plant in Tatarstan") and text == text.strip() for text in texts)
+    clean_blocks(wrapper, PageText())
+    kept = " ".join(block.xpath("string()") for block in wrapper)
+    assert "The plant in Tatarstan" in kept and "skip to" not in kept and "Labels:" not in kept
+
+
+def test_a_paragraph_with_inline_code_is_no_wrapper():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import unwrap_layout_tables
+
+    body = etree.fromstring("<body><p>Run <code>newswatch crawl</code> every hour from cron.</p></body>")
+    assert unwrap_layout_tables(body) == 0 and len(body) == 1
+
+
+def test_boilerplate_after_an_early_end_heading_is_no_story_prose_that_keeps_the_story_going():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    story = "The new batch of Shahed drones reached the front in October, two officials said on Monday."
+    etree.SubElement(body, "p").text = story
+    etree.SubElement(body, "p").text = "Related posts:"
+    etree.SubElement(body, "p").text = "Where the drones are made"
+    # longer than the story, so the heading comes before half the text; a post's footer, not prose
+    etree.SubElement(body, "p").text = (
+        "This entry was posted in Drones and tagged Shahed, Geran-2, Alabuga, Iran, Russia, supply chains. "
+        "Bookmark the permalink."
+    )
+    clean_blocks(body, PageText())
+    assert [block.text for block in body] == [story]

@@ -417,6 +417,8 @@ def drop_heading_blocks(
 # trafilatura's block-level elements: in a table cell they mark a table used for page layout.
 _BLOCK_ELEMENTS = frozenset({"p", "head", "quote", "list", "table", "code"})
 _LAYOUT_CELL_MARKS = frozenset({"head", "quote", "list", "table"})
+# Children that make a paragraph a wrapper of blocks (inline code is not one).
+_WRAPPER_MARKS = frozenset({"p", "head", "quote", "list", "table"})
 
 
 def is_layout_table(block: etree._Element) -> bool:
@@ -430,17 +432,23 @@ def is_layout_table(block: etree._Element) -> bool:
     return False
 
 
-def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> int:
-    """Replace each layout table among the blocks by the blocks of its cells, in reading order.
+def is_wrapper_paragraph(block: etree._Element) -> bool:
+    """A paragraph or heading that holds headings or paragraphs of its own: a page's layout, not a block."""
+    return block.tag in ("p", "head") and any(child.tag in _WRAPPER_MARKS for child in block)
 
-    Emitted whole, a layout table is one block holding the masthead, the story, the comment form
-    and the sidebars: no block rule can tell them apart. Unwrapped, each part meets the rules on
-    its own. Returns how many tables were unwrapped.
+
+def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> int:
+    """Replace each layout block among the blocks by the blocks inside it, in reading order.
+
+    A layout block is a table laying out the page, or a paragraph wrapping headings and paragraphs
+    (trafilatura's fallback when it finds no article node). Emitted whole, it is one block holding
+    the masthead, the story, the comment form and the sidebars: no block rule can tell them apart.
+    Unwrapped, each part meets the rules on its own. Returns how many blocks were unwrapped.
     """
     page = page or PageText()
     unwrapped = 0
     for block in list(body):
-        if not is_layout_table(block):
+        if not (is_layout_table(block) or is_wrapper_paragraph(block)):
             continue
         index = body.index(block)
         body.remove(block)
@@ -450,13 +458,16 @@ def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> 
     return unwrapped
 
 
-def _layout_blocks(table: etree._Element, page: PageText) -> list[etree._Element]:
-    """The blocks of a layout table's own cells, row by row; a nested layout table is unwrapped too."""
+def _layout_blocks(block: etree._Element, page: PageText) -> list[etree._Element]:
+    """The blocks of a layout table's own cells, row by row, or of a wrapper paragraph; nested layout is unwrapped too."""
+    cells = [block] if block.tag != "table" else [
+        cell for row in block.iterchildren("row") for cell in row.iterchildren("cell")
+    ]
     blocks: list[etree._Element] = []
-    for row in table.iterchildren("row"):
-        for cell in row.iterchildren("cell"):
-            for piece in _cell_blocks(cell, page):
-                blocks.extend(_layout_blocks(piece, page) if is_layout_table(piece) else [piece])
+    for cell in cells:
+        for piece in _cell_blocks(cell, page):
+            nested = is_layout_table(piece) or is_wrapper_paragraph(piece)
+            blocks.extend(_layout_blocks(piece, page) if nested else [piece])
     return blocks
 
 
@@ -476,6 +487,13 @@ def _cell_blocks(cell: etree._Element, page: PageText) -> list[etree._Element]:
                         paragraph.text = (paragraph.text or "") + part
                 else:
                     paragraph.append(part)
+            # The layout's indentation is no part of the text.
+            paragraph.text = (paragraph.text or "").lstrip() or None
+            last = paragraph[-1] if len(paragraph) else None
+            if last is not None and last.tail:
+                last.tail = last.tail.rstrip() or None
+            elif last is None and paragraph.text:
+                paragraph.text = paragraph.text.rstrip()
             if page.block_text(paragraph):  # read once: the rules after read the cached text
                 blocks.append(paragraph)
         loose.clear()
@@ -534,6 +552,10 @@ def clean_blocks(
         in_chrome = [False] * len(texts)
     keys = [_dedup_key(text) for text in texts]
     contained = _contained_in_larger(keys)
+    lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
+    boilerplate_at = [bool(lowered) and boilerplate.find(lowered) is not None for lowered in lowered_texts]
+    # Story prose after a heading is neither chrome nor boilerplate ("This entry was posted in …").
+    not_story = [chrome or boiler for chrome, boiler in zip(in_chrome, boilerplate_at, strict=True)]
 
     def drop(block: etree._Element, rule: str, detail: str = "") -> None:
         body.remove(block)
@@ -547,11 +569,11 @@ def clean_blocks(
     for index, (block, text, chrome) in enumerate(zip(blocks, texts, in_chrome, strict=True)):
         if index < skip_to:
             continue
-        lowered = text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else ""
+        lowered = lowered_texts[index]
         heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(lowered)
         if heading:
-            box_end = _box_end(blocks, texts, in_chrome, index, page)
-            prose_after = _prose_words(blocks, texts, in_chrome, box_end, page)
+            box_end = _box_end(blocks, texts, not_story, index, page)
+            prose_after = _prose_words(blocks, texts, not_story, box_end, page)
             if mid_story.match(lowered) and prose_after >= _PROSE_AFTER_MIN_WORDS:
                 for box_block in blocks[index:box_end]:
                     drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
@@ -580,7 +602,7 @@ def clean_blocks(
             drop(block, "slideshow", "gallery captions with slide counters")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
-        elif len(text) <= rules.BOILERPLATE_MAX_CHARS and boilerplate.find(lowered):
+        elif boilerplate_at[index]:
             drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, lowered))
         elif position >= rules.END_OF_ARTICLE_MIN_SHARE * total and (kinds := _postal_kinds(text)):
             drop(block, "postal-address", f"{kinds} kinds of postal or contact detail")
