@@ -284,9 +284,7 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
         for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
         if not page.holds_story(element)
     }
-    outermost = [
-        element for element in chrome if not any(ancestor in chrome for ancestor in element.iterancestors())
-    ]
+    outermost = [element for element in chrome if not any(ancestor in chrome for ancestor in element.iterancestors())]
     return PageText(
         chrome="\x00".join(normalize_space(element.text_content()) for element in outermost),
         whole=normalize_space(tree.text_content()),
@@ -353,8 +351,7 @@ class PageText:
             return self.starts_with_link(self.block_text(block))
         marker = any_of(rules.TEASER_MARKER_PATTERNS)
         teasers = sum(
-            1 for item in items
-            if self.starts_with_link(item) or self.is_headline_teaser(item) or marker.search(item)
+            1 for item in items if self.starts_with_link(item) or self.is_headline_teaser(item) or marker.search(item)
         )
         return teasers >= 0.75 * len(items)
 
@@ -459,10 +456,12 @@ def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> 
 
 
 def _layout_blocks(block: etree._Element, page: PageText) -> list[etree._Element]:
-    """The blocks of a layout table's own cells, row by row, or of a wrapper paragraph; nested layout is unwrapped too."""
-    cells = [block] if block.tag != "table" else [
-        cell for row in block.iterchildren("row") for cell in row.iterchildren("cell")
-    ]
+    """The blocks of a layout table's cells, row by row, or of a wrapper paragraph; nested layout unwrapped too."""
+    cells = (
+        [block]
+        if block.tag != "table"
+        else [cell for row in block.iterchildren("row") for cell in row.iterchildren("cell")]
+    )
     blocks: list[etree._Element] = []
     for cell in cells:
         for piece in _cell_blocks(cell, page):
@@ -637,7 +636,6 @@ def _is_promo_link(text: str, page: PageText) -> bool:
     return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
 
 
-
 def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:
     """A real repeat (a doubled lead, paragraph or caption, a repeated menu), not a template's line."""
     if first < _LEAD_BLOCKS or index == first + 1:
@@ -661,9 +659,7 @@ def _contained_in_larger(keys: list[str]) -> dict[int, int]:
         copies[key] = copies.get(key, 0) + 1
     for index, key in long_keys:
         if joined.count(key) > copies[key]:
-            found[index] = next(
-                other for other, larger in long_keys if len(larger) > len(key) and key in larger
-            )
+            found[index] = next(other for other, larger in long_keys if len(larger) > len(key) and key in larger)
     return found
 
 
@@ -720,8 +716,10 @@ def _drop_trailing_teasers(
         elif dated[index]:
             dates += 1
         elif not (
-            len(text) <= _TRAILER_MAX_HEADING_CHARS and not text.endswith((".", "!", "?", '"', "”"))
-            or beside_a_date and len(text) <= rules.DATED_TEASER_MAX_CHARS
+            len(text) <= _TRAILER_MAX_HEADING_CHARS
+            and not text.endswith((".", "!", "?", '"', "”"))
+            or beside_a_date
+            and len(text) <= rules.DATED_TEASER_MAX_CHARS
         ):
             break
         trailer.append(block)
