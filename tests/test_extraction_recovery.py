@@ -60,7 +60,9 @@ def test_what_is_no_story_prose_stays_out():
         "<p><a href='/a'>Treasury adds three Yelabuga suppliers to its sanctions list today</a> and "
         "<a href='/b'>A customs case over Iranian drone engines goes to court</a>.</p>"
     )
-    unfinished = "<p>Sign up for our daily briefing on the arms trade between Iran and Russia and the sanctions on it</p>"
+    unfinished = (
+        "<p>Sign up for our daily briefing on the arms trade between Iran and Russia and the sanctions on it</p>"
+    )
     sidebar = f"<aside><p>{SENTENCES[5]} (sidebar)</p></aside>"
     tree = _page(f"<p>{SENTENCES[0]}</p>{short}{links}{unfinished}<p>{SENTENCES[1]}</p>", sidebar)
     body = _body(SENTENCES[0], SENTENCES[1])
@@ -175,7 +177,14 @@ def test_text_recovered_before_a_heading_goes_before_the_heading_not_after_it():
     _head(body, 4, "Next steps")
     assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 2
     assert [block.text for block in body] == [
-        SENTENCES[0], LOOSE[0], "Why the tally started", SENTENCES[1], SENTENCES[2], LOOSE[1], "Next steps", SENTENCES[3]
+        SENTENCES[0],
+        LOOSE[0],
+        "Why the tally started",
+        SENTENCES[1],
+        SENTENCES[2],
+        LOOSE[1],
+        "Next steps",
+        SENTENCES[3],
     ]
 
 
@@ -192,10 +201,61 @@ def test_loose_text_with_a_link_in_brackets_reads_as_written_and_is_not_given_tw
 def test_paragraphs_hidden_by_an_attribute_stay_out():
     # A <p> is never a chrome container: recovery's own check keeps these out, and only these.
     def recovered(hidden: str, aria_hidden: str) -> int:
-        story = (f"<p>{SENTENCES[0]}</p><p {hidden}>{LOOSE[0]}</p><p>{SENTENCES[1]}</p>"
-                 f"<p {aria_hidden}>{LOOSE[1]}</p><p>{SENTENCES[2]}</p>")
+        story = (
+            f"<p>{SENTENCES[0]}</p><p {hidden}>{LOOSE[0]}</p><p>{SENTENCES[1]}</p>"
+            f"<p {aria_hidden}>{LOOSE[1]}</p><p>{SENTENCES[2]}</p>"
+        )
         tree = _page(story)
         return recover_missed_paragraphs(tree, _body(*SENTENCES[:3]), chrome_text(tree))
 
     assert recovered("hidden", "aria-hidden='true'") == 0
     assert recovered("title='x'", "aria-hidden='false'") == 2
+
+
+_DEK = (
+    "Two officials say the first Russian fighters will not reach Hamadan before spring, and blame the "
+    "engines that went to Russia's own air force first."
+)
+_STORY = "".join(
+    f"<p>Paragraph {n} of the story says the Su-35 programme slipped again, according to people who follow it.</p>"
+    for n in range(1, 5)
+)
+
+
+def _dek_page(header: str, rail: str = "", description: str = _DEK) -> str:
+    return (
+        f"<html><head><title>Su-35 deliveries slip again</title><meta property='og:description' content=\"{description}\">"
+        f"</head><body><article>{header}<div itemprop='articleBody'>{_STORY}</div></article>{rail}</body></html>"
+    )
+
+
+def test_the_standfirst_under_the_headline_opens_the_text_once():
+    page = _dek_page(f"<header><h1>Su-35 deliveries slip again</h1><div class='dek'>{_DEK}</div></header>")
+    article = extract_article(page, options=ExtractOptions(explain=True))
+    assert article.text.startswith(_DEK) and article.text.count("Two officials say") == 1
+    assert article.explanation[0]["recovered"] and article.explanation[0]["kept"]
+
+
+def test_a_description_shown_only_as_a_teaser_link_or_over_the_headline_stays_out():
+    teaser = f"<aside><ul><li><a href='/su35'>Su-35 deliveries slip again <span>{_DEK}</span></a></li></ul></aside>"
+    over = f"<header><div class='tagline'>{_DEK}</div><h1>Su-35 deliveries slip again</h1></header>"
+    hidden = f"<header><h1>Su-35 deliveries slip again</h1><div hidden>{_DEK}</div></header>"
+    for page in (
+        _dek_page("<header><h1>Su-35 deliveries slip again</h1></header>", rail=teaser),
+        _dek_page(over),
+        _dek_page(hidden),
+    ):
+        assert "Two officials say" not in extract_article(page).text
+
+
+def test_a_description_that_is_the_lead_or_a_short_tagline_is_not_added():
+    lead = "Paragraph 1 of the story says the Su-35 programme slipped again, according to people who follow it."
+    as_lead = _dek_page(
+        f"<header><h1>Su-35 deliveries slip again</h1><p class='dek'>{lead}</p></header>", description=lead
+    )
+    assert extract_article(as_lead).text.count("Paragraph 1 of the story") == 1
+    tagline = _dek_page(
+        "<header><h1>Su-35 deliveries slip again</h1><p>News from the Caspian</p></header>",
+        description="News from the Caspian",
+    )
+    assert "News from the Caspian" not in extract_article(tagline).text

@@ -24,7 +24,7 @@ from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
-from crawler.extraction.recovery import recover_missed_paragraphs
+from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 # trafilatura deletes zero-width (non-)joiners, which spell Persian words: they travel through it
@@ -133,6 +133,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         unwrap_layout_tables(document.body, page_text)
         recovered: list = []
         recover_missed_paragraphs(tree, document.body, page_text, recovered)
+        recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
         drop_heading_blocks(document.body, metadata.title, decisions=decisions, page=page_text)

@@ -101,8 +101,12 @@ def recover_missed_paragraphs(
         # Before the first kept paragraph or after the last, only in that paragraph's own container
         # (or its twin on that side).
         if (
-            index < first and piece.parent is not kept[0].parent and piece.parent not in before
-            or index > last and piece.parent is not kept[-1].parent and piece.parent not in after
+            index < first
+            and piece.parent is not kept[0].parent
+            and piece.parent not in before
+            or index > last
+            and piece.parent is not kept[-1].parent
+            and piece.parent not in after
         ):
             continue
         anchor = following or kept[-1]
@@ -254,3 +258,97 @@ def _loose_runs(container: HtmlElement, number: dict[HtmlElement, int], count: i
         parts.append(child.tail or "")
     close(_PARAGRAPH_AFTER(container))
     return runs
+
+
+# A standfirst (dek) is a sentence or two under the headline: its length in words.
+STANDFIRST_MIN_WORDS = 12
+STANDFIRST_MAX_WORDS = 120
+_STANDFIRST_KEY_WORDS = 4
+_STANDFIRST_TEXT_NODES = etree.XPath("//body//text()[contains(normalize-space(.), $key)]")
+_HEADLINE_TAGS = ("h1", "h2")
+
+
+def recover_standfirst(
+    tree: HtmlElement,
+    body: etree._Element,
+    description: str | None,
+    title: str | None,
+    page: PageText,
+    recovered: list[etree._Element] | None = None,
+) -> bool:
+    """Put back the standfirst trafilatura left out: the page's description, shown between headline and story.
+
+    Editors write the standfirst as part of the story, and it often names what the story is about
+    in so many words. It is recovered only where the page shows the declared description as its
+    own element after the headline and before the story's first paragraph, outside links and
+    chrome; the block rules still judge it. Returns True when a block was inserted.
+    """
+    dek = normalize_space(description or "")
+    if not STANDFIRST_MIN_WORDS <= len(dek.split()) <= STANDFIRST_MAX_WORDS or not title:
+        return False
+    if dek not in page.whole or page.only_in_chrome(dek):
+        return False
+    key = _loose_key(dek)
+    texts = [page.block_text(block) for block in body]
+    if any(key in _loose_key(text) for text in texts):
+        return False  # already in the text (often the lead itself)
+    element = _shown_as_element(tree, dek)
+    if element is None:
+        return False
+    story = next(
+        (
+            (index, paragraph)
+            for index, text in enumerate(texts)
+            if body[index].tag == "p" and len(text.split()) >= RECOVER_MIN_WORDS
+            for paragraph, paragraph_text in page.paragraphs.items()
+            if paragraph_text == text
+        ),
+        None,
+    )
+    headline_key = _loose_key(title)
+    headlines = [
+        heading
+        for heading in tree.iter(*_HEADLINE_TAGS)
+        if (heading_key := _loose_key(heading.text_content())) and heading_key.startswith(headline_key)
+    ]
+    if story is None or not headlines:
+        return False
+    position, first_paragraph = story
+    order = {node: number for number, node in enumerate(tree.iter())}
+    if not any(order[headline] < order[element] < order[first_paragraph] for headline in headlines):
+        return False
+    paragraph = etree.Element("p")
+    paragraph.text = dek
+    body[position].addprevious(paragraph)
+    if recovered is not None:
+        recovered.append(paragraph)
+    return True
+
+
+def _loose_key(text: str) -> str:
+    return "".join(character for character in text.lower() if character.isalnum())
+
+
+def _shown_as_element(tree: HtmlElement, dek: str) -> HtmlElement | None:
+    """The first visible element of the page whose whole text is `dek`, outside links; None if there is none."""
+    key = " ".join(dek.split()[:_STANDFIRST_KEY_WORDS])
+    wanted = _loose_key(dek)
+    for node in _STANDFIRST_TEXT_NODES(tree, key=key):
+        element = node.getparent()
+        while element is not None and element.tag in _INLINE_TAGS and element.tag != "a":
+            element = element.getparent()
+        if element is None:
+            continue
+        found = _loose_key(element.text_content())
+        if found != wanted:
+            continue
+        if any(
+            ancestor.tag == "a"
+            or ancestor.tag in _OUTSIDE_STORY_TAGS
+            and ancestor.tag != "header"
+            or is_marked_hidden(ancestor)
+            for ancestor in (element, *element.iterancestors())
+        ):
+            continue
+        return element
+    return None
