@@ -1,8 +1,8 @@
 """Triage marks: star, relevant / not relevant, a note; per article and rule. Never commits.
 
-    marks = TriageMarks(session)
-    marks.set(article_id, "iran-drones", verdict="relevant", now=now)   # creates or updates the row
-    marks.precision("iran-drones")          # [(week start, relevant, not relevant)], oldest first
+marks = TriageMarks(session)
+marks.set(article_id, "iran-drones", verdict="relevant", now=now)   # creates or updates the row
+marks.precision("iran-drones")          # [(week start, relevant, not relevant)], oldest first
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.models import Article, Source
 from storage.triage_models import Triage, Verdict
 
 _UNSET = object()
@@ -61,10 +62,17 @@ class TriageMarks:
             found.setdefault(mark.article_id, []).append(mark)
         return found
 
-    def all(self, rule: str | None = None) -> list[Triage]:
+    def all(self, rule: str | None = None, *, since: datetime | None = None, source: str | None = None) -> list[Triage]:
+        """The marks (of `rule`, changed since `since`, on articles of source `source`), oldest change first."""
         query = select(Triage).order_by(Triage.updated_at, Triage.id)
         if rule is not None:
             query = query.where(Triage.rule == rule)
+        if since is not None:
+            query = query.where(Triage.updated_at >= since)
+        if source is not None:
+            query = query.where(
+                Triage.article_id.in_(select(Article.id).join(Article.source).where(Source.name == source))
+            )
         return list(self.session.scalars(query))
 
     def starred_ids(self) -> set[int]:

@@ -176,6 +176,32 @@ def test_triage_marks_show_as_precision_and_export(client: TestClient, hostile_i
     assert {m["rule"] for m in client.get("/api/triage").json()} >= {"", "drones"}
 
 
+def test_triage_export_takes_since_and_source(client: TestClient, hostile_id: int) -> None:
+    import json as json_module
+    from datetime import UTC, datetime, timedelta
+
+    from crawler.app.articles import UnknownSourceError
+
+    hostile_source = client.get(f"/api/articles/{hostile_id}").json()["source"]
+    listed = client.get("/api/articles", params={"limit": 200}).json()
+    rows = listed["articles"] if isinstance(listed, dict) else listed
+    elsewhere = next(row["id"] for row in rows if row["source"] != hostile_source)
+    for article_id in (hostile_id, elsewhere):
+        triage.mark(client.db, article_id, rule="su35", note="for the export")
+    everything = [json_module.loads(line) for line in triage.export(client.db)]
+    assert {mark["article_id"] for mark in everything} >= {hostile_id, elsewhere}
+    of_source = [json_module.loads(line) for line in triage.export(client.db, source=hostile_source)]
+    source_of = {m["article_id"]: client.get(f"/api/articles/{m['article_id']}").json()["source"] for m in everything}
+    assert len(set(source_of.values())) > 1  # the marks span sources: the filter has something to leave out
+    assert [m for m in everything if source_of[m["article_id"]] == hostile_source] == of_source
+    assert {mark["rule"] for mark in of_source} >= {"", "su35"}
+    assert not list(triage.export(client.db, since=datetime.now(UTC) + timedelta(hours=1)))
+    recent = [json_module.loads(line) for line in triage.export(client.db, since=datetime.now(UTC) - timedelta(hours=1))]
+    assert len(recent) == len(everything)
+    with pytest.raises(UnknownSourceError, match="no source named 'nowhere'"):
+        list(triage.export(client.db, source="nowhere"))
+
+
 def test_the_json_api_and_its_schema(client: TestClient, hostile_id: int) -> None:
     schema = client.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.") and {

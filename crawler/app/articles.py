@@ -90,13 +90,19 @@ class UnknownSourceError(LookupError):
         return str(self.args[0])
 
 
+def require_source(session: Any, source: str) -> None:
+    """UnknownSourceError, naming the sources there are, when the database has no source `source`."""
+    if session.scalar(select(Source.id).where(Source.name == source)) is None:
+        known = ", ".join(session.scalars(select(Source.name).order_by(Source.name))) or "none yet"
+        raise UnknownSourceError(f"no source named {source!r} in the database (sources: {known})")
+
+
 def _articles(
     session: Any, since: datetime | None, source: str | None, limit: int | None, include_duplicates: bool
 ) -> list[Article]:
     """Newest first (by publication date, else first seen), first seen since `since`, of `source`."""
-    if source is not None and session.scalar(select(Source.id).where(Source.name == source)) is None:
-        known = ", ".join(session.scalars(select(Source.name).order_by(Source.name))) or "none yet"
-        raise UnknownSourceError(f"no source named {source!r} in the database (sources: {known})")
+    if source is not None:
+        require_source(session, source)
     when = func.coalesce(Article.published_at, Article.first_seen)
     query = select(Article).order_by(when.desc(), Article.id.desc()).limit(limit)
     if since is not None:
@@ -169,9 +175,7 @@ def export(
         yield from export_lines(rows, output_format, EXPORT_FIELDS)
 
 
-def export_lines(
-    rows: Iterable[dict[str, Any]], output_format: ExportFormat, fields: Sequence[str]
-) -> Iterator[str]:
+def export_lines(rows: Iterable[dict[str, Any]], output_format: ExportFormat, fields: Sequence[str]) -> Iterator[str]:
     """Rows as lines of text ending in a newline, one row at a time: JSON Lines, or CSV of `fields`
     with a header line."""
     if output_format is ExportFormat.jsonl:

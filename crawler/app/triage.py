@@ -1,10 +1,10 @@
 """Triage: what an analyst made of an article, per watch rule or for the article alone.
 
-    mark(db, article_id, rule="iran-drones", verdict="relevant")     # also starred=, note=
-    marks_of(db, [article_id])              # {article_id: [dict, …]}
-    precision(db, "iran-drones")            # overall and per week: relevant / judged
-    marks(db, rule="iran-drones")           # its marks with their articles' titles and URLs, oldest first
-    for line in export(db, ExportFormat.csv): ...   # every mark, as `newswatch export --triage` writes it
+mark(db, article_id, rule="iran-drones", verdict="relevant")     # also starred=, note=
+marks_of(db, [article_id])              # {article_id: [dict, …]}
+precision(db, "iran-drones")            # overall and per week: relevant / judged
+marks(db, rule="iran-drones")           # its marks with their articles' titles and URLs, oldest first
+for line in export(db, ExportFormat.csv): ...   # every mark, as `newswatch export --triage` writes it
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.app import Database, engine_scope
-from crawler.app.articles import ExportFormat, export_lines
+from crawler.app.articles import ExportFormat, export_lines, require_source
 from storage.db import session_scope
 from storage.models import Article
 from storage.triage import TriageMarks
@@ -101,10 +101,16 @@ def precision(db: Database, rule: str) -> dict[str, Any]:
     }
 
 
-def marks(db: Database, rule: str | None = None) -> list[dict[str, Any]]:
-    """Every triage mark (or only the rule's) with its article's title and URL, oldest change first."""
+def marks(
+    db: Database, rule: str | None = None, *, since: datetime | None = None, source: str | None = None
+) -> list[dict[str, Any]]:
+    """Every triage mark (or only the rule's, those changed since `since`, those on articles of
+    `source`) with its article's title and URL, oldest change first. A `source` the database does not
+    know is UnknownSourceError, naming those it knows."""
     with engine_scope(db) as engine, session_scope(engine) as session:
-        found = TriageMarks(session).all(rule)
+        if source is not None:
+            require_source(session, source)
+        found = TriageMarks(session).all(rule, since=since, source=source)
         ids = {m.article_id for m in found}
         titled = {
             row.id: row
@@ -113,6 +119,13 @@ def marks(db: Database, rule: str | None = None) -> list[dict[str, Any]]:
         return [_as_dict(m, titled.get(m.article_id)) for m in found]
 
 
-def export(db: Database, output_format: ExportFormat = ExportFormat.jsonl) -> Iterator[str]:
-    """Every triage mark with its article's title and URL, oldest change first, as JSON Lines or CSV."""
-    yield from export_lines(marks(db), output_format, TRIAGE_FIELDS)
+def export(
+    db: Database,
+    output_format: ExportFormat = ExportFormat.jsonl,
+    *,
+    since: datetime | None = None,
+    source: str | None = None,
+) -> Iterator[str]:
+    """Every triage mark (or those changed since `since`, on articles of `source`) with its article's
+    title and URL, oldest change first, as JSON Lines or CSV."""
+    yield from export_lines(marks(db, since=since, source=source), output_format, TRIAGE_FIELDS)

@@ -121,7 +121,12 @@ def export(
     source: SourceOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
     triage_marks: Annotated[
-        bool, typer.Option("--triage", help="Export the triage marks (star, verdict, note per article and rule).")
+        bool,
+        typer.Option(
+            "--triage",
+            help="Export the triage marks (star, verdict, note per article and rule); --since then means"
+            " marks changed since, --source marks on that source's articles.",
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -129,7 +134,7 @@ def export(
     if triage_marks:
         from crawler.app import triage
 
-        lines = iter(triage.export(db or default_db_url(), output_format))
+        lines = iter(triage.export(db or default_db_url(), output_format, since=since_option(since), source=source))
     else:
         lines = iter(articles.export(db or default_db_url(), output_format, since=since_option(since), source=source))
     try:
