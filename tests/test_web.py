@@ -221,6 +221,12 @@ def test_the_json_api_and_its_schema(client: TestClient, hostile_id: int) -> Non
     created = client.post("/api/rules", json={"name": "apirule", "query": "caspian", "recipients": ["a@example.org"]},
                           headers={"X-CSRF-Token": client.csrf})  # fmt: skip
     assert created.status_code == 201 and created.json()["query"] == "caspian"
+    again = {"name": "apirule", "query": "caspian AND gas", "recipients": ["a@example.org"]}
+    exists = client.post("/api/rules", json=again, headers={"X-CSRF-Token": client.csrf})
+    assert exists.status_code == 409 and "replace: true" in exists.json()["error"]
+    replaced = client.post("/api/rules", json={**again, "replace": True}, headers={"X-CSRF-Token": client.csrf})
+    assert replaced.status_code == 201 and replaced.json()["query"] == "caspian AND gas"
+    assert "replace" not in replaced.json() and "replace" not in client.watches.read_text("utf-8")
     assert client.request("DELETE", "/api/rules/apirule", headers={"X-CSRF-Token": client.csrf}).status_code == 200
 
 

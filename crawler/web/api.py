@@ -111,9 +111,10 @@ async def rules(request: Request) -> Response:
     if request.method == "POST":
         _checked(request)
         body = await _json_body(request)
-        rule = {key: body[key] for key in body}
+        replace = bool(body.pop("replace", False))  # an instruction, not a field of the rule
+        rule = dict(body)
         try:
-            add_rule(settings.watches_path(), rule, replace=bool(body.pop("replace", False)))
+            add_rule(settings.watches_path(), rule, replace=replace)
         except KeyError:
             raise HTTPException(409, f"a rule named {rule.get('name')!r} exists: send replace: true") from None
         except WatchConfigError as error:
