@@ -48,3 +48,12 @@ def test_cli_explain_prints_each_block():
     lines = result.stdout.splitlines()
     assert any(" kept: " in line for line in lines)
     assert lines[-1].startswith("page: article")
+
+
+def test_explain_shows_persian_text_with_its_zero_width_joiners():
+    word = "موشک\u200cهای"  # "missiles", spelt with a zero-width non-joiner
+    story = "".join(f"<p>پاراگراف {n}: {word} بالستیک ایران به روسیه رسید و مقام‌ها آن را تأیید کردند.</p>" for n in range(4))
+    article = extract_article(f"<html lang='fa'><body><article>{story}</article></body></html>", options=ExtractOptions(explain=True))
+    assert word in article.text
+    shown = " ".join(entry["text"] for entry in article.explanation)
+    assert word in shown and "\ua66e" not in shown

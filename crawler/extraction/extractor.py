@@ -84,6 +84,10 @@ def _show_joiners(article: Article) -> Article:
         if value:
             setattr(article, name, value.translate(_SHOW_JOINERS))
     article.authors = [author.translate(_SHOW_JOINERS) for author in article.authors]
+    for entry in article.explanation or ():
+        for key in ("text", "detail"):
+            if entry.get(key):
+                entry[key] = entry[key].translate(_SHOW_JOINERS)
     return article
 
 
