@@ -60,8 +60,18 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())  # the same as collapsing r"\s+", and faster
 
 
+# A CamelCase or CSS-module name ("DonatesTeaser-root", "ReadMore_box") splits where a capital follows
+# a small letter or digit, as "-" would split it.
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def split_name_parts(names: str) -> str:
+    """Class or id values lower-cased, with a "-" at each CamelCase hump (for class_id_matcher)."""
+    return _CAMEL_HUMP.sub("-", names).lower()
+
+
 def class_and_id(element: HtmlElement) -> str:
-    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+    return split_name_parts(f"{element.get('class', '')} {element.get('id', '')}")
 
 
 # The page is read with a few XPath queries and at most one walk over its elements: building a
@@ -164,7 +174,7 @@ def guarded_matcher(patterns: tuple[str, ...], anchored: bool = False) -> Guarde
 def _chrome_names(values: Iterable[str]) -> set[str]:
     """The class or id values that name a chrome container (tested together, in one regex pass)."""
     values = [value for value in values if value.strip() and "\x00" not in value]
-    joined = re.sub(_TAXONOMY_CLASS, " ", "\x00".join(values).lower())
+    joined = re.sub(_TAXONOMY_CLASS, " ", split_name_parts("\x00".join(values)))
     ends = list(accumulate(len(part) + 1 for part in joined.split("\x00")))
     chrome = set()
     for match in class_id_matcher(rules.CHROME_CLASS_ID_PARTS).finditer(joined):

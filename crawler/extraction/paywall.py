@@ -46,7 +46,8 @@ def served_in_full(tree: HtmlElement, metadata: Metadata) -> bool:
 
 
 def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
-    """Declared in schema.org (and not served in full), or a wall in the markup that says so in words."""
+    """Declared in schema.org (and not served in full), a wall in the markup that says so in words, or a
+    notice that the rest of the story is for subscribers."""
     if metadata.free_to_read is False or metadata.paywalled_selectors:
         if not metadata.paywalled_selectors or not served_in_full(tree, metadata):
             return True
@@ -55,7 +56,8 @@ def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
         text = normalize_space(element.text_content())
         if pitch.search(text):
             return True
-    return False
+    # "The rest of this article is for subscribers" says so wherever it sits, whatever its class.
+    return any_of(rules.PAYWALL_NOTICE_PATTERNS).search(normalize_space(tree.text_content())) is not None
 
 
 def remove_paywalled_parts(tree: HtmlElement, metadata: Metadata) -> None:

@@ -62,6 +62,29 @@ CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
     r"(?:this|our) (?:site|website) uses cookies",
     r"we (?:use|value) (?:cookies|your privacy)",
     r"accept (?:all )?cookies",
+    # cookie notices in the page's language (de, fr, es, ru, uk, tr, fa, ar)
+    r"wir (?:verwenden|nutzen|setzen) (?:auf unserer (?:website|webseite|seite) )?cookies",
+    r"(?:diese|unsere) (?:website|webseite|seite) (?:verwendet|nutzt) cookies",
+    r"nous (?:utilisons|déposons) des cookies", r"(?:ce|notre) site (?:web )?utilise des cookies",
+    r"(?:utilizamos|usamos|este sitio (?:web )?utiliza) cookies",
+    r"(?:мы |сайт )?использу(?:ем|ет) (?:файлы )?(?:cookie|куки)", r"ми використову[єю]мо (?:файли )?cookie",
+    r"çerez(?:ler)?(?:i)? kullan", r"çerez (?:politikamız|kullanımını kabul)",
+    r"از (?:فایل[\u200c\ua66e ]?(?:های|ها)? )?کوکی", r"(?:نستخدم|يستخدم) (?:ملفات تعريف الارتباط|الكوكيز)",
+    # newsletters, channels and donations in the page's language
+    r"(?:abonnieren sie|bestellen sie|melden sie sich (?:jetzt )?(?:für|zu)|jetzt) (?:unseren?|den|zum) .{0,40}newsletter",
+    r"newsletter (?:abonnieren|bestellen)",
+    r"(?:inscrivez-vous|abonnez-vous) (?:à|a) (?:notre|la|nos) .{0,40}(?:newsletter|lettre)",
+    r"recevez (?:notre|la|nos) .{0,30}newsletter",
+    r"подпи(?:шитесь|сывайтесь) на (?:нашу |наши )?(?:\w+ )?(?:рассылк|канал|telegram|телеграм|дзен|max)",
+    r"(?:bültenimize|e-?bültenimize|kanalımıza|kanalimiza) (?:ücretsiz )?abone olun",
+    r"(?:خبرنامه|کانال) .{0,40}عضو شوید", r"اشترك (?:الآن )?في (?:نشرتنا|النشرة|قناتنا)",
+    r"unterstützen sie (?:\w+ ){0,2}journalismus", r"soutenez (?:\w+ ){0,2}journalisme",
+    r"(?:помогите|поддержите) (?:нам|«[^»]{1,30}»|\w+) продолжать работу",
+    r"werden sie (?:jetzt )?(?:mitglied|abonnent)",
+    # the notice of a wall, and its login line, in the page's language
+    r"la suite est réservée (?:aux|à nos) abonnés", r"déjà abonné", r"(?:bereits|schon) (?:abonnent|abonniert)",
+    r"(?:artikel|beitrag) ist (?:nur |exklusiv )?für abonnent", r"уже (?:есть подписка|подписаны)",
+    r"zaten abone (?:misiniz|musunuz|iseniz)", r"abonelere özel", r"ya (?:soy |eres )?suscriptor",
 )
 
 # Every call-to-action pattern contains one of these words: text without any of them is skipped
@@ -69,12 +92,18 @@ CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
 CALL_TO_ACTION_KEYWORDS: tuple[str, ...] = (
     "member", "subscri", "sign", "trial", "cancel", "month", "year", "week", "billed", "newsletter",
     "inbox", "journalism", "donat", "donor", "patron", "supporter", "join", "cookie", "privacy",
+    "куки", "çerez", "کوکی", "تعريف الارتباط", "الكوكيز", "подпи", "abone", "عضو شوید", "اشترك",
+    "продолжать работу", "mitglied", "abonn", "подпис", "suscri",
 )
 
 # Longer text is prose, not a pitch, even when it mentions a price or a newsletter.
 CALL_TO_ACTION_MAX_CHARS = 400
 
 # --- block filtering after trafilatura ----------------------------------------------------------
+# A date with its time as news pages print them ("14:05 01.12.2026", "1 декабря 2026 г., 14:05"). A date
+# alone may be story (a list of dates, a date of birth): the time makes it the page's line.
+_DATE = r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|\d{1,2}\.? [^\W\d]{3,12}\.? (?:19|20)\d\d(?: г\.| года)?)"
+_WHEN = rf"(?:\d{{1,2}}:\d\d,? {_DATE}|{_DATE},? ?(?:[-–|]|в|um|à|saat)? ?\d{{1,2}}[:.]\d\d)"
 # A short block (a paragraph, list item or heading of the extracted text) matching one of these
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
@@ -130,7 +159,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # references to the print edition
     r"a version of this (?:article|story) (?:appears|appeared) in print\b",
     r"this (?:article|story) (?:appears|appeared) in the .{0,60}print edition",
-    r"(?:газета|журнал) «[^»]{1,40}» №\s?\d+", r"(?:published|printed) in the print edition\b",
+    r"(?:published|printed) in the print edition\b",
     r"this is a modal window\b", r"(?:chapters|descriptions off|subtitles off|captions off|captions settings)\b",
     r".{0,300}\(photo credit should read\b.*",
     r".{0,300}\bphoto(?:graph)?: [^.]{0,80}$",
@@ -140,6 +169,43 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,300}\bvia getty images\.?$",
     # a row of site navigation: five or more short labels between pipes
     r"\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
+    # --- the same kinds in the page's language (ru, uk, de, fr, es, tr, fa, ar) ---
+    # a recirculation label with the headlines after it
+    r"(?:читайте|смотрите) (?:также|еще|ещё|по теме)\b.{0,150}$", r"читайте також\b.{0,150}$",
+    r"(?:lesen sie (?:auch|mehr|dazu)|mehr zum thema|auch interessant)\b.{0,150}$",
+    r"(?:(?:à |a )?lire (?:aussi|également)|voir aussi|sur le même sujet)\b.{0,150}$", r"lea también\b.{0,150}$",
+    r"ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)\b.{0,150}$", r"i\u0307?lgili haber(?:ler)?\b.{0,150}$",
+    r"(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د.{0,150}$", r"(?:اخبار|مطالب|خبرها[یي]) مرتبط.{0,150}$",
+    r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}.{0,150}$", r"(?:مواضيع|أخبار|اخبار|مقالات) ذات صلة.{0,150}$",
+    # the outlet's channels, newsletters and donations
+    r"подпи(?:сывайтесь|шитесь) на .{0,150}$", r"(?:следите за|подписывайтесь на) (?:нами|новостями)\b.{0,150}$",
+    r"(?:читайте|смотрите|слушайте|следите за) .{0,60}\b(?:в|на) (?:telegram|телеграм|дзен|max|vk|вконтакте|rutube|youtube|whatsapp)\b.{0,80}$",
+    r"все (?:важные |главные |последние )?новости\W{1,3}(?:в|на) (?:канале|telegram|телеграм|max|дзен)\b.{0,100}$",
+    r"(?:folgen sie (?:uns|\w+) (?:auf|bei|in)|abonnieren sie (?:uns|unseren))\b.{0,100}$",
+    r"(?:suivez-nous|abonnez-vous|inscrivez-vous)\b.{0,150}$", r"(?:síguenos|suscríbete)\b.{0,150}$",
+    r".{0,150}\b(?:bizi|bizleri) .{0,60}takip edi(?:n|niz)\b.{0,100}$", r".{0,150}\babone olun(?:uz)?[.!]?$",
+    r".{0,100}ما را (?:در|از طر[یي]ق) .{0,60}دنبال کن[یي]د.{0,60}$", r".{0,100}به کانال .{0,60}بپ[یي]وند[یي]د.{0,40}$",
+    r".{0,100}تابع(?:ونا|وا)? .{0,40}(?:على|عبر) (?:تلغرام|تيليغرام|تليجرام|واتساب|تويتر|إكس|فيسبوك|يوتيوب|"
+    r"[جغ]وجل نيوز|غوغل نيوز)\b.{0,80}$",
+    # a wire story's sign-off, its sources and its photo credits
+    r"(?:انتها[یي]|پا[یي]ان) پ[یي]ام\W*$",
+    r"(?:фото(?:графия)?|источник|иллюстрация|коллаж|инфографика|джерело|foto|fotos|bild|bilder|quelle|grafik|"
+    r"crédits?(?: photo)?|photos?|sources?|fotoğraf|görsel|kaynak|fuente|imagen|عکس|منبع|تصو[یي]ر|المصدر|المصادر|"
+    r"الصورة|تصوير)\s?: ?.{0,80}$",
+    r".{0,300}\b(?:фото|foto|fotoğraf|عکس|الصورة)\s?: [^.]{0,80}$",
+    r".{0,200}\S / (?:[^/]{1,40} / ){0,3}(?:ap|afp|reuters|dpa|epa|tass|тасс|риа новости|aa|anadolu|sputnik|"
+    r"getty images|scanpix|leta|imago|picture alliance|xinhua|global look press|irna|isna)\.?$",
+    r"[^.]{0,40}\+ ?(?:وكالات|مواقع إلكترونية)$", r"(?:(?:dpa|afp|ap|reuters|kna|epd|ag)(?:/|, ?)){1,4}[a-zäöü]{1,6}\.?$",
+    r"(?:[\w ]{1,30} )?avec (?:l['’])?(?:afp|reuters|ap)\.?$", r"mit (?:material|agenturmaterial) (?:von|der)\b.{0,60}$",
+    r"(?:газета|журнал) [«\"„“][^»\"“”]{1,40}[»\"“”] №\s?\d+",
+    # a news agency's code line, and a byline or date line standing as a block of its own
+    r"(?:[کك]د|شناسه) (?:خبر|مطلب)\s?:?\s?\d+.{0,80}$", r"(?:رمز|رقم) الخبر\s?:?\s?\d+.{0,80}$",
+    # («Von Anna Schmidt, ARD», «Par Jean Dupont et Marie Martin»: a first and last name, not «Von Moskau nach Teheran»)
+    r"(?:von|par) [^\W\d_][\w'’.-]* [^\W\d_][\w'’.-]*(?: (?:und|et) [^\W\d_][\w'’.-]* [^\W\d_][\w'’.-]*)?"
+    r"(?:, [^.!?,]{1,40}| \([^()]{1,50}\))?$",
+    r"(?:автор|текст|фото и текст|بقلم|نو[یي]سنده|گزارشگر|خبرنگار)\s?[:،]\s?[^.!?؟]{1,80}$",
+    r"(?:[^\W\d]+[.:,]? ){0,4}" + _WHEN + r"(?: ?[|·•-]? ?(?:son )?(?:güncelleme|обновлено|оновлено|aktualisiert(?: am)?|"
+    r"mis à jour(?: le)?|actualizado|به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی)\s?:? ?" + _WHEN + r")?$",
 )
 
 # A short block after the middle of the story with this many kinds of postal or contact detail is
@@ -170,14 +236,52 @@ TRAILER_MIN_KEPT_SHARE = 0.5
 PROMO_LINK_MAX_CHARS = 120
 PROMO_LINK_MIN_UPPER_SHARE = 0.8
 # A short block of a label and a link to another page is a promo in any case ("Read: …", "Photos from Us: …").
+# The labels of the second line say "read also" in the page's language and never open a sentence, so
+# they need no colon («<b>Читайте также</b> <a>…</a>», «İlgili Haber <a>…</a>», «Lire aussi | <a>…</a>»).
 PROMO_LABEL_PATTERN = (
-    r"(?:(?:also |now )?read|see|photos?|pictures|gallery|slideshow|related|more|"
-    r"explore|interactive|читайте(?: также)?|смотрите|بیشتر بخوانید|بخوانید|ببینید)(?: (?:from|on|at) [^:]{1,30})?: ?"
+    r"(?:(?:(?:also |now )?read|see|photos?|pictures|gallery|slideshow|related|more|"
+    r"explore|interactive|читайте(?: также)?|смотрите|lesen sie|lire|voir|okuyun|بیشتر بخوانید|بخوانید|ببینید|"
+    r"[اأإ]قر[أا]|شاهد)(?: (?:from|on|at) [^:]{1,30})?\s?: ?"
+    r"|(?:читайте (?:также|еще|ещё|по теме)|смотрите также|читайте також|lesen sie (?:auch|mehr|dazu)|mehr zum thema|"
+    r"auch interessant|(?:à )?lire aussi|voir aussi|sur le même sujet|lea también|ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)|"
+    r"i\u0307?lgili haber(?:ler)?|(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د|(?:اخبار|مطالب) مرتبط|"
+    r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}|شاهد (?:أيضا|أيض\u064bا|أيضا\u064b)|ذات صلة)\s?[:|»>–—-]?\s?)"
 )
 
 # Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.
 BOILERPLATE_MAX_CHARS = 400
 
+# The headings of recirculation boxes in the page's language (ru, uk, de, fr, es, tr, fa, ar): they
+# end the story late in the text and are a box inside it before more prose (in both tables below).
+_NATIVE_BOX_HEADINGS: tuple[str, ...] = (
+    r"(?:читайте|смотрите) (?:также|еще|ещё)(?: по теме)?:?$", r"читайте також:?$",
+    r"(?:(?:ещё|еще|другие|последние|все) )?(?:новости|материалы|статьи) по теме:?$", r"по теме:?$",
+    r"(?:похожие|другие|последние|популярные) (?:новости|материалы|статьи|публикации)$",
+    r"(?:самое (?:читаемое|популярное|интересное)|популярное|вам (?:также )?может (?:быть интересно|понравиться))$",
+    r"(?:новини|більше новин) по темі$", r"по темі:?$",
+    r"(?:lesen sie (?:auch|mehr|dazu)|mehr zum thema|mehr zu diesem thema|auch interessant|zum thema):?$",
+    r"das (?:könnte|dürfte) sie (?:auch |ebenfalls )?interessieren:?$",
+    r"(?:weitere|verwandte|ähnliche) (?:artikel|nachrichten|meldungen|beiträge|themen)$",
+    r"(?:meistgelesen(?:e artikel)?|am meisten gelesen|unsere empfehlungen|empfehlungen der redaktion)$",
+    r"(?:(?:à |a )?lire (?:aussi|également)|voir aussi|à voir aussi|sur le même sujet|dans la même rubrique)\s?:?$",
+    r"(?:articles?|contenus?) (?:similaires|associés|liés|recommandés)$", r"(?:les )?(?:articles )?les plus lus$",
+    r"(?:vous (?:pourriez|pouvez) (?:aussi|également) aimer|vous aimerez aussi|à découvrir(?: aussi)?)\s?:?$",
+    r"(?:lea también|te puede interesar|noticias relacionadas|lo más leído):?$",
+    r"(?:ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)|i\u0307?lgili (?:haberler|haber|i\u0307?çerikler)|benzer haberler):?$",
+    r"(?:(?:en )?çok okunan(?:lar| haberler)?|di[ğg]er haberler|bunlar da ilginizi çekebilir|ilginizi çekebilir)$",
+    r"(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د\s?:?$", r"(?:اخبار|مطالب|خبرها[یي]|موضوعات) (?:مرتبط|پ[یي]شنهاد[یي])\s?:?$",
+    r"(?:پربازد[یي]دتر[یي]ن|پربحث[\u200c\ua66e ]?تر[یي]ن|آخر[یي]ن اخبار)(?:[\u200c\ua66e ]?ها| اخبار)?$",
+    r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}\s?:?$", r"(?:مواضيع|أخبار|اخبار|مقالات|قصص) (?:ذات صلة|مرتبطة|متعلقة)\s?:?$",
+    r"(?:ذات صلة|الأكثر (?:قراءة|مشاهدة|تداولا\u064b?)|(?:قد )?(?:يعجبك|يهمك) (?:أيضا|أيض\u064bا|أيضا\u064b))\s?:?$",
+)
+# The heading of the comment section in the page's language (in both tables below).
+_NATIVE_COMMENTS_HEADINGS: tuple[str, ...] = (
+    r"(?:комментарии|коментарі|kommentare|commentaires|comentarios|yorumlar|نظرات|د[یي]دگاه(?:[\u200c\ua66e ]?ها)?|"
+    r"التعليقات|تعليقات)(?: \(\d+\))?:?$",
+    r"\d+ (?:комментари(?:й|я|ев)|kommentare?|commentaires?|comentarios?|yorum|نظر|تعليقا?ت?)$",
+    r"(?:(?:оставить|написать|добавить) комментарий|kommentar (?:schreiben|verfassen)|(?:laisser|écrire|ajouter) un "
+    r"commentaire|yorum (?:yap|yaz)(?:ın)?|(?:ارسال|ثبت) (?:نظر|د[یي]دگاه)|(?:أضف|اكتب|اترك) (?:تعليقا\u064b?|تعليقك|تعليق))$",
+)
 # A short heading-like block matching one of these opens the part of the page after the story
 # (teasers, comments). It and everything after it are dropped, when it comes late in the text.
 END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
@@ -200,6 +304,7 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
     # a press release's boilerplate after the story
     r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
+    *_NATIVE_BOX_HEADINGS, *_NATIVE_COMMENTS_HEADINGS,
 )
 # Of those, the headings of a recirculation box that news layouts also place inside the story: when
 # story prose follows the box, only the heading and its box are dropped.
@@ -208,6 +313,7 @@ MID_STORY_BOX_PATTERNS: tuple[str, ...] = (
     r"(?:related|more|other|latest|recent|top|similar) (?:articles|stories|posts|coverage|news|reading|content|videos|headlines)$",
     r"related\b", r"more (?:from|on|in|about)\b", r"recommended\b", r"(?:you|we think you)\b",
     r"(?:what to|you should|must) read next$", r"(?:most (?:read|popular|viewed|shared|emailed)|trending|popular)\b",
+    *_NATIVE_BOX_HEADINGS,
 )
 # The heading must come after this share of the extracted text before it may end the article.
 END_OF_ARTICLE_MIN_SHARE = 0.5
@@ -215,6 +321,7 @@ END_OF_ARTICLE_MIN_SHARE = 0.5
 COMMENTS_HEADING_PATTERNS: tuple[str, ...] = (
     r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
+    *_NATIVE_COMMENTS_HEADINGS,
 )
 COMMENTS_HEADING_MIN_SHARE = 0.25
 END_OF_ARTICLE_MAX_CHARS = 100
@@ -266,6 +373,27 @@ CONSENT_PATTERNS: tuple[str, ...] = (
     r"accept (?:all|cookies)", r"reject all", r"manage (?:preferences|options|cookies|settings)",
     r"cookie (?:settings|preferences|policy)", r"consent", r"your privacy choices",
     r"before you continue", r"partners? (?:process|store and/or access)",
+    # de
+    r"wir (?:verwenden|nutzen|setzen) (?:auf unserer (?:website|webseite|seite) )?cookies",
+    r"(?:diese|unsere) (?:website|webseite|seite) (?:verwendet|nutzt) cookies", r"alle (?:akzeptieren|ablehnen)",
+    r"(?:akzeptieren|zustimmen) und weiter", r"einwilligung", r"mit werbung und tracking",
+    r"(?:cookie|datenschutz)-?einstellungen", r"ihre privatsphäre",
+    # fr
+    r"nous (?:utilisons|déposons) des (?:cookies|traceurs)", r"(?:ce|notre) site (?:web )?utilise des cookies",
+    r"tout (?:accepter|refuser)", r"accepter et (?:continuer|fermer)", r"continuer sans accepter",
+    r"(?:gérer|personnaliser|paramétrer) (?:mes |les |vos )?(?:choix|préférences|options|cookies)",
+    r"paramètres (?:des|de) cookies", r"consentement", r"respect de votre vie privée",
+    # tr ("İ" lowers to "i" and a combining dot; "I" to "i")
+    r"çerez(?:ler)?(?:i)? kullan", r"çerez (?:politikası|ayarları|tercihleri)", r"tümünü (?:kabul et|reddet)",
+    r"ki[\u0307]?şisel veri", r"gi[\u0307]?zli[\u0307]?li[\u0307]?k (?:politikası|tercihleri)",
+    # ru, uk
+    r"(?:мы |сайт )?использу(?:ем|ет) (?:файлы )?(?:cookie|куки)", r"файл(?:ы|ов|ами) (?:cookie|куки)",
+    r"ми використову[єю]мо (?:файли )?cookie", r"(?:принять|прийняти) (?:все|всі)",
+    r"согласие на (?:обработку|использование)", r"настройки (?:cookie|куки|конфиденциальности)",
+    # es
+    r"(?:utilizamos|usamos) cookies", r"(?:aceptar|rechazar) todas?", r"consentimiento",
+    # fa, ar
+    r"کوکی", r"(?:پذیرفتن|قبول) همه", r"ملفات تعريف الارتباط", r"الكوكيز", r"(?:قبول|رفض) الكل",
 )
 # The box a banner phrase sits in is set aside with it when its class/id or role says it is one
 # (searched as substrings of the lower-cased class and id, within a few levels of the phrase).
@@ -282,12 +410,31 @@ PAYWALL_CLASS_ID_PARTS: tuple[str, ...] = (
     r"(?:premium|locked|gated|restricted)-?(?:content|article|wall|overlay)", r"reg-?wall",
     r"meter-?wall", r"subscription-?(?:wall|required|gate)", r"article-?(?:gate|locked)",
 )
+# A notice that the rest of the story is for subscribers: it shows a wall even in markup that names none.
+PAYWALL_NOTICE_PATTERNS: tuple[str, ...] = (
+    r"il vous reste \d+(?:[.,]\d+)?\s?% de cet article à lire", r"la suite est réservée (?:aux|à nos) abonnés",
+    r"(?:der|dieser) (?:vollständige |ganze )?(?:artikel|beitrag|text) ist (?:nur |exklusiv )?für (?:abonnenten|abonnentinnen|"
+    r"abonnierende|z\+|\w*plus-(?:leser|abonnenten))", r"(?:weiterlesen|lesen sie weiter) mit (?:ihrem )?(?:abo|abonnement)\b",
+    r"(?:el resto de )?(?:este|el) (?:artículo|contenido) es (?:exclusivo|solo|sólo) para suscriptores",
+    r"(?:продолжение|полная версия) (?:материала|статьи|текста)? ?доступн[оа] (?:только )?(?:по подписке|подписчикам)",
+    r"(?:bu )?(?:içerik|haber|makale) (?:sadece |yalnızca )?abonelere özel",
+    r"(?:ادامه )?ا[یي]ن (?:مطلب|مقاله|گزارش) (?:فقط )?برا[یي] مشترکان",
+    r"(?:هذا|هذه) (?:المحتوى|المقال|المادة) (?:متاح(?:ة)? )?(?:فقط |حصريا\u064b? )?للمشتركين",
+)
 PAYWALL_TEXT_PATTERNS: tuple[str, ...] = (
     r"subscribe to (?:continue|keep) reading", r"(?:to )?continue reading,? (?:please )?(?:subscribe|sign in|log in)",
     r"this (?:article|story|content) is (?:for|only available to|reserved for) (?:paying )?(?:subscribers|members)",
     r"(?:you(?:'ve| have) (?:reached|used) (?:your|all your) (?:limit|free articles))",
     r"unlock (?:this|full) (?:article|story|access)", r"(?:to|and) read the full (?:article|story)",
     r"already (?:a|an) subscriber\??\s*(?:sign|log) ?in",
+    # de, fr, es, ru, uk, tr, fa, ar
+    r"(?:jetzt |weiter)?(?:weiterlesen|lesen) mit (?:z\+|plus|abo|\w+plus)", r"(?:bereits|schon) (?:abonnent|abonniert)",
+    r"(?:abonnez-vous|s['’]abonner|abonnement) pour (?:lire|continuer|poursuivre)", r"déjà abonné",
+    r"(?:para )?(?:seguir|continuar) leyendo,? (?:suscríbete|hazte suscriptor)",
+    r"(?:оформите|оформить) подписку,? чтобы (?:читать|продолжить)", r"уже (?:есть подписка|подписаны)",
+    r"devamını okumak için (?:abone ol|giriş yap)", r"zaten abone (?:misiniz|musunuz|iseniz)",
+    r"برا[یي] (?:ادامه|خواندن) .{0,30}مشترک شو[یي]د", r"(?:للاستمرار|لمواصلة) (?:في )?القراءة.{0,30}اشترك",
+    *PAYWALL_NOTICE_PATTERNS,
 )
 
 # --- metadata ---------------------------------------------------------------------------------
