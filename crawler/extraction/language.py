@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# Letters that single out one language within a script.
+# Letters that single out one language within a script. The language with the most of them wins, so
+# one quoted Ukrainian word in Russian, or one Persian-keyboard ی in Arabic, tips nothing.
 SCRIPT_MARKERS: tuple[tuple[str, str], ...] = (
-    ("fa", "پچژگکی"),  # Persian letters absent from Arabic
-    ("ar", "ةىيك"),
+    ("fa", "پچژگ"),  # Persian letters absent from Arabic
+    ("ar", "ة"),  # rare in Persian
     ("uk", "іїєґ"),
     ("ru", "ыэъё"),
     ("he", "אבגדהוזחטיכלמנסעפצקרשת"),
@@ -19,6 +20,9 @@ SCRIPT_MARKERS: tuple[tuple[str, str], ...] = (
     ("ja", "ぁあいうえおかがきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"),
     ("ko", "가나다라마바사아자차카타파하"),
 )
+# Letters that lean one way and count a fifth as much: Persian keyboards type ی and ک for Arabic ي and ك.
+WEAK_SCRIPT_MARKERS: tuple[tuple[str, str], ...] = (("fa", "کی"), ("ar", "ىيك"))
+_STRONG_WEIGHT = 5
 # Scripts, as Unicode ranges, with the language a text in that script most likely is.
 SCRIPTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("cyrillic", "\u0400-\u04ff", ("uk", "ru")),
@@ -45,6 +49,19 @@ STOPWORDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _language_in_script(sample: str, languages: tuple[str, ...]) -> str:
+    """The script's language with the most of its marker letters (the last listed on a tie or none)."""
+    if len(languages) == 1:
+        return languages[0]
+    scores: Counter[str] = Counter()
+    for markers, weight in ((SCRIPT_MARKERS, _STRONG_WEIGHT), (WEAK_SCRIPT_MARKERS, 1)):
+        for language, letters in markers:
+            if language in languages:
+                scores[language] += weight * sum(sample.count(letter) for letter in letters)
+    best = max(scores[language] for language in languages)
+    return next(language for language in reversed(languages) if scores[language] == best)
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it is too short to tell."""
     sample = text[:5000]
@@ -54,11 +71,7 @@ def detect_language(text: str) -> str | None:
     for _name, ranges, languages in SCRIPTS:
         in_script = len(re.findall(f"[{ranges}]", sample))
         if in_script > 0.3 * letters:
-            for language in languages[:-1]:
-                markers = dict(SCRIPT_MARKERS)[language]
-                if any(marker in sample for marker in markers):
-                    return language
-            return languages[-1]
+            return _language_in_script(sample.lower(), languages)
     words = Counter(word.lower() for word in _WORD.findall(sample))
     scores = {language: sum(words[w] for w in stopwords) for language, stopwords in STOPWORDS.items()}
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_entities
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,7 @@ ARTICLE_TYPES = frozenset(
     }
 )
 PAGE_COLLECTION_TYPES = frozenset({"collectionpage", "searchresultspage"})  # a whole page's kind, not a part's
+_ORGANIZATION_TYPES = frozenset(rules.ORGANIZATION_TYPES)
 INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "sitenavigationelement"})
 
 # meta tags, by the attribute that names them (name/property/itemprop), lower-cased.
@@ -47,14 +49,26 @@ CANONICAL_META = ("og:url", "twitter:url")
 # Elements whose text is a byline.
 BYLINE_XPATH = etree.XPath(  # attributes scanned, then their elements: libxml2 is slow on //*[long predicate]
     "(//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."
-    " | //@class[contains(., 'byline') or contains(., 'Byline') or contains(., 'author') or contains(., 'Author')"
-    " or contains(., 'contributor')]/..)[not(self::meta or self::link or self::img or self::script)]"
+    # byline, author, contributor; German autor, French auteur, Russian avtor, Turkish yazar (either case)
+    " | //@class[contains(., 'yline') or contains(., 'uthor') or contains(., 'contributor') or contains(., 'autor')"
+    " or contains(., 'Autor') or contains(., 'uteur') or contains(., 'vtor') or contains(., 'azar')]/..)"
+    "[not(self::meta or self::link or self::img or self::script)]"
 )
+# Class names that hold "autor" and name no author ("autoresize", "autorotate").
+_NOT_BYLINE_CLASS = re.compile(r"autor(?:esiz|efresh|eload|un|otat|oll|ows)", re.IGNORECASE)
 # Elements holding a visible publication date, and a visible standfirst.
 DATE_XPATH = etree.XPath(
     "//@class[contains(., 'date') or contains(., 'Date') or contains(., 'time') or contains(., 'publish')"
-    " or contains(., 'posted') or contains(., 'dateline')]/parent::*[not(self::meta or self::script or self::style)]"
+    " or contains(., 'posted') or contains(., 'dateline') or contains(., 'datum') or contains(., 'Datum')"
+    " or contains(., 'tarih') or contains(., 'Tarih')]/parent::*[not(self::meta or self::script or self::style)]"
 )
+# Last resort for a visible date: a short info/meta line ("news-info", "article__info", "entry-meta").
+_INFO_LINE_XPATH = etree.XPath(
+    "//@class[contains(., 'info') or contains(., 'Info') or contains(., 'meta') or contains(., 'Meta')]"
+    "/parent::*[not(self::meta or self::script or self::style)]"
+)
+_INFO_LINE_MAX_CHARS = 200
+_STORY_PARAGRAPH_CHARS = 150
 STANDFIRST_XPATH = etree.XPath(
     "//@class[contains(., 'standfirst') or contains(., 'summary') or contains(., 'dek') or contains(., 'subheadline')"
     " or contains(., 'subtitle') or contains(., 'intro') or contains(., 'excerpt') or contains(., 'lede')"
@@ -66,10 +80,14 @@ _DATE_HEADING_MAX_CHARS = 40
 # Text nodes opening a "Posted … by Name" line (read only when the page names no author otherwise).
 _POSTED_XPATH = etree.XPath("//body//text()[starts-with(normalize-space(.), 'Posted')]")
 _POSTED_LINE_MAX_CHARS = 120
+# A byline line outside byline markup opens with its label and a colon or comma ("نویسنده، X", "Автор: X").
+_TEXT_NODES_XPATH = etree.XPath("//body//text()[normalize-space(.)]")
+_LABELLED_LINE = re.compile(rf"^\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
-_BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|reported|edited) by|by|from|автор|авторы|от|par|por|von|door)\s*:?\s+", re.IGNORECASE
+_BY_PREFIX = re.compile(rf"^(?:{'|'.join(rules.BYLINE_PREFIX_PATTERNS)})\s*[:\-–—]?\s+", re.IGNORECASE)
+_BYLINE_LABEL = re.compile(
+    rf"^(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})(?:\s*(?P<sep>[:\-–—])\s*|\s+)", re.IGNORECASE
 )
 # A byline names a few people; more came from comments or related stories' bylines.
 MAX_BYLINE_AUTHORS = 4
@@ -84,39 +102,97 @@ _TITLE_MAX_CHARS = 300
 _STORY_CONTAINERS = frozenset({"article", "main"})
 # Dates before this are placeholders ("0001-01-01") or typos, never a news story's.
 EARLIEST_YEAR = 1900
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|•|·|\band\b|\bи\b|\bو\b|\n)\s*", re.IGNORECASE)
+# Between names: punctuation, "and" in each language ("y" only before a first and last name, as
+# "Ortega y Gasset" is one man), "(with …)", and Arabic "و" written onto the next name where no name starts so.
+_NAME_SPLIT = re.compile(
+    r"\s*(?:,|;|\||&|•|·|،|؛|\band\b|\bи\b|\bو\b|\bet\b|\bund\b|\bve\b|\s+y\s+(?=\S+\s+\S)|\n"
+    r"|\(\s*(?:avec|with|mit|con|с)\s)\s*"
+    r"|\s+و(?=[أإآ]|عبد|محمد|محمود|مصطفى)",
+    re.IGNORECASE,
+)
 _FUTURE_TOLERANCE = timedelta(days=1)
 # JSON-LD some CMSs wrap in CDATA or an HTML comment (optionally behind "//").
 _LD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan", "января", "январь", "janvier", "januar", "enero"),
-            ("february", "feb", "февраля", "февраль", "février", "februar", "febrero"),
-            ("march", "mar", "марта", "март", "mars", "märz", "marzo"),
-            ("april", "apr", "апреля", "апрель", "avril", "abril"),
-            ("may", "мая", "май", "mai", "mayo"),
-            ("june", "jun", "июня", "июнь", "juin", "juni", "junio"),
-            ("july", "jul", "июля", "июль", "juillet", "juli", "julio"),
-            ("august", "aug", "августа", "август", "août", "agosto"),
-            ("september", "sep", "sept", "сентября", "сентябрь", "septembre", "septiembre"),
-            ("october", "oct", "октября", "октябрь", "octobre", "oktober", "octubre"),
-            ("november", "nov", "ноября", "ноябрь", "novembre", "noviembre"),
-            ("december", "dec", "декабря", "декабрь", "décembre", "dezember", "diciembre"),
-        ),
-        start=1,
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Spellings a date's words vary by: dotless ı, Persian or Arabic yeh and kaf, tatweel, ZWNJ.
+_LETTER_VARIANTS = str.maketrans({"ı": "i", "ی": "ي", "ى": "ي", "ک": "ك", "ـ": None, "\u200c": None})
+
+
+def _fold(text: str) -> str:
+    """Text for matching dates: ASCII digits, no accents, hamzas or vowel marks, one spelling per letter."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DIGITS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(_LETTER_VARIANTS)
+
+
+def _month_table(months: tuple[tuple[str, ...], ...]) -> dict[str, int]:
+    return {_fold(name): number for number, names in enumerate(months, start=1) for name in names}
+
+
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+
+
+# Gregorian months in en, ru, fr, de, es, tr, ar (Egyptian, Levantine and Maghrebi names) and fa.
+_MONTHS = _month_table(
+    (
+        ("january", "jan", "января", "январь", "янв", "janvier", "janv", "januar", "jänner", "enero", "ocak", "oca",
+         "يناير", "كانون الثاني", "كانون ثاني", "جانفي", "ژانویه"),
+        ("february", "feb", "февраля", "февраль", "фев", "февр", "février", "févr", "februar", "febrero", "şubat",
+         "şub", "فبراير", "شباط", "فيفري", "فوریه"),
+        ("march", "mar", "марта", "март", "mars", "märz", "mär", "marzo", "mart", "مارس", "آذار"),
+        ("april", "apr", "апреля", "апрель", "avril", "avr", "abril", "nisan", "nis", "أبريل", "إبريل", "نيسان",
+         "أفريل", "آوریل"),
+        ("may", "мая", "май", "mai", "mayo", "mayıs", "مايو", "أيار", "ماي", "مه", "می"),
+        ("june", "jun", "июня", "июнь", "июн", "juin", "juni", "junio", "haziran", "haz", "يونيو", "يونيه",
+         "حزيران", "جوان", "ژوئن"),
+        ("july", "jul", "июля", "июль", "июл", "juillet", "juil", "juli", "julio", "temmuz", "tem", "يوليو",
+         "يوليه", "تموز", "جويلية", "يوليوز", "ژوئیه", "جولای"),
+        ("august", "aug", "августа", "август", "авг", "août", "agosto", "ağustos", "ağu", "أغسطس", "آب", "أوت",
+         "غشت", "اوت", "آگوست"),
+        ("september", "sep", "sept", "сентября", "сентябрь", "сен", "сент", "septembre", "septiembre", "eylül",
+         "eyl", "سبتمبر", "أيلول", "شتنبر", "سپتامبر"),
+        ("october", "oct", "октября", "октябрь", "окт", "octobre", "oktober", "okt", "octubre", "ekim", "eki",
+         "أكتوبر", "تشرين الأول", "تشرين أول", "اکتبر"),
+        ("november", "nov", "ноября", "ноябрь", "ноя", "нояб", "novembre", "noviembre", "kasım", "kas", "نوفمبر",
+         "تشرين الثاني", "تشرين ثاني", "نونبر", "نوامبر"),
+        ("december", "dec", "декабря", "декабрь", "дек", "décembre", "déc", "dezember", "dez", "diciembre",
+         "aralık", "ara", "ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "دسامبر"),
     )
-    for name in names
-}
-_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+)
+_MONTH = _alternation(_MONTHS)
+# Matched on `_fold`ed text. A Levantine month may follow the Egyptian one ("1 ديسمبر/كانون الأول 2026").
 _TEXT_DATES = (
     re.compile(rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?P<month>{_MONTH})\.?(?:\s*[/(]\s*(?:{_MONTH})\s*\)?)?,?\s+"
+        r"(?P<year>(?:19|20)\d\d)\b",
+        re.I,
     ),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+    # dd.mm.yyyy is day first, unless an English weekday before it says mm.dd ("Monday, 11.05.2012")
+    re.compile(
+        r"(?:\b(?P<weekday>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+        r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"
+    ),
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Solar Hijri (Jalali) dates of Iranian outlets: "۱۰ آذر ۱۴۰۵", "۱۰ آذرماه ۱۴۰۵", "۱۴۰۵/۰۹/۱۰".
+_JALALI_MONTHS = _month_table(
+    (
+        ("فروردین",), ("اردیبهشت",), ("خرداد",), ("تیر",), ("مرداد", "امرداد"), ("شهریور",), ("مهر",), ("آبان",),
+        ("آذر",), ("دی",), ("بهمن",), ("اسفند",),
+    )
+)
+_JALALI_DATES = (
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_alternation(_JALALI_MONTHS)})(?:\s*ماه)?\s*[,،]?\s+(?P<year>1[34]\d\d)\b"
+    ),
+    re.compile(r"(?<![\d/.-])(?P<year>1[34]\d\d)([/.-])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?![\d/.-])"),
+)
+# Years where the Jalali leap cycle restarts (Borkowski's table, as jalaali-js uses it).
+_JALALI_BREAKS = (
+    -61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178,
 )
 
 
@@ -211,6 +287,16 @@ def _names(value: object) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in _names(item)]
     return []
+
+
+def _person_names(value: object, publisher: str | None) -> list[str]:
+    """Like `_names`, minus an organisation that is the publisher credited as the author. (Another
+    organisation, a wire agency or "Contributors to Wikimedia projects", is a credit worth keeping.)"""
+    if isinstance(value, list):
+        return [name for item in value for name in _person_names(item, publisher)]
+    if isinstance(value, dict) and _types(value) & _ORGANIZATION_TYPES:
+        return [name for name in _names(value) if not _names_the_site(name, publisher)]
+    return _names(value)
 
 
 def _publisher_name(article_ld: dict) -> str | None:
@@ -337,10 +423,12 @@ def strip_site_name(title: str, site_name: str | None, h1: str | None = None) ->
 
 
 def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[str]:
+    publisher = _publisher_name(article_ld) or next((meta[n] for n in SITE_NAME_META if n in meta), None)
     sources = (  # tried in order, each only when the ones before gave no name
-        lambda: _names(article_ld.get("author")) + _names(article_ld.get("creator")),
+        lambda: [name for key in ("author", "creator") for name in _person_names(article_ld.get(key), publisher)],
         lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
         lambda: _byline_names(tree),
+        lambda: _labelled_line_names(tree),
         lambda: _posted_by_name(tree),
     )
     for candidates in sources:
@@ -352,13 +440,17 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[
 
 def _byline_names(tree: HtmlElement) -> list[str]:
     """The names of the story's own byline: the first one outside comments and related stories."""
-    for element in BYLINE_XPATH(tree):
+    for element in _bylines(tree):
         if _others_byline(element):
             continue
         names = clean_author_names(["\n".join(element.itertext())])
         if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
             return names
     return []
+
+
+def _bylines(tree: HtmlElement) -> list[HtmlElement]:
+    return [e for e in BYLINE_XPATH(tree) if not _NOT_BYLINE_CLASS.search(e.get("class", ""))]
 
 
 def _others_byline(element: HtmlElement) -> bool:
@@ -368,6 +460,23 @@ def _others_byline(element: HtmlElement) -> bool:
         or _OTHER_BYLINES.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower())
         for ancestor in (element, *element.iterancestors())
     )
+
+
+def _labelled_line_names(tree: HtmlElement) -> list[str]:
+    """The names on the first short line that opens with a byline label, outside comments and teasers."""
+    for node in _TEXT_NODES_XPATH(tree):
+        if not _LABELLED_LINE.match(node):
+            continue
+        line = node.getparent()
+        while line is not None and line.tag in _INLINE_LINE_TAGS:
+            line = line.getparent()
+        if line is None or line.tag in ("script", "style") or _others_byline(line):
+            continue
+        text = normalize_space(line.text_content())
+        names = clean_author_names([text]) if len(text) <= _POSTED_LINE_MAX_CHARS else []
+        if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
+            return names
+    return []
 
 
 def _posted_by_name(tree: HtmlElement) -> list[str]:
@@ -395,7 +504,8 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for candidate in candidates:
         for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", unescape(candidate.strip()))):
-            name = normalize_space(noise.sub(" ", _BY_PREFIX.sub("", normalize_space(part)))).strip(" .:-–—|·•")
+            part = _strip_label(_BY_PREFIX.sub("", normalize_space(part)))
+            name = _unbracket(normalize_space(noise.sub(" ", part)).strip(" .:-–—|·•"))
             words = name.split()
             if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
                 continue
@@ -404,6 +514,27 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
             seen.add(name.lower())
             names.append(name)
     return names
+
+
+def _unbracket(name: str) -> str:
+    """A bracket left open by a split: "(avec Damien Leloup" → "Damien Leloup", "Morgane Tual)" → "Morgane Tual"."""
+    if name.endswith(")") and "(" not in name:
+        name = name[:-1].rstrip()
+    if name.startswith("(") and ")" not in name:
+        name = name[1:].lstrip()
+    return name
+
+
+def _strip_label(part: str) -> str:
+    """"Текст: Иван Петров" → "Иван Петров"; "Корреспондент ТАСС" stays whole (and is no name)."""
+    match = _BYLINE_LABEL.match(part)
+    if not match:
+        return part
+    rest = part[match.end() :]
+    words = rest.split()
+    if match["sep"] or (2 <= len(words) <= 4 and all(w[0].isupper() and not w.isupper() for w in words)):
+        return rest
+    return part
 
 
 def _standfirst(tree: HtmlElement) -> str | None:
@@ -426,7 +557,7 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
         parsed = parse_date(candidate)
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
-    for element in chain(BYLINE_XPATH(tree), tree.iter("time"), DATE_XPATH(tree)):
+    for element in chain(_bylines(tree), tree.iter("time"), DATE_XPATH(tree)):
         parsed = parse_date_in_text(element.text_content()[:300])
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
@@ -435,7 +566,24 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
         parsed = parse_date_in_text(text) if len(text) <= _DATE_HEADING_MAX_CHARS else None
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
+    for element in _info_lines_above_story(tree):
+        parsed = parse_date_in_text(normalize_space(element.text_content()))
+        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+            return format_date(parsed)
     return None
+
+
+def _info_lines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Short info/meta lines before the story's first paragraph (boxes further down date other things)."""
+    lines = set(_INFO_LINE_XPATH(tree))
+    if not lines:
+        return
+    for element in tree.iter():
+        if element.tag == "p" and len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
+            return
+        if element in lines and not _others_byline(element):
+            if len(normalize_space(element.text_content())) <= _INFO_LINE_MAX_CHARS:
+                yield element
 
 
 def parse_date(value: str) -> datetime | date | None:
@@ -461,18 +609,70 @@ def parse_date(value: str) -> datetime | date | None:
 
 
 def parse_date_in_text(text: str) -> date | None:
-    """The first written-out date in a byline or dateline ("March 15, 2023", "15 марта 2023")."""
-    for pattern in _TEXT_DATES:
-        match = pattern.search(text)
-        if not match:
-            continue
-        month_text = match.group("month").lower().rstrip(".")
-        month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    """The first written-out date in a byline or dateline ("March 15, 2023", "15 марта 2023",
+    "01.12.2026", "1 Aralık 2026", "۱۰ آذر ۱۴۰۵")."""
+    text = _fold(text)
+    calendars = ((_TEXT_DATES, _MONTHS, date), (_JALALI_DATES, _JALALI_MONTHS, jalali_to_gregorian))
+    for patterns, months, to_date in calendars:
+        for pattern in patterns:
+            match = pattern.search(text)
+            if not match:
+                continue
+            month_text = " ".join(match.group("month").split()).rstrip(".")
+            month = int(month_text) if month_text.isdigit() else months.get(month_text)
+            year, day = int(match.group("year")), int(match.group("day"))
+            if (weekday := match.groupdict().get("weekday")) and (swapped := _month_first(year, month, day, weekday)):
+                return swapped
+            try:
+                return to_date(year, month or 0, day)
+            except ValueError:
+                continue
+    return None
+
+
+def _month_first(year: int, day_first_month: int, day_first_day: int, weekday: str) -> date | None:
+    """The mm.dd reading of a dotted date, when only it falls on the weekday written beside it."""
+    wanted = _WEEKDAYS.index(weekday)
+    for month, day in ((day_first_month, day_first_day), (day_first_day, day_first_month)):
         try:
-            return date(int(match.group("year")), month or 0, int(match.group("day")))
+            reading = date(year, month, day)
         except ValueError:
             continue
+        if reading.weekday() == wanted:
+            return None if month == day_first_month and day == day_first_day else reading
     return None
+
+
+def jalali_to_gregorian(year: int, month: int, day: int) -> date:
+    """The Gregorian date of a Solar Hijri one; ValueError if there is no such day."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        raise ValueError(f"no Jalali date {year}-{month}-{day}")
+    result = _farvardin_first(year) + timedelta(days=(month - 1) * 31 - max(0, month - 7) + day - 1)
+    if result >= _farvardin_first(year + 1):  # 30 Esfand of a common year
+        raise ValueError(f"no Jalali date {year}-{month}-{day}")
+    return result
+
+
+def _farvardin_first(year: int) -> date:
+    """Gregorian date of the Jalali new year (the arithmetic of jalaali-js, valid 1–3177)."""
+    if not 1 <= year < _JALALI_BREAKS[-1]:
+        raise ValueError(f"Jalali year {year} out of range")
+    gregorian_year = year + 621
+    leap_days = -14
+    previous = _JALALI_BREAKS[0]
+    jump = 0
+    for brk in _JALALI_BREAKS[1:]:
+        jump = brk - previous
+        if year < brk:
+            break
+        leap_days += jump // 33 * 8 + jump % 33 // 4
+        previous = brk
+    since = year - previous
+    leap_days += since // 33 * 8 + (since % 33 + 3) // 4
+    if jump % 33 == 4 and jump - since == 4:
+        leap_days += 1
+    gregorian_leaps = gregorian_year // 4 - (gregorian_year // 100 + 1) * 3 // 4 - 150
+    return date(gregorian_year, 3, 20 + leap_days - gregorian_leaps)
 
 
 def _in_future(value: datetime | date, now: datetime) -> bool:

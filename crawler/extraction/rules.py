@@ -452,6 +452,30 @@ NOT_AUTHOR_PATTERNS: tuple[str, ...] = (
     r"(?:about|more by|more from|a note from|view my|posted in|join|become)\b",
     # a button's call to act on the page ("Share This", "Email Us", "Leave A Comment")
     r"(?:share|tweet|print|e-?mail|save|like|follow|subscribe|reply|comment|leave|add)\s+(?:this|it|now|us|on|via|to|a|an|your)\b",
+    # ru: roles, desks, "all the author's stories" links and buttons
+    r"(?:корреспондент|спецкор|собкор|обозревател|редактор|журналист|фотограф|редакци|пресс-служб|служба новостей)\w*\b.*",
+    r"(?:все|другие|ещё|еще) (?:материалы|статьи|публикации|новости|тексты|колонки)\b", r"(?:материалы|статьи) автора\b",
+    r"(?:подписаться|подписка|поделиться|читать|профиль|написать автору|комментари\w*|автор|авторы|текст|фото|источник)$",
+    r"по (?:материалам|данным)\b",
+    # fa: roles, desks, sources, links to the writer's other stories
+    r"(?:نویسنده|خبرنگار|گزارشگر|دبیر|سردبیر|عکاس|مترجم|ترجمه|منبع|گروه|سرویس|تحریریه|نقش|اشتراک|دنبال)\b.*",
+    r"(?:همه|سایر|دیگر|تمام) (?:مطالب|اخبار|یادداشت|نوشته)",
+    # ar
+    r"(?:بقلم|مراسل|محرر|المحرر|تحرير|فريق|إعداد|اعداد|ترجمة|المصدر|وكالات|قسم|تابع|تابعوا|متابعة|اشترك|شارك|مشاركة)\b.*",
+    r"(?:كل|جميع) (?:مقالات|أخبار|اخبار|مواضيع)\b", r"مقالات (?:الكاتب|الكاتبة)\b", r".{0,60}\+\s*وكالات$",
+    # tr: "Haber Merkezi", "AA muhabiri", "Dış Haberler Servisi", buttons
+    r".{0,40}\b(?:haber merkezi|muhabiri?|muhabirimiz|muhabirleri|servisi|editörü?)$",
+    r"(?:yazan|yazar|yazarın|haber|kaynak|editör|muhabir)\b.*", r"(?:tüm|diğer|bütün) (?:yazıları|haberleri)\b",
+    r"(?:takip et|abone ol|paylaş)\w*\b",
+    # fr: "Le Monde avec AFP", the desk, roles, buttons
+    r".{0,60}\bavec (?:l'|l’)?(?:afp|ap|reuters|ansa|belga|ats|agences?)$", r"(?:la )?rédaction\b.*",
+    r"(?:journaliste|correspondante?|envoyée? spéciale?|rédacteur|rédactrice)\b.*",
+    r"(?:tous|voir|toutes) (?:ses|les) (?:articles|publications|chroniques)\b", r"(?:s['’]abonner|partager|auteur)$",
+    # de: "ARD-Hauptstadtstudio", "Redaktion", roles, buttons
+    r".{0,40}(?:studio|redaktion|korrespondent|korrespondentin|redakteur|redakteurin|reporterin)$",
+    r".{0,60}\bmit (?:dpa|afp|ap|reuters|kna|epd|material von \w+)$",
+    r"(?:alle|weitere) (?:artikel|beiträge|texte)\b", r"(?:mehr (?:von|zu)|zur autorenseite|autorenprofil)\b",
+    r"(?:folgen|abonnieren|teilen|text|autor|autorin|quelle|foto)$",
 )
 # A blog's post line naming its writer outside any byline markup: "Posted on August 5, 2024 by Dana Roe",
 # "Posted by Phil Windley on November 1, 2012". The name is a few capitalised words.
@@ -461,4 +485,25 @@ POSTED_BY_PATTERN = (
 # Words inside a byline that are buttons or labels, not part of a name ("Jane Doe Follow").
 BYLINE_NOISE_PATTERNS: tuple[str, ...] = (
     r"\b(?:follow|e-?mail|twitter|linkedin|facebook|instagram|telegram|bio|profile)\b", r"@\w+",
+    r"\b(?:подписаться|folgen|abonnieren|suivre|s['’]abonner|takip et|abone ol)(?!\w)",
+)
+# Words that open a byline before its names ("By", "Von", "Par", "Автор:", "بقلم"): stripped, a colon
+# or dash after them optional.
+BYLINE_PREFIX_PATTERNS: tuple[str, ...] = (
+    r"(?:written|posted|reported|edited) by", r"by", r"from", r"автор", r"авторы", r"от", r"par", r"por", r"von", r"door",
+    r"propos recueillis par", r"un (?:article|reportage) de", r"écrit par", r"ein (?:bericht|kommentar|gastbeitrag) von",
+    r"(?:материал )?подготовил[аи]?", r"беседовал[аи]?", r"yazan", r"hazırlayan", r"بقلم", r"به قلم", r"كتب", r"كتبت",
+)
+# Labels before the names that are no "by" ("Текст: …", "خبرنگار: …", "Korrespondent Max Weber"):
+# stripped when a colon or dash follows them, or (in cased scripts) a capitalised name of 2–4 words.
+# Otherwise ("Корреспондент ТАСС", "خبرنگار بی‌بی‌سی") NOT_AUTHOR_PATTERNS drop the whole line.
+BYLINE_LABEL_PATTERNS: tuple[str, ...] = (
+    r"автор", r"авторы", r"yazan", r"بقلم", r"به قلم", r"текст", r"корреспондент", r"спецкор", r"собкор", r"обозреватель", r"фото и текст", r"интервью",
+    r"text", r"autor", r"autorin", r"korrespondent", r"korrespondentin", r"texte", r"auteur", r"autrice",
+    r"correspondante?", r"yazar", r"muhabir", r"haber", r"editör",
+    r"نویسنده", r"خبرنگار", r"گزارش", r"گزارشگر", r"مراسل", r"إعداد", r"اعداد", r"تقرير", r"تحرير", r"المحرر",
+)
+# JSON-LD author types that are no person (a publisher credited as author).
+ORGANIZATION_TYPES: tuple[str, ...] = (
+    "organization", "newsmediaorganization", "corporation", "governmentorganization", "ngo", "website", "brand",
 )
