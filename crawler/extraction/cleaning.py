@@ -21,7 +21,7 @@ _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 # Pitch boxes are short: a container larger than this is not treated as one.
 _BOX_MAX_CHARS = 1800
 _BOX_MAX_SHARE = 0.4
-_SUBSTANTIAL_PARAGRAPH_WORDS = 30
+_SUBSTANTIAL_PARAGRAPH_WORDS = 20
 # Teaser detection: a link's first characters find it; a teaser is led by a link this big.
 _LINK_KEY_CHARS = 12
 _TEASER_LINK_SHARE = 0.3
