@@ -136,7 +136,8 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
         recovered: list = []
-        recover_missed_paragraphs(tree, document.body, page_text, recovered)
+        live_blog = "liveblogposting" in metadata.page_types
+        recover_missed_paragraphs(tree, document.body, page_text, recovered, live_blog=live_blog)
         recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
@@ -168,8 +169,14 @@ def _explain(given: list, decisions: dict, recovered: list, page: PageText) -> l
     for number, block in enumerate(given, start=1):
         rule, detail = decisions.get(block, (None, None))
         entries.append(
-            {"block": number, "text": page.block_text(block), "kept": rule is None, "rule": rule, "detail": detail,
-             "recovered": id(block) in put_back}
+            {
+                "block": number,
+                "text": page.block_text(block),
+                "kept": rule is None,
+                "rule": rule,
+                "detail": detail,
+                "recovered": id(block) in put_back,
+            }
         )
     return entries
 
