@@ -99,3 +99,14 @@ def test_a_run_of_comments_beside_a_story_is_not_taken_for_entries():
     )
     article = extract_article(_page(_paragraphs(LEAD + REST)).replace("</article>", f"</article><section>{comments}</section>"))
     assert "Reader" not in article.text
+
+
+def test_a_screen_reader_phrase_inside_a_link_is_no_part_of_the_sentence():
+    link = (
+        "according to a <a href='https://x.com/'>post on X<span class='sr-only'>, opens new tab</span></a> by the "
+        "agency, and the <a href='/tasnim'>Tasnim agency<span class='visually-hidden'> (external link)</span></a> "
+        "repeated it with <span class='highlight'>no comment</span>."
+    )
+    article = extract_article(_page(_paragraphs(LEAD) + f"<p>The lawmaker said delivery would wait, {link}</p>"))
+    assert "according to a post on X by the agency, and the Tasnim agency repeated it with no comment." in article.text
+    assert "opens new tab" not in article.text and "external link" not in article.text

@@ -265,6 +265,28 @@ class _Page:
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
 
 
+_RUNNING_TEXT_INLINE = etree.XPath(
+    "//*[self::p or self::li or self::a or self::h2 or self::h3 or self::figcaption]"
+    "//*[self::span or self::small or self::em or self::i or self::b or self::strong or self::label][@class]"
+)
+
+
+def drop_screen_reader_phrases(tree: HtmlElement) -> int:
+    """Take out the short phrases written for screen readers inside running text (", opens new tab").
+
+    They read as part of the sentence in extracted text. Returns how many were taken out.
+    """
+    classes = frozenset(rules.SCREEN_READER_CLASSES)
+    dropped = 0
+    for element in _RUNNING_TEXT_INLINE(tree):
+        if classes.isdisjoint(element.get("class", "").lower().split()):
+            continue
+        if len(element.text_content()) <= rules.SCREEN_READER_MAX_CHARS and element.getparent() is not None:
+            element.drop_tree()  # keeps the text after it
+            dropped += 1
+    return dropped
+
+
 def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
     """Each <p> of the page's body, in page order, with its normalised text (PageText.paragraphs)."""
     return {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}

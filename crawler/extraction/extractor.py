@@ -16,6 +16,7 @@ from crawler.extraction.cleaning import (
     chrome_text,
     clean_blocks,
     drop_heading_blocks,
+    drop_screen_reader_phrases,
     unwrap_layout_tables,
 )
 from crawler.extraction.decoding import decode_html
@@ -124,6 +125,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
 
     article.paywalled = is_paywalled(tree, metadata)
     remove_paywalled_parts(tree, metadata)
+    drop_screen_reader_phrases(tree)
     page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
     document = trafilatura.bare_extraction(
         tree,

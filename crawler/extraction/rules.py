@@ -41,6 +41,14 @@ CHROME_ROLES: tuple[str, ...] = (
     "dialog", "alertdialog", "banner", "navigation", "contentinfo", "complementary", "search",
 )
 
+# Class names of text written for screen readers only. Inside a sentence (a link's ", opens new
+# tab", "(external link)") it is no part of the story's words, and it is taken out before extraction.
+SCREEN_READER_CLASSES: tuple[str, ...] = (
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only", "screenreader-only",
+    "a11y-only", "a11y-hidden", "assistive-text", "offscreen", "element-invisible", "u-hidden-visually", "hidden-visually",
+)
+SCREEN_READER_MAX_CHARS = 80
+
 # A container whose text matches one of these, and which is small beside the story, is a pitch box
 # (newsletter, paywall, donation, membership) even when its class names say nothing.
 CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
