@@ -110,3 +110,47 @@ def test_a_screen_reader_phrase_inside_a_link_is_no_part_of_the_sentence():
     article = extract_article(_page(_paragraphs(LEAD) + f"<p>The lawmaker said delivery would wait, {link}</p>"))
     assert "according to a post on X by the agency, and the Tasnim agency repeated it with no comment." in article.text
     assert "opens new tab" not in article.text and "external link" not in article.text
+
+
+def test_an_article_carrying_a_menu_or_a_carousel_in_json_ld_is_no_index():
+    menu = "".join(f"<li><a href='/section/{n}'>A section of the site about the region, number {n}</a></li>" for n in range(9))
+    for kind in ("SiteNavigationElement", "ItemList"):
+        ld = f'<script type="application/ld+json">{{"@context":"https://schema.org","@type":"{kind}"}}</script>'
+        page = _page(_paragraphs(LEAD + REST), head=ld).replace("<main>", f"<nav><ul>{menu}</ul></nav><main>")
+        article = extract_article(page)
+        assert str(article.kind) == "article" and REST[-1][:50] in article.text, kind
+    collection = '<script type="application/ld+json">{"@context":"https://schema.org","@type":"CollectionPage"}</script>'
+    teasers = "".join(f"<h3><a href='/news/{n}'>Story number {n} about the drone deliveries to Russia</a></h3>" for n in range(9))
+    assert str(extract_article(_page(teasers, head=collection)).kind) == "index"
+
+
+def test_a_headline_naming_a_block_or_a_denial_is_no_challenge_page():
+    brief = [
+        "Russia has turned down an Iranian request for S-400 air defence systems made after the June war, two "
+        "sources familiar with the talks said.",
+        "One source said Russian officials cited the needs of their own forces in Ukraine. The second said Moscow "
+        "offered older systems instead.",
+    ]
+    for headline in ("Iran's S-400 request blocked by Kremlin, sources say", "Access denied: Russia shuts Iran out"):
+        page = (
+            f"<html><head><title>{headline} | Amwaj</title></head><body><article><h1>{headline}</h1>"
+            f"{_paragraphs(brief)}</article></body></html>"
+        )
+        article = extract_article(page)
+        assert str(article.kind) == "article" and brief[1][:40] in article.text, headline
+    challenge = "<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>You don't have permission to access this server.</p><p>Reference #18.4f2d</p></body></html>"
+    assert str(extract_article(challenge).kind) == "challenge"
+
+
+def test_a_story_about_consent_under_a_cookie_bar_is_an_article():
+    story = [
+        "Russia's Federation Council gave its consent to the treaty with Iran on Wednesday, a week after the lower "
+        "house ratified it.",
+        "In Tehran, the Guardian Council must still give its consent before the treaty takes effect, officials said.",
+        "The foreign ministry said Iran would reject all attempts to describe the treaty as a military alliance.",
+    ]
+    bar = "<div class='cookie-bar'><p>We use cookies to improve your experience.</p><button>Accept all</button></div>"
+    page = f"<html><head><title>Treaty ratified | Ledger</title></head><body>{bar}<article><h1>Treaty ratified</h1>{_paragraphs(story)}</article></body></html>"
+    article = extract_article(page)
+    assert str(article.kind) == "article" and all(line[:40] in article.text for line in story)
+    assert "We use cookies" not in article.text

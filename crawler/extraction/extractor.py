@@ -21,7 +21,7 @@ from crawler.extraction.cleaning import (
 )
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import detect_language
-from crawler.extraction.metadata import extract_metadata
+from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
@@ -116,7 +116,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         paywalled=False,
         source=source or metadata.site_name,
     )
-    blocked = blocking_kind(tree, metadata.title)
+    blocked = blocking_kind(tree, metadata.title, declared_article=bool(metadata.page_types & ARTICLE_TYPES))
     if blocked:
         article.kind, article.reason = blocked
         article.explanation = [] if options.explain else None

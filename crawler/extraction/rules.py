@@ -282,6 +282,10 @@ BANNER_CLASS_ID_PARTS: tuple[str, ...] = (
     "captcha", "challenge", "cc-", "message",
 )
 BANNER_ROLES: tuple[str, ...] = ("dialog", "alertdialog", "banner", "contentinfo")
+# Of the consent patterns, those a story's own sentences use too ("the council gave its consent",
+# "we reject all accusations"): a block holding only these is set aside as a banner only inside a
+# box marked as one (BANNER_CLASS_ID_PARTS, BANNER_ROLES).
+CONSENT_PROSE_PATTERNS: tuple[str, ...] = (r"consent", r"reject all", r"before you continue")
 
 # --- paywalls ---------------------------------------------------------------------------------
 # Class/id parts of a subscription wall in the markup.
