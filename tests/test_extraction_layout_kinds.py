@@ -154,3 +154,48 @@ def test_a_story_about_consent_under_a_cookie_bar_is_an_article():
     article = extract_article(page)
     assert str(article.kind) == "article" and all(line[:40] in article.text for line in story)
     assert "We use cookies" not in article.text
+
+
+_ANALYSIS = [
+    "Iran's most important contribution to Russia's war has been the Shahed-136 one-way attack drone, first imported "
+    "whole and later built under licence at Alabuga in Tatarstan.",
+    "Russia has since localized nearly all production, and Ukrainian officials say launches have tripled in a year "
+    "while the share of drones shot down has fallen.",
+    "Iran has sought Su-35 fighters since at least 2021, but there is no public evidence that any aircraft has "
+    "arrived, though Yak-130 trainers were delivered in 2023.",
+    "Air defense is the area where Iran's needs are most urgent after the June strikes destroyed several of the "
+    "S-300PMU2 batteries that Russia supplied in 2016.",
+    "Three issues are likely to dominate the next summit: payment for Russian arms under sanctions, the North-South "
+    "corridor, and Russia's role in nuclear talks.",
+    "Each carries risks for Moscow, which values its ties with Israel and the Gulf states and has shown little "
+    "appetite for steps that would put them at risk.",
+]
+
+
+def _analysis_with(subheading: str, tag: str = "h2") -> str:
+    body = _paragraphs(_ANALYSIS[:4]) + f"<{tag}>{subheading}</{tag}>" + _paragraphs(_ANALYSIS[4:])
+    return (
+        "<html lang='en'><head><title>Russia and Iran after the war | Think Tank</title></head><body><article>"
+        f"<h1>Russia and Iran after the war</h1>{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("subheading", "tag"),
+    [
+        ("Topics on the Agenda", "h2"),
+        ("Tags and Serial Numbers on the Wreckage", "h2"),
+        ("Categories of Targets", "h3"),
+        ("3 Responses to the Drone Threat", "h2"),
+        ("Tags on the recovered engine read 'Made in Iran'.", "p"),
+    ],
+)
+def test_a_subheading_or_sentence_opening_like_an_end_label_does_not_end_the_story(subheading, tag):
+    text = extract_article(_analysis_with(subheading, tag)).text
+    assert all(paragraph[:50] in text for paragraph in _ANALYSIS) and subheading in text
+
+
+@pytest.mark.parametrize("label", ["Tags", "Topics: Iran, Russia, drones", "Comments (4)", "3 Responses to “Russia and Iran”"])
+def test_an_end_label_still_ends_the_story(label):
+    text = extract_article(_analysis_with(label)).text
+    assert _ANALYSIS[3][:50] in text and _ANALYSIS[4][:50] not in text and label not in text

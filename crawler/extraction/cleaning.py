@@ -591,7 +591,11 @@ def clean_blocks(
         if index < skip_to:
             continue
         lowered = lowered_texts[index]
-        heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(lowered)
+        heading = (
+            len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
+            and not _ends_a_sentence(text)  # "Tags on the engine read 'Made in Iran'." is story
+            and end_of_article.match(lowered)
+        )
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
             prose_after = _prose_words(blocks, texts, not_story, box_end, page)
@@ -634,6 +638,11 @@ def clean_blocks(
         if blocks[larger].getparent() is body:
             drop(block, "contained-duplicate", f"reappears inside block {larger + 1}")
     return body
+
+
+def _ends_a_sentence(text: str) -> bool:
+    """Ends with a full stop (not an ellipsis): a sentence, not a heading."""
+    return text.endswith(".") and not text.endswith("..")
 
 
 def _postal_kinds(text: str) -> int:

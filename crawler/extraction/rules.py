@@ -109,7 +109,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"read (?:more|also|next)(?: on| about)?\b:?.{0,100}$",
     r"(?:see|read|watch) (?:also|more):",
     r"(?:this|our) (?:site|website) uses cookies\b",
-    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
     # an opinion desk's disclaimer
@@ -202,10 +202,11 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"recommended(?: for you| stories| reading| articles)?$",
     r"(?:most (?:read|popular|viewed|shared|emailed)|trending(?: now| stories)?|popular(?: posts| stories| now| today| this week)?)$",
     r"(?:leave|post|add|write) a (?:reply|comment)$",
-    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
     r"(?:share this|share this (?:article|story|post)):?$",
-    r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
+    # the label alone, or with its list after a colon ("Topics on the agenda" is a story's subheading)
+    r"(?:tags|filed under|topics|categories|related topics)(?::.{0,100})?$",
     # a press release's boilerplate after the story
     r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
 )
@@ -221,7 +222,7 @@ MID_STORY_BOX_PATTERNS: tuple[str, ...] = (
 END_OF_ARTICLE_MIN_SHARE = 0.5
 # The heading of the comment section ends the story sooner: prose after it is comments or sidebars.
 COMMENTS_HEADING_PATTERNS: tuple[str, ...] = (
-    r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
 )
 COMMENTS_HEADING_MIN_SHARE = 0.25
