@@ -199,3 +199,22 @@ def test_a_subheading_or_sentence_opening_like_an_end_label_does_not_end_the_sto
 def test_an_end_label_still_ends_the_story(label):
     text = extract_article(_analysis_with(label)).text
     assert _ANALYSIS[3][:50] in text and _ANALYSIS[4][:50] not in text and label not in text
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("The views expressed in this article are those of the author and do not reflect the Institute's.", True),
+        ("The opinions expressed here are my personal opinions and not my employer's.", True),
+        ("All views, positions, and conclusions expressed in this publication should be understood to be solely those"
+         " of the author(s).", True),
+        ("Kremlin spokesman Dmitry Peskov said the views expressed in this week's Western reports were 'absolutely"
+         " groundless.'", False),
+        ("Copyright 2025 The Associated Press. All rights reserved.", True),
+        ("© 2025 Reuters", True),
+        ("Copyright claims by Iranian drone makers against two Russian firms were dismissed by a court in Kazan.", False),
+    ],
+)
+def test_disclaimers_and_copyright_lines_go_and_story_sentences_about_them_stay(line, dropped):
+    text = extract_article(_page(_paragraphs(LEAD) + f"<p>{line}</p>" + _paragraphs(REST))).text
+    assert (line[:40] not in text) is dropped

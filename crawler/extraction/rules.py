@@ -105,7 +105,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:story|article) continues below\b", r"continue reading (?:below|the main story)",
     r"(?:share|tweet|email|print|copy link)(?: (?:this|the))?(?: (?:article|story|post|page))?(?: on \w+)?:?$",
     r"(?:share on|follow us on) (?:facebook|twitter|x|linkedin|whatsapp|telegram)\b.{0,40}$",
-    r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[a-z])", r".{0,80}\ball rights reserved\.?$",
+    # a copyright line ("© 2025 Reuters", "Copyright 2025 The Associated Press"), not a sentence about copyright
+    r"(?:©|\(c\))\s*(?:\d{4}|[a-z])", r"copyright\s*(?:©|\(c\))?\s*(?:\d{4}|(?:©|\(c\))\s*[a-z])",
+    r"copyright(?: by)? [^.!?]{1,60}$", r".{0,80}\ball rights reserved\.?$",
     r"read (?:more|also|next)(?: on| about)?\b:?.{0,100}$",
     r"(?:see|read|watch) (?:also|more):",
     r"(?:this|our) (?:site|website) uses cookies\b",
@@ -113,7 +115,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
     # an opinion desk's disclaimer
-    r".{0,200}\b(?:opinions|views) expressed (?:here|in this|on this|by the author|are)\b.{0,300}$",
+    # (whose they are, or that they are not the outlet's: a story's "the views expressed in this week's reports" stays)
+    r".{0,200}\b(?:opinions|views)\b[^.]{0,80}\bexpressed\b[^.]{0,120}\b(?:are (?:those|solely|the author|their own|not|my|our|his|her|personal)|"
+    r"(?:do|does) not (?:necessarily )?(?:reflect|represent)|not necessarily|solely (?:those|the))\b.{0,300}$",
     r"tagged(?: with| in| as)? (?:[^,.!?]{1,40}, ){3,}[^.!?]{0,300}$",
     # greetings to first-time visitors
     r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
