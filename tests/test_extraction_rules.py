@@ -372,9 +372,8 @@ def test_patterns_opening_with_a_phrase_anywhere_are_guarded_by_a_literal_they_n
 
     guards = {pattern: literal for pattern, literal, _ in guarded_matcher(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)._guarded}
     assert guards[r".{0,300}\bvia getty images\.?$"] == "via getty images"
-    assert guards[r".{0,200}\b(?:opinions|views) expressed (?:here|in this|on this|by the author|are)\b.{0,300}$"] == (
-        " expressed "
-    )
+    disclaimer = next(pattern for pattern in guards if r"(?:opinions|views)\b" in pattern)
+    assert guards[disclaimer] == "expressed"
     assert all(pattern.startswith(".{0,") for pattern in guards)
     assert sum(pattern.startswith(".{0,") for pattern in rules.BOILERPLATE_BLOCK_PATTERNS) == len(guards)
 

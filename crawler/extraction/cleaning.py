@@ -21,7 +21,7 @@ _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 # Pitch boxes are short: a container larger than this is not treated as one.
 _BOX_MAX_CHARS = 1800
 _BOX_MAX_SHARE = 0.4
-_SUBSTANTIAL_PARAGRAPH_WORDS = 30
+_SUBSTANTIAL_PARAGRAPH_WORDS = 20
 # Teaser detection: a link's first characters find it; a teaser is led by a link this big.
 _LINK_KEY_CHARS = 12
 _TEASER_LINK_SHARE = 0.3
@@ -273,6 +273,28 @@ class _Page:
             return True
         length = len(element.text_content())
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
+
+
+_RUNNING_TEXT_INLINE = etree.XPath(
+    "//*[self::p or self::li or self::a or self::h2 or self::h3 or self::figcaption]"
+    "//*[self::span or self::small or self::em or self::i or self::b or self::strong or self::label][@class]"
+)
+
+
+def drop_screen_reader_phrases(tree: HtmlElement) -> int:
+    """Take out the short phrases written for screen readers inside running text (", opens new tab").
+
+    They read as part of the sentence in extracted text. Returns how many were taken out.
+    """
+    classes = frozenset(rules.SCREEN_READER_CLASSES)
+    dropped = 0
+    for element in _RUNNING_TEXT_INLINE(tree):
+        if classes.isdisjoint(element.get("class", "").lower().split()):
+            continue
+        if len(element.text_content()) <= rules.SCREEN_READER_MAX_CHARS and element.getparent() is not None:
+            element.drop_tree()  # keeps the text after it
+            dropped += 1
+    return dropped
 
 
 def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
@@ -579,7 +601,11 @@ def clean_blocks(
         if index < skip_to:
             continue
         lowered = lowered_texts[index]
-        heading = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and end_of_article.match(lowered)
+        heading = (
+            len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
+            and not _ends_a_sentence(text)  # "Tags on the engine read 'Made in Iran'." is story
+            and end_of_article.match(lowered)
+        )
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
             prose_after = _prose_words(blocks, texts, not_story, box_end, page)
@@ -622,6 +648,11 @@ def clean_blocks(
         if blocks[larger].getparent() is body:
             drop(block, "contained-duplicate", f"reappears inside block {larger + 1}")
     return body
+
+
+def _ends_a_sentence(text: str) -> bool:
+    """Ends with a full stop (not an ellipsis): a sentence, not a heading."""
+    return text.endswith(".") and not text.endswith("..")
 
 
 def _postal_kinds(text: str) -> int:

@@ -16,11 +16,12 @@ from crawler.extraction.cleaning import (
     chrome_text,
     clean_blocks,
     drop_heading_blocks,
+    drop_screen_reader_phrases,
     unwrap_layout_tables,
 )
 from crawler.extraction.decoding import decode_html
 from crawler.extraction.language import detect_language
-from crawler.extraction.metadata import extract_metadata
+from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
@@ -115,7 +116,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         paywalled=False,
         source=source or metadata.site_name,
     )
-    blocked = blocking_kind(tree, metadata.title)
+    blocked = blocking_kind(tree, metadata.title, declared_article=bool(metadata.page_types & ARTICLE_TYPES))
     if blocked:
         article.kind, article.reason = blocked
         article.explanation = [] if options.explain else None
@@ -124,6 +125,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
 
     article.paywalled = is_paywalled(tree, metadata)
     remove_paywalled_parts(tree, metadata)
+    drop_screen_reader_phrases(tree)
     page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
     document = trafilatura.bare_extraction(
         tree,
@@ -136,7 +138,8 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
         recovered: list = []
-        recover_missed_paragraphs(tree, document.body, page_text, recovered)
+        live_blog = "liveblogposting" in metadata.page_types
+        recover_missed_paragraphs(tree, document.body, page_text, recovered, live_blog=live_blog)
         recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
@@ -168,8 +171,14 @@ def _explain(given: list, decisions: dict, recovered: list, page: PageText) -> l
     for number, block in enumerate(given, start=1):
         rule, detail = decisions.get(block, (None, None))
         entries.append(
-            {"block": number, "text": page.block_text(block), "kept": rule is None, "rule": rule, "detail": detail,
-             "recovered": id(block) in put_back}
+            {
+                "block": number,
+                "text": page.block_text(block),
+                "kept": rule is None,
+                "rule": rule,
+                "detail": detail,
+                "recovered": id(block) in put_back,
+            }
         )
     return entries
 

@@ -32,7 +32,6 @@ ARTICLE_TYPES = frozenset(
 )
 PAGE_COLLECTION_TYPES = frozenset({"collectionpage", "searchresultspage"})  # a whole page's kind, not a part's
 _ORGANIZATION_TYPES = frozenset(rules.ORGANIZATION_TYPES)
-INDEX_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website", "sitenavigationelement"})
 
 # meta tags, by the attribute that names them (name/property/itemprop), lower-cased.
 TITLE_META = ("og:title", "twitter:title", "sailthru.title", "parsely-title", "dc.title")

@@ -8,7 +8,7 @@ from lxml.html import HtmlElement
 from crawler.extraction import rules
 from crawler.extraction.article import PageKind, count_words
 from crawler.extraction.cleaning import any_of, guarded_matcher, lowercase_matcher, normalize_space
-from crawler.extraction.metadata import ARTICLE_TYPES, INDEX_TYPES, Metadata
+from crawler.extraction.metadata import ARTICLE_TYPES, PAGE_COLLECTION_TYPES, Metadata
 
 # A challenge or consent page says little besides its message.
 _BLOCKER_MAX_CHARS = 2500
@@ -16,14 +16,53 @@ _CONSENT_MIN_HITS = 2
 # Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
 _BLOCKER_STORY_WORDS = 50
 _BLOCKER_TITLED_STORY_WORDS = 150
+# A <title> is a challenge's when the challenge phrase makes up this share of it (before any " | Site").
+_CHALLENGE_TITLE_SHARE = 0.5
 _BANNER_MAX_LEVELS = 6
 _BANNER_MAX_CHARS = 3000
 _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 _NOT_TEXT_TAGS = frozenset({"script", "style", "template"})
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "td", "th", "tr", "table", "blockquote", "pre", "h1", "h2",
-     "h3", "h4", "h5", "h6", "section", "article", "main", "header", "footer", "aside", "nav", "form", "figure",
-     "figcaption", "noscript", "body", "center", "address", "fieldset", "details", "summary", "dialog"}
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "form",
+        "figure",
+        "figcaption",
+        "noscript",
+        "body",
+        "center",
+        "address",
+        "fieldset",
+        "details",
+        "summary",
+        "dialog",
+    }
 )
 # A story has at least MIN_ARTICLE_WORDS words in lines of prose (MIN_PROSE_LINE_WORDS words or
 # more), or MIN_VERSE_WORDS in all (a poem, a list, a Q&A). Less is a menu, a caption, a stub.
@@ -65,12 +104,14 @@ def visible_text(tree: HtmlElement) -> str:
     return normalize_space(" ".join(_VISIBLE_TEXT(tree)))
 
 
-def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] | None:
+def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool = False) -> tuple[PageKind, str] | None:
     """A bot challenge or consent wall standing where the story should be.
 
     A banner phrase alone decides nothing: an article with a cookie bar, a consent dialog or a
     "protected by reCAPTCHA" note is an article. The page is a blocker only when what is left once
-    the banners are set aside holds no story.
+    the banners are set aside holds no story. A page declaring an article in its structured data
+    (`declared_article`) is the outlet's own page, never a challenge served in its place (a consent
+    wall still can be one).
     """
     if surely_longer_than(tree, _BLOCKER_MAX_CHARS):
         return None
@@ -79,8 +120,14 @@ def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] 
         return None
     title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
     challenges = guarded_matcher(rules.CHALLENGE_PATTERNS)
-    challenge_in_title = challenges.find(title_text)
-    challenge = challenge_in_title or challenges.find(text)
+    challenge_in_title = None if declared_article else _challenge_title(challenges, title_text)
+    if declared_article:
+        challenge = None
+    elif challenge_in_title:
+        challenge = challenge_in_title
+    else:  # the headline names a block ("… request blocked by Kremlin"): only the rest of the page tells
+        headline = title_text.split(" | ")[0].strip()
+        challenge = challenges.find(text.replace(headline, " ") if len(headline) > 20 else text)
     consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
     if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
         return None
@@ -93,6 +140,15 @@ def blocking_kind(tree: HtmlElement, title: str | None) -> tuple[PageKind, str] 
     return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
 
 
+def _challenge_title(challenges, title_text: str):
+    """The challenge phrase of a <title> that is mostly that phrase ("Just a moment...", "Access
+    denied | Site"); a headline that only mentions one ("… request blocked by Kremlin") is no challenge's."""
+    match = challenges.find(title_text)
+    if match is None or len(match.group(0)) < _CHALLENGE_TITLE_SHARE * len(title_text.split(" | ")[0].strip()):
+        return None
+    return match
+
+
 def prose_beside_banners(tree: HtmlElement) -> int:
     """Words of prose on the page outside challenge and consent banners.
 
@@ -100,7 +156,9 @@ def prose_beside_banners(tree: HtmlElement) -> int:
     and so is the banner box around it (a cookie bar, a consent dialog). What is left counts as
     prose in blocks of MIN_PROSE_LINE_WORDS words or more.
     """
-    banner = any_of((*rules.CHALLENGE_PATTERNS, *rules.CONSENT_PATTERNS))
+    prose_like = frozenset(rules.CONSENT_PROSE_PATTERNS)
+    banner = any_of((*rules.CHALLENGE_PATTERNS, *(p for p in rules.CONSENT_PATTERNS if p not in prose_like)))
+    banner_in_prose = any_of(rules.CONSENT_PROSE_PATTERNS)
     body = next(tree.iter("body"), tree)
     words: dict[HtmlElement, int] = {}
     set_aside: set[HtmlElement] = set()
@@ -114,6 +172,9 @@ def prose_beside_banners(tree: HtmlElement) -> int:
             if banner.search(string):
                 set_aside.add(block)
                 set_aside.update(_banner_box(owner))
+            elif banner_in_prose.search(string) and (box := _banner_box(owner)):
+                set_aside.add(block)
+                set_aside.update(box)
             words[block] = words.get(block, 0) + count_words(string)
     if set_aside:
         boxes = [box for box in set_aside if box is not body]
@@ -148,12 +209,15 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
     if metadata.page_types & ARTICLE_TYPES:
         return False
     headlines = [
-        link_text for link_text in (normalize_space(a.text_content()) for a in tree.iter("a"))
+        link_text
+        for link_text in (normalize_space(a.text_content()) for a in tree.iter("a"))
         if len(link_text.split()) >= _HEADLINE_LINK_MIN_WORDS
     ]
     if len(headlines) < _INDEX_MIN_HEADLINE_LINKS:
         return False
-    if metadata.page_types & INDEX_TYPES - {"website"}:
+    # A collection page is one by its kind; an ItemList or a SiteNavigationElement is a part of a
+    # page (a carousel, the menu) that articles carry too: their text decides.
+    if metadata.page_types & PAGE_COLLECTION_TYPES:
         return True
     link_chars = sum(len(headline) for headline in headlines if headline in text)
     return link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1)

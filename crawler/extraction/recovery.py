@@ -34,6 +34,9 @@ _STORY_PARENT_MIN_KEPT = 1
 # A story split around an inline module (a side rail, an ad slot) continues in a twin wrapper: the
 # nearest sibling of the story container's wrapper sharing a class with it, past at most this many others.
 _TWIN_MAX_SKIP = 2
+# A story written as a run of like entries: the kept paragraphs sit in this many of them (two on a
+# page declared a live blog).
+_ENTRY_RUN_MIN_KEPT = 3
 
 
 class _Piece:
@@ -61,9 +64,16 @@ class _Piece:
 
 
 def recover_missed_paragraphs(
-    tree: HtmlElement, body: etree._Element, page: PageText, recovered: list[etree._Element] | None = None
+    tree: HtmlElement,
+    body: etree._Element,
+    page: PageText,
+    recovered: list[etree._Element] | None = None,
+    *,
+    live_blog: bool = False,
 ) -> int:
     """Insert into trafilatura's `body` the story paragraphs it skipped; returns how many.
+
+    `live_blog`: the page declares itself one (schema.org LiveBlogPosting), a run of entries.
 
     The new blocks are appended to `recovered` when a list is given (for --explain).
     """
@@ -86,13 +96,17 @@ def recover_missed_paragraphs(
     before = set(_twin_containers(kept[0].parent, preceding=True)) - story_parents
     after = set(_twin_containers(kept[-1].parent, preceding=False)) - story_parents
     story_parents |= before | after
+    entries = _entry_run(kept, 2 if live_blog else _ENTRY_RUN_MIN_KEPT)
     first, last = pieces.index(kept[0]), pieces.index(kept[-1])
     # A <form> holding the whole story is the page's wrapper (ASP.NET, DNN), not a comment or search form.
     wrappers = _forms(kept[0].element) & _forms(kept[-1].element)
     added = 0
     tail = None  # the last block recovered after the last kept one: the next goes after it
     for index, piece in enumerate(pieces):
-        if piece.parent not in story_parents or id(piece) in kept_ids or not _is_prose(piece, page, wrappers):
+        in_entry = bool(entries) and _in_entry(piece, entries)
+        if (piece.parent not in story_parents and not in_entry) or id(piece) in kept_ids:
+            continue
+        if not _is_prose(piece, page, wrappers):
             continue
         if piece.key in extracted or any(key in piece.text for key in block_keys):
             continue  # already there, or a larger run holding a kept paragraph
@@ -100,7 +114,7 @@ def recover_missed_paragraphs(
         following = next((other for other in pieces[index + 1 :] if id(other) in kept_ids), None)
         # Before the first kept paragraph or after the last, only in that paragraph's own container
         # (or its twin on that side).
-        if (
+        if not in_entry and (
             index < first
             and piece.parent is not kept[0].parent
             and piece.parent not in before
@@ -124,6 +138,41 @@ def recover_missed_paragraphs(
             recovered.append(paragraph)
         added += 1
     return added
+
+
+def _entry_run(kept: list[_Piece], min_kept: int) -> set[HtmlElement]:
+    """The entries of a story written as a run of like siblings (a live blog's posts), when the kept
+    paragraphs already sit in `min_kept` or more of them.
+
+    Each entry is a container of its own, so neither the story's container nor a twin finds the
+    entries trafilatura dropped (it drops some, such as those opened by a permalink). The kept
+    paragraphs spanning like entries say the run is the story, not comments or teasers beside it.
+    """
+    by_parent: dict[HtmlElement, set[HtmlElement]] = {}
+    for piece in kept:
+        for entry in _entry_levels(piece):
+            parent = entry.getparent()
+            if parent is not None and entry.get("class"):
+                by_parent.setdefault(parent, set()).add(entry)
+    entries: set[HtmlElement] = set()
+    for parent, holding in by_parent.items():
+        if len(holding) < min_kept or len({entry.tag for entry in holding}) != 1:
+            continue
+        shared = set.intersection(*(set(entry.get("class", "").split()) for entry in holding))
+        if shared:
+            tag = next(iter(holding)).tag
+            entries.update(child for child in parent if child.tag == tag and _shares_class(child, shared))
+    return entries
+
+
+def _entry_levels(piece: _Piece) -> tuple[HtmlElement, ...]:
+    """The paragraph's container and the one over it: an entry may wrap its text in a body of its own."""
+    over = piece.parent.getparent()
+    return (piece.parent,) if over is None else (piece.parent, over)
+
+
+def _in_entry(piece: _Piece, entries: set[HtmlElement]) -> bool:
+    return any(level in entries for level in _entry_levels(piece))
 
 
 def _twin_containers(container: HtmlElement, preceding: bool) -> list[HtmlElement]:

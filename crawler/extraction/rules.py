@@ -41,6 +41,14 @@ CHROME_ROLES: tuple[str, ...] = (
     "dialog", "alertdialog", "banner", "navigation", "contentinfo", "complementary", "search",
 )
 
+# Class names of text written for screen readers only. Inside a sentence (a link's ", opens new
+# tab", "(external link)") it is no part of the story's words, and it is taken out before extraction.
+SCREEN_READER_CLASSES: tuple[str, ...] = (
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "screen-reader-only", "screenreader-only",
+    "a11y-only", "a11y-hidden", "assistive-text", "offscreen", "element-invisible", "u-hidden-visually", "hidden-visually",
+)
+SCREEN_READER_MAX_CHARS = 80
+
 # A container whose text matches one of these, and which is small beside the story, is a pitch box
 # (newsletter, paywall, donation, membership) even when its class names say nothing.
 CALL_TO_ACTION_PATTERNS: tuple[str, ...] = (
@@ -126,15 +134,19 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:story|article) continues below\b", r"continue reading (?:below|the main story)",
     r"(?:share|tweet|email|print|copy link)(?: (?:this|the))?(?: (?:article|story|post|page))?(?: on \w+)?:?$",
     r"(?:share on|follow us on) (?:facebook|twitter|x|linkedin|whatsapp|telegram)\b.{0,40}$",
-    r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[a-z])", r".{0,80}\ball rights reserved\.?$",
+    # a copyright line ("© 2025 Reuters", "Copyright 2025 The Associated Press"), not a sentence about copyright
+    r"(?:©|\(c\))\s*(?:\d{4}|[a-z])", r"copyright\s*(?:©|\(c\))?\s*(?:\d{4}|(?:©|\(c\))\s*[a-z])",
+    r"copyright(?: by)? [^.!?]{1,60}$", r".{0,80}\ball rights reserved\.?$",
     r"read (?:more|also|next)(?: on| about)?\b:?.{0,100}$",
     r"(?:see|read|watch) (?:also|more):",
     r"(?:this|our) (?:site|website) uses cookies\b",
-    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
     # an opinion desk's disclaimer
-    r".{0,200}\b(?:opinions|views) expressed (?:here|in this|on this|by the author|are)\b.{0,300}$",
+    # (whose they are, or that they are not the outlet's: a story's "the views expressed in this week's reports" stays)
+    r".{0,200}\b(?:opinions|views)\b[^.]{0,80}\bexpressed\b[^.]{0,120}\b(?:are (?:those|solely|the author|their own|not|my|our|his|her|personal)|"
+    r"(?:do|does) not (?:necessarily )?(?:reflect|represent)|not necessarily|solely (?:those|the))\b.{0,300}$",
     r"tagged(?: with| in| as)? (?:[^,.!?]{1,40}, ){3,}[^.!?]{0,300}$",
     # greetings to first-time visitors
     r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
@@ -298,10 +310,11 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"recommended(?: for you| stories| reading| articles)?$",
     r"(?:most (?:read|popular|viewed|shared|emailed)|trending(?: now| stories)?|popular(?: posts| stories| now| today| this week)?)$",
     r"(?:leave|post|add|write) a (?:reply|comment)$",
-    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
     r"(?:share this|share this (?:article|story|post)):?$",
-    r"(?:tags|filed under|topics|categories|related topics):?(?: .{0,100})?$",
+    # the label alone, or with its list after a colon ("Topics on the agenda" is a story's subheading)
+    r"(?:tags|filed under|topics|categories|related topics)(?::.{0,100})?$",
     # a press release's boilerplate after the story
     r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
     *_NATIVE_BOX_HEADINGS, *_NATIVE_COMMENTS_HEADINGS,
@@ -319,7 +332,7 @@ MID_STORY_BOX_PATTERNS: tuple[str, ...] = (
 END_OF_ARTICLE_MIN_SHARE = 0.5
 # The heading of the comment section ends the story sooner: prose after it is comments or sidebars.
 COMMENTS_HEADING_PATTERNS: tuple[str, ...] = (
-    r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on)\b.{0,200})?$",
+    r"(?:leave|post|add|write) a (?:reply|comment)$", r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"comments(?: \(\d+\))?$", r"(?:join|start) the (?:conversation|discussion)$",
     *_NATIVE_COMMENTS_HEADINGS,
 )
@@ -402,6 +415,13 @@ BANNER_CLASS_ID_PARTS: tuple[str, ...] = (
     "captcha", "challenge", "cc-", "message",
 )
 BANNER_ROLES: tuple[str, ...] = ("dialog", "alertdialog", "banner", "contentinfo")
+# Of the consent patterns, those a story's own sentences use too ("the council gave its consent",
+# "we reject all accusations"): a block holding only these is set aside as a banner only inside a
+# box marked as one (BANNER_CLASS_ID_PARTS, BANNER_ROLES).
+CONSENT_PROSE_PATTERNS: tuple[str, ...] = (
+    r"consent", r"reject all", r"before you continue", r"einwilligung", r"consentement", r"consentimiento",
+    r"ki[\u0307]?şisel veri",
+)
 
 # --- paywalls ---------------------------------------------------------------------------------
 # Class/id parts of a subscription wall in the markup.
