@@ -67,7 +67,8 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def split_name_parts(names: str) -> str:
     """Class or id values lower-cased, with a "-" at each CamelCase hump (for class_id_matcher)."""
-    return _CAMEL_HUMP.sub("-", names).lower()
+    lowered = names.lower()
+    return lowered if lowered == names else _CAMEL_HUMP.sub("-", names).lower()
 
 
 def class_and_id(element: HtmlElement) -> str:
@@ -153,10 +154,15 @@ class GuardedMatcher:
         alternation = lowercase_matcher(plain, anchored) if plain else None
         self._alternation = None if alternation is None else alternation.match if anchored else alternation.search
         self._anchored = anchored
+        # Most texts hold none of the guards: one search over all of them says so.
+        literals = sorted({literal for _, literal, _ in self._guarded}, key=len, reverse=True)
+        self._any_guard = re.compile("|".join(map(re.escape, literals))).search if literals else None
 
     def find(self, lowered: str) -> re.Match[str] | None:
         """The leftmost match in `lowered` (already lower-cased; at its start if anchored), or None."""
         found = self._alternation(lowered) if self._alternation is not None else None
+        if self._any_guard is None or self._any_guard(lowered) is None:
+            return found
         for _, literal, find in self._guarded:
             if literal in lowered and (match := find(lowered)):
                 if found is None or match.start() < found.start():
@@ -275,9 +281,20 @@ class _Page:
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
 
 
-_RUNNING_TEXT_INLINE = etree.XPath(
-    "//*[self::p or self::li or self::a or self::h2 or self::h3 or self::figcaption]"
-    "//*[self::span or self::small or self::em or self::i or self::b or self::strong or self::label][@class]"
+_INLINE_PHRASE_TAGS = frozenset({"span", "small", "em", "i", "b", "strong", "label"})
+_RUNNING_TEXT_TAGS = frozenset({"p", "li", "a", "h2", "h3", "figcaption"})
+
+
+@cache
+def _screen_reader_class() -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in rules.SCREEN_READER_CLASSES)
+    return re.compile(rf"(?<!\S)(?:{names})(?!\S)", re.IGNORECASE)
+
+
+# Class attributes holding a part every screen-reader class name has (the exact names are checked after).
+_SCREEN_READER_CANDIDATES = etree.XPath(
+    "//@class[contains(., 'sr-only') or contains(., 'idden') or contains(., 'creen') or contains(., 'a11y')"
+    " or contains(., 'assistive') or contains(., 'offscreen') or contains(., 'invisible')]/parent::*"
 )
 
 
@@ -286,12 +303,16 @@ def drop_screen_reader_phrases(tree: HtmlElement) -> int:
 
     They read as part of the sentence in extracted text. Returns how many were taken out.
     """
-    classes = frozenset(rules.SCREEN_READER_CLASSES)
+    named = _screen_reader_class()
     dropped = 0
-    for element in _RUNNING_TEXT_INLINE(tree):
-        if classes.isdisjoint(element.get("class", "").lower().split()):
+    for element in _SCREEN_READER_CANDIDATES(tree):
+        if named.search(element.get("class", "")) is None:
             continue
-        if len(element.text_content()) <= rules.SCREEN_READER_MAX_CHARS and element.getparent() is not None:
+        if (
+            element.tag in _INLINE_PHRASE_TAGS
+            and len(element.text_content()) <= rules.SCREEN_READER_MAX_CHARS
+            and any(ancestor.tag in _RUNNING_TEXT_TAGS for ancestor in element.iterancestors())
+        ):
             element.drop_tree()  # keeps the text after it
             dropped += 1
     return dropped
@@ -584,9 +605,9 @@ def clean_blocks(
     keys = [_dedup_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
-    boilerplate_at = [bool(lowered) and boilerplate.find(lowered) is not None for lowered in lowered_texts]
+    boilerplate_at = _BoilerplateFlags(lowered_texts, boilerplate)
     # Story prose after a heading is neither chrome nor boilerplate ("This entry was posted in …").
-    not_story = [chrome or boiler for chrome, boiler in zip(in_chrome, boilerplate_at, strict=True)]
+    not_story = _NotStory(in_chrome, boilerplate_at)
 
     def drop(block: etree._Element, rule: str, detail: str = "") -> None:
         body.remove(block)
@@ -638,7 +659,9 @@ def clean_blocks(
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
         elif boilerplate_at[index]:
-            drop(block, "boilerplate", _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, lowered))
+            # which pattern, for --explain only: finding it tries each pattern again
+            named = _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, lowered) if decisions is not None else ""
+            drop(block, "boilerplate", named)
         elif position >= rules.END_OF_ARTICLE_MIN_SHARE * total and (kinds := _postal_kinds(text)):
             drop(block, "postal-address", f"{kinds} kinds of postal or contact detail")
         elif len(key) > 20:
@@ -704,6 +727,33 @@ def _contained_in_larger(keys: list[str]) -> dict[int, int]:
     return found
 
 
+class _BoilerplateFlags:
+    """Whether each block matches the boilerplate table, matched only when asked (most blocks never are)."""
+
+    def __init__(self, lowered_texts: list[str], matcher: GuardedMatcher) -> None:
+        self._lowered = lowered_texts
+        self._matcher = matcher
+        self._flags: list[bool | None] = [None] * len(lowered_texts)
+
+    def __getitem__(self, index: int) -> bool:
+        flag = self._flags[index]
+        if flag is None:
+            lowered = self._lowered[index]
+            flag = self._flags[index] = bool(lowered) and self._matcher.find(lowered) is not None
+        return flag
+
+
+class _NotStory:
+    """A block that is no story prose: in chrome, or boilerplate."""
+
+    def __init__(self, in_chrome: list[bool], boilerplate_at: _BoilerplateFlags) -> None:
+        self._in_chrome = in_chrome
+        self._boilerplate_at = boilerplate_at
+
+    def __getitem__(self, index: int) -> bool:
+        return self._in_chrome[index] or self._boilerplate_at[index]
+
+
 def _box_end(blocks, texts, in_chrome, heading: int, page: PageText) -> int:
     """The index after a recirculation box: its heading, then teasers and short lines."""
     index = heading + 1
@@ -714,9 +764,9 @@ def _box_end(blocks, texts, in_chrome, heading: int, page: PageText) -> int:
 
 def _is_prose(block, text: str, chrome: bool, page: PageText) -> bool:
     return (
-        not chrome
+        block.tag in ("p", "quote", "list")
         and len(text.split()) >= _PROSE_BLOCK_MIN_WORDS
-        and block.tag in ("p", "quote", "list")
+        and not chrome
         and not page.is_link_list(block)
     )
 

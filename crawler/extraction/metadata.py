@@ -10,11 +10,13 @@ import html as html_entities
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from itertools import chain
+from functools import cache
+from itertools import accumulate, chain
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -81,7 +83,7 @@ _POSTED_XPATH = etree.XPath("//body//text()[starts-with(normalize-space(.), 'Pos
 _POSTED_LINE_MAX_CHARS = 120
 # A byline line outside byline markup opens with its label and a colon or comma ("نویسنده، X", "Автор: X").
 _TEXT_NODES_XPATH = etree.XPath("//body//text()[normalize-space(.)]")
-_LABELLED_LINE = re.compile(rf"^\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
+_LABELLED_LINE = re.compile(rf"(?:^|(?<=\x00))\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 _BY_PREFIX = re.compile(rf"^(?:{'|'.join(rules.BYLINE_PREFIX_PATTERNS)})\s*[:\-–—]?\s+", re.IGNORECASE)
@@ -227,8 +229,9 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
     result.description = _first_text(
         [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META)]
     ) or _first_text([_standfirst(tree)])
-    result.authors = _authors(tree, meta, article_ld)
-    result.published = _published(tree, meta, article_ld, now or datetime.now(UTC))
+    bylines = cache(lambda: _bylines(tree))  # read by both, when needed: it names the writer, often dates the story
+    result.authors = _authors(tree, meta, article_ld, bylines)
+    result.published = _published(tree, meta, article_ld, now or datetime.now(UTC), bylines)
     result.language = _language(tree, meta, article_ld)
     result.canonical_url = _canonical(tree, meta, url)
     result.free_to_read, result.paywalled_selectors = _access(article_ld)
@@ -421,12 +424,14 @@ def strip_site_name(title: str, site_name: str | None, h1: str | None = None) ->
     return title
 
 
-def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[str]:
+def _authors(
+    tree: HtmlElement, meta: dict[str, str], article_ld: dict, bylines: Callable[[], list[HtmlElement]]
+) -> list[str]:
     publisher = _publisher_name(article_ld) or next((meta[n] for n in SITE_NAME_META if n in meta), None)
     sources = (  # tried in order, each only when the ones before gave no name
         lambda: [name for key in ("author", "creator") for name in _person_names(article_ld.get(key), publisher)],
         lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
-        lambda: _byline_names(tree),
+        lambda: _byline_names(bylines()),
         lambda: _labelled_line_names(tree),
         lambda: _posted_by_name(tree),
     )
@@ -437,9 +442,9 @@ def _authors(tree: HtmlElement, meta: dict[str, str], article_ld: dict) -> list[
     return []
 
 
-def _byline_names(tree: HtmlElement) -> list[str]:
+def _byline_names(bylines: list[HtmlElement]) -> list[str]:
     """The names of the story's own byline: the first one outside comments and related stories."""
-    for element in _bylines(tree):
+    for element in bylines:
         if _others_byline(element):
             continue
         names = clean_author_names(["\n".join(element.itertext())])
@@ -463,9 +468,11 @@ def _others_byline(element: HtmlElement) -> bool:
 
 def _labelled_line_names(tree: HtmlElement) -> list[str]:
     """The names on the first short line that opens with a byline label, outside comments and teasers."""
-    for node in _TEXT_NODES_XPATH(tree):
-        if not _LABELLED_LINE.match(node):
-            continue
+    nodes = _TEXT_NODES_XPATH(tree)
+    joined = "\x00".join(nodes)  # text nodes never hold NUL: one search finds the labelled ones
+    starts = list(accumulate((len(node) + 1 for node in nodes), initial=0))
+    for match in _LABELLED_LINE.finditer(joined):
+        node = nodes[bisect_right(starts, match.start()) - 1]
         line = node.getparent()
         while line is not None and line.tag in _INLINE_LINE_TAGS:
             line = line.getparent()
@@ -544,7 +551,9 @@ def _standfirst(tree: HtmlElement) -> str | None:
     return None
 
 
-def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: datetime) -> str | None:
+def _published(
+    tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: datetime, bylines: Callable[[], list[HtmlElement]]
+) -> str | None:
     candidates: list[str] = []
     for key in ("datePublished", "dateCreated", "uploadDate"):
         if isinstance(article_ld.get(key), str):
@@ -556,7 +565,8 @@ def _published(tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: d
         parsed = parse_date(candidate)
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
-    for element in chain(_bylines(tree), tree.iter("time"), DATE_XPATH(tree)):
+    places = (bylines, lambda: tree.iter("time"), lambda: DATE_XPATH(tree))  # each read only if need be
+    for element in chain.from_iterable(place() for place in places):
         parsed = parse_date_in_text(element.text_content()[:300])
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)

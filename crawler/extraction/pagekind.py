@@ -128,7 +128,12 @@ def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool =
     else:  # the headline names a block ("… request blocked by Kremlin"): only the rest of the page tells
         headline = title_text.split(" | ")[0].strip()
         challenge = challenges.find(text.replace(headline, " ") if len(headline) > 20 else text)
-    consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
+    consent = lowercase_matcher(rules.CONSENT_PATTERNS)
+    # Most pages hold no consent phrase at all: one guarded search says so before the full scan.
+    if challenge or guarded_matcher(rules.CONSENT_PATTERNS).find(text) is not None:
+        consent_hits = {match.group(0) for match in consent.finditer(text)}
+    else:
+        consent_hits = set()
     if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
         return None
     # A page titled as a challenge needs more story beside it to count as an article.

@@ -7,15 +7,26 @@ from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
-from crawler.extraction.cleaning import any_of, class_and_id, class_id_matcher, normalize_space
+from crawler.extraction.cleaning import (
+    any_of,
+    class_and_id,
+    class_id_matcher,
+    guarded_matcher,
+    normalize_space,
+    split_name_parts,
+)
 from crawler.extraction.metadata import Metadata
 
 _MARKED = etree.XPath("//*[@class or @id]")
+_NAMES = etree.XPath("//@class | //@id", smart_strings=False)
 
 
 def wall_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class or id names a subscription wall."""
     matcher = class_id_matcher(rules.PAYWALL_CLASS_ID_PARTS)
+    # Most pages name no wall: one search over all their names says so.
+    if matcher.search(split_name_parts("\x00".join(_NAMES(tree)))) is None:
+        return []
     return [element for element in _MARKED(tree) if matcher.search(class_and_id(element))]
 
 
@@ -57,7 +68,8 @@ def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
         if pitch.search(text):
             return True
     # "The rest of this article is for subscribers" says so wherever it sits, whatever its class.
-    return any_of(rules.PAYWALL_NOTICE_PATTERNS).search(normalize_space(tree.text_content())) is not None
+    notice = guarded_matcher(rules.PAYWALL_NOTICE_PATTERNS)
+    return notice.find(normalize_space(tree.text_content()).lower()) is not None
 
 
 def remove_paywalled_parts(tree: HtmlElement, metadata: Metadata) -> None:

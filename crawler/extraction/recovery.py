@@ -9,6 +9,8 @@ boilerplate and end-of-article cuts still apply to it).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -313,7 +315,7 @@ def _loose_runs(container: HtmlElement, number: dict[HtmlElement, int], count: i
 STANDFIRST_MIN_WORDS = 12
 STANDFIRST_MAX_WORDS = 120
 _STANDFIRST_KEY_WORDS = 4
-_STANDFIRST_TEXT_NODES = etree.XPath("//body//text()[contains(normalize-space(.), $key)]")
+_STANDFIRST_TEXT_NODES = etree.XPath("//body//text()[contains(., $key)]")
 _HEADLINE_TAGS = ("h1", "h2")
 
 
@@ -337,20 +339,21 @@ def recover_standfirst(
         return False
     if dek not in page.whole or page.only_in_chrome(dek):
         return False
-    key = _loose_key(dek)
     texts = [page.block_text(block) for block in body]
-    if any(key in _loose_key(text) for text in texts):
+    joined = " ".join(texts)
+    if dek in joined or _loose_key(dek) in _loose_key(joined):
         return False  # already in the text (often the lead itself)
     element = _shown_as_element(tree, dek)
     if element is None:
         return False
+    first_of_text: dict[str, HtmlElement] = {}
+    for paragraph, paragraph_text in page.paragraphs.items():
+        first_of_text.setdefault(paragraph_text, paragraph)
     story = next(
         (
-            (index, paragraph)
+            (index, first_of_text[text])
             for index, text in enumerate(texts)
-            if body[index].tag == "p" and len(text.split()) >= RECOVER_MIN_WORDS
-            for paragraph, paragraph_text in page.paragraphs.items()
-            if paragraph_text == text
+            if body[index].tag == "p" and len(text.split()) >= RECOVER_MIN_WORDS and text in first_of_text
         ),
         None,
     )
@@ -374,13 +377,16 @@ def recover_standfirst(
     return True
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _loose_key(text: str) -> str:
-    return "".join(character for character in text.lower() if character.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def _shown_as_element(tree: HtmlElement, dek: str) -> HtmlElement | None:
     """The first visible element of the page whose whole text is `dek`, outside links; None if there is none."""
-    key = " ".join(dek.split()[:_STANDFIRST_KEY_WORDS])
+    key = max(dek.split()[:_STANDFIRST_KEY_WORDS], key=len)  # one word: the markup may break lines between words
     wanted = _loose_key(dek)
     for node in _STANDFIRST_TEXT_NODES(tree, key=key):
         element = node.getparent()
