@@ -693,11 +693,38 @@ def _is_promo_link(text: str, page: PageText) -> bool:
     if not 8 <= len(text) <= rules.PROMO_LINK_MAX_CHARS:
         return False
     label = any_of((rules.PROMO_LABEL_PATTERN,), anchored=True).match(text)
-    if label and label.end() < len(text) and page.starts_with_link(text[label.end() :]):
+    # the link after the label, or a link holding the label too ("[<a>Related: …</a>]")
+    if label and label.end() < len(text) and (
+        page.starts_with_link(text[label.end() :]) or page.starts_with_link(text.lstrip("[( "))
+    ):
+        return True
+    if _is_lone_headline_link(text, page):
         return True
     letters = [char for char in text if char.isalpha()]
     upper = sum(1 for char in letters if char.isupper())
     return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
+
+
+def _is_lone_headline_link(text: str, page: PageText) -> bool:
+    """A paragraph that is nothing but a link worded as a headline (no full stop): a teaser to another story.
+
+    Only a <p> between two paragraphs of prose counts: a heading made of a link (a post's title, a table
+    of contents' anchor) or a list of links is no teaser inside the story.
+    """
+    bare = text.strip("[]() ")
+    if len(bare.split()) < _HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
+        return False
+    if bare not in page._links_by_start.get(bare[:_LINK_KEY_CHARS], ()):
+        return False
+    paragraphs = page.paragraphs
+    return any(
+        found == text
+        and all(
+            len(paragraphs.get(side, "").split()) >= _PROSE_BLOCK_MIN_WORDS
+            for side in (element.getprevious(), element.getnext())
+        )
+        for element, found in paragraphs.items()
+    )
 
 
 def _is_duplicate(text: str, words: int, index: int, first: int, block: etree._Element, page: PageText) -> bool:

@@ -112,6 +112,10 @@ CALL_TO_ACTION_MAX_CHARS = 400
 # alone may be story (a list of dates, a date of birth): the time makes it the page's line.
 _DATE = r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|\d{1,2}\.? [^\W\d]{3,12}\.? (?:19|20)\d\d(?: г\.| года)?)"
 _WHEN = rf"(?:\d{{1,2}}:\d\d,? {_DATE}|{_DATE},? ?(?:[-–|]|в|um|à|saat)? ?\d{{1,2}}[:.]\d\d)"
+# Up to six names of people or agencies, of one to three words, with a place ("Jane Doe in Kyiv"):
+# a credit line's list ("A, B and C"), never a clause (a list item holds no verb of four words or more).
+_NAME = r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}(?: (?:in|from) [^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)?"
+_NAMES = _NAME + r"(?:(?:,| and|, and| &) " + _NAME + r"){0,5}"
 # A short block (a paragraph, list item or heading of the extracted text) matching one of these
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
@@ -160,6 +164,36 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # a wire story's credit line: who reported, wrote and edited it (people, not story)
     r"\(\s*(?:(?:additional )?reporting|writing|editing)(?: and \w+)? by\b[^()]{0,250}\)\.?$",
     r"(?:(?:additional )?reporting|writing) by\b[^()]{0,120}[;,] (?:writing|editing)(?: and \w+)? by\b[^()]{0,120}$",
+    # the same credits with no parentheses, alone or in a row ("Additional reporting by X in Tehran.", "Edited by A and B",
+    # "— With files from Reuters and AFP", "(With inputs from Reuters)"): names only, so "Edited by hand, the photos …" stays
+    r"[—–-]?\s?(?:(?:additional )?(?:reporting|writing|editing|edited|compiled|produced|translated|written) by|"
+    r"\(?with (?:additional )?(?:(?:agency )?inputs?|files|reporting|contributions) from) " + _NAMES + r"\)?"
+    r"(?:[.;,]? (?:and )?(?:additional )?(?:reporting|writing|editing|edited|compiled|produced|translated) by " + _NAMES + r")*\.?\)?$",
+    r".{0,250}\bcontributed (?:to this (?:report|story|article)|(?:additional )?reporting\b[^.]{0,80})\.?$",
+    r"follow (?:[\w.]+['’]s |our )?(?:full |latest |live |continuing )?coverage (?:of|on|at)\b.{0,150}$",
+    r"our standards: .{0,100}$", r"(?:the )?thomson reuters trust principles\b.{0,40}$",
+    r"contact (?:the |this )?(?:author|writer|reporter|editor)s?(?: at|:).{0,100}$",
+    r"(?:do you )?(?:got|have) (?:a |any )?(?:news |story )?tips?(?: for us| to share)?\?.{0,200}$",
+    # a wire story's separator line before its credits (AP's "___"; a story's "* * *" section break stays)
+    r"_{3,}$",
+    # a live blog's label on a post
+    r"pinned(?: post| entry)?$",
+    # a think tank's end matter: links to its map or PDF, the author's bio, the funding note, the call for
+    # pitches and the URL-only endnotes
+    r"click here to (?:see|view|read|download|access|explore|open|visit)\b.{0,150}$",
+    r"download (?:the |this )?(?:full )?(?:pdf|report|brief|paper|file|study)(?: here| version| \(pdf\))?[.:]?$",
+    # (its `.{0,0}` lead has it tried alone, and only on text holding " is ": it would slow every block in the alternation)
+    r".{0,0}(?!(?:the|a|an|this|that|our|his|her|their|he|she|it)\b)" + _NAMES
+    + r" is (?:also )?(?:(?:a|an) (?:[\w-]+ ){0,3}(?:fellows?|scholars?|analysts?|researchers?|associates?|"
+    r"directors?|professors?|lecturers?|advisers?|advisors?|chairs?|experts?|editors?|contributors?)|"
+    r"(?:the )?(?:[\w-]+ ){0,3}(?:director|chair|head|lead|manager)s? (?:of|for) (?:the )?(?:[\w'’-]+ ){0,6}"
+    r"(?:program|programme|project|initiative|center|centre|studies|institute)) "
+    r"(?:at|with|of|in|for)\b(?![^.]*\b(?:said|says|told|according|who|when|which|where|was|were)\b).{0,250}$",
+    r"this (?:report|paper|brief|study|publication|research|project|commentary|analysis|work) (?:is|was) "
+    r"(?:made possible|funded|supported|sponsored|produced)(?: in part)?(?: by| through| with)\b.{0,300}$",
+    r"have an idea for (?:a |an )?(?:commentary|article|story|op-?ed|piece|column|post|essay)\b.{0,250}$",
+    # (numbered: a bare address on its own line may be the story's pointer to a source)
+    r"(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)])\s*(?:https?://|www\.)\S+(?:[;,]?\s+(?:https?://|www\.)\S+)*$",
     # a post's footer line: when, by whom, how many comments
     r"(?:posted|published|written) (?:on|at|by)\b.{0,100}\b(?:\d+ )?(?:comments?|responses?|replies|permalink)\W*$",
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page|entry)\b.{0,100}$",
@@ -250,14 +284,20 @@ PROMO_LINK_MIN_UPPER_SHARE = 0.8
 # A short block of a label and a link to another page is a promo in any case ("Read: …", "Photos from Us: …").
 # The labels of the second line say "read also" in the page's language and never open a sentence, so
 # they need no colon («<b>Читайте также</b> <a>…</a>», «İlgili Haber <a>…</a>», «Lire aussi | <a>…</a>»).
+# English labels of the first kind also take a bar ("ALSO READ | …", "Recommended | …"), a label of the
+# third kind a dash or bar ("Related — …"), an arrow stands alone ("→ …"), and the whole may sit in brackets ("[Related: …]").
 PROMO_LABEL_PATTERN = (
-    r"(?:(?:(?:also |now )?read|see|photos?|pictures|gallery|slideshow|related|more|"
+    r"\[?\s?(?:(?:(?:also |now )?read|see|photos?|pictures|gallery|slideshow|related(?: stor(?:y|ies)| articles?| coverage)?|more|"
+    r"(?:also )?watch|listen|must[- ]reads?|recommended(?: reading| stories| for you)?|check (?:out|this out)|"
+    r"in other news|further reading|editor['’]s picks?|don['’]t miss|top stories|trending(?: now)?|"
     r"explore|interactive|читайте(?: также)?|смотрите|lesen sie|lire|voir|okuyun|بیشتر بخوانید|بخوانید|ببینید|"
-    r"[اأإ]قر[أا]|شاهد)(?: (?:from|on|at) [^:]{1,30})?\s?: ?"
+    r"[اأإ]قر[أا]|شاهد)(?: (?:from|on|at) [^:]{1,30})?\s?[:|] ?"
     r"|(?:читайте (?:также|еще|ещё|по теме)|смотрите также|читайте також|lesen sie (?:auch|mehr|dazu)|mehr zum thema|"
     r"auch interessant|(?:à )?lire aussi|voir aussi|sur le même sujet|lea también|ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)|"
     r"i\u0307?lgili haber(?:ler)?|(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د|(?:اخبار|مطالب) مرتبط|"
-    r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}|شاهد (?:أيضا|أيض\u064bا|أيضا\u064b)|ذات صلة)\s?[:|»>–—-]?\s?)"
+    r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}|شاهد (?:أيضا|أيض\u064bا|أيضا\u064b)|ذات صلة)\s?[:|»>–—-]?\s?"
+    r"|(?:also read|read also|see also|read more|related|more|must read|watch|recommended)\s?[|–—»›]\s?"
+    r"|[→⇒»›▶►]\s?)"
 )
 
 # Blocks at most this long are tested against BOILERPLATE_BLOCK_PATTERNS.

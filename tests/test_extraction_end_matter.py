@@ -1,0 +1,118 @@
+"""Inline promo lines, wire credits and think-tank end matter leave the text; story sentences shaped like them stay.
+
+Each test pairs the chrome kind with a story sentence that looks like it (the near-miss), so it fails
+both when the chrome leaks and when the rule grows to take story with it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract_article
+
+PARAS = [
+    f"Paragraph {n} of the story says that Iranian engineers visited the Alabuga plant in Tatarstan "
+    f"to help Russia raise production of Geran-2 drones, according to the report."
+    for n in range(1, 7)
+]
+
+
+def _text(middle: str = "", end: str = "") -> str:
+    """The text of a six-paragraph story with `middle` after paragraph 3 and `end` after the last."""
+    body = "".join(f"<p>{p}</p>" for p in PARAS[:3]) + middle + "".join(f"<p>{p}</p>" for p in PARAS[3:]) + end
+    html = f"<html><body><article><h1>Iran receives Su-35 jets</h1>{body}</article></body></html>"
+    text = extract_article(html, "https://example.org/news/su35").text
+    assert all(p in text for p in PARAS), text
+    return text
+
+
+def _leaked(line: str, text: str) -> bool:
+    """Whether `line` (its tags taken out) is a line of `text`, or opens one when it is long."""
+    key = line.replace("<a href='/map'>", "").replace("</a>", "").strip("()— ")
+    return any(
+        kept.strip("()— ") == key or (len(key) > 25 and kept.startswith(key[:25])) for kept in text.split("\n")
+    )
+
+
+TEASER = "Iran unveils a new drone carrier ship in the Gulf"
+
+
+@pytest.mark.parametrize("promo", [
+    f"<strong>ALSO READ |</strong> <a href='/a'>{TEASER}</a>",
+    f"<strong>Related Story:</strong> <a href='/a'>{TEASER}</a>",
+    f"[<a href='/a'>Related: {TEASER}</a>]",
+    f"<b>Watch:</b> <a href='/a'>{TEASER}</a>",
+    f"Must Read: <a href='/a'>{TEASER}</a>",
+    f"Recommended: <a href='/a'>{TEASER}</a>",
+    f"Check out: <a href='/a'>{TEASER}</a>",
+    f"In Other News: <a href='/a'>{TEASER}</a>",
+    f"Further reading: <a href='/a'>{TEASER}</a>",
+    f"Related — <a href='/a'>{TEASER}</a>",
+    f"→ <a href='/a'>{TEASER}</a>",
+    f"<a href='/a'>{TEASER}</a>",
+])
+def test_inline_promo_line_of_any_label_is_dropped(promo):
+    # near-misses: a sentence opening with a label word, and a sentence that is one link with a full stop
+    story = (
+        "<p>Watch the skies, officials told residents of Kyiv as <a href='/b'>the drones approached</a> overnight.</p>"
+        "<p>Iran said on Monday that <a href='/c'>it had received the first jets</a>.</p>"
+    )
+    text = _text(f"<p>{promo}</p>", story)
+    assert "drone carrier" not in text
+    assert "Watch the skies" in text and "received the first jets" in text
+
+
+def test_lone_link_paragraph_is_a_teaser_only_between_story_paragraphs():
+    # a post's title made of a link, above the story, is no teaser; the same kind of line mid-story is
+    html = (
+        "<html><body><article><p><a href='/p/1'>Iran and Russia sign a new deal on drone engines</a></p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS[:3]) + f"<p><a href='/a'>{TEASER}</a></p>"
+        + "".join(f"<p>{p}</p>" for p in PARAS[3:]) + "</article></body></html>"
+    )
+    text = extract_article(html, "https://example.org/news/su35").text
+    assert "new deal on drone engines" in text and TEASER not in text
+
+
+@pytest.mark.parametrize("credit", [
+    "___",
+    "Additional reporting by Maziar Motamedi in Tehran.",
+    "Litvinova reported from Tallinn. Associated Press writer Illia Novikov in Kyiv, Ukraine, contributed to this report.",
+    "Follow AP’s coverage of Iran at https://apnews.com/hub/iran.",
+    "Our Standards: The Thomson Reuters Trust Principles., opens new tab",
+    "(With inputs from Reuters)",
+    "— With files from Reuters and AFP",
+    "Edited by Jane Doe and John Roe",
+    "Contact the author: thomas@example.com",
+    "Got a tip? Contact us securely via Signal at +1 202 555 0100.",
+])
+def test_wire_credit_lines_after_the_story_are_dropped(credit):
+    near_misses = [
+        "Edited by hand, the photos released by the ministry showed a bomber over the Caspian Sea.",
+        "With files from the ministry in hand, investigators found the cache of drone parts near Kazan.",
+    ]
+    text = _text(end=f"<p>{credit}</p>" + "".join(f"<p>{line}</p>" for line in near_misses))
+    assert not _leaked(credit, text)
+    assert all(line in text for line in near_misses)
+
+
+@pytest.mark.parametrize("line", [
+    "Click <a href='/map'>here</a> to see ISW’s interactive map of the Russian invasion of Ukraine.",
+    "Nicole Grajewski is a fellow at the Carnegie Endowment and a nonresident fellow with the Project on Nuclear Issues.",
+    "Jane Roe is the director of the Missile Defense Project at the Center for Strategic Studies.",
+    "This report is made possible by general support to CSIS. No direct sponsorship contributed to this report.",
+    "Have an idea for a Commentary you’d like to write for us? Send a short pitch to editors@example.org.",
+    "[1] https://gur.gov.ua/content/alabuga-2700.html",
+    "[3] https://example.org/a.html; https://www.example.com/b",
+    "Download the PDF",
+    "Pinned post",
+])
+def test_think_tank_end_matter_is_dropped(line):
+    near_misses = [
+        "Smith, a fellow at the institute, said the engines were made in Iran.",
+        "John Smith is a senior fellow at the institute who said the engines were Iranian.",
+        "Pinned posts on the ministry's channel showed the launch sites.",
+        "See https://example.org/report for the ministry's full statement.",
+    ]
+    text = _text(end=f"<p>{line}</p>" + "".join(f"<p>{near}</p>" for near in near_misses))
+    assert not _leaked(line, text)
+    assert all(near in text for near in near_misses)
