@@ -84,6 +84,13 @@ _POSTED_LINE_MAX_CHARS = 120
 # A byline line outside byline markup opens with its label and a colon or comma ("نویسنده، X", "Автор: X").
 _TEXT_NODES_XPATH = etree.XPath("//body//text()[normalize-space(.)]")
 _LABELLED_LINE = re.compile(rf"(?:^|(?<=\x00))\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
+_UPDATE_LABELS = "|".join(rules.UPDATED_LABEL_PATTERNS)
+_UPDATE_LABEL = re.compile(rf"(?<!\w)(?:{_UPDATE_LABELS})(?!\w)", re.IGNORECASE)
+_UPDATE_LABEL_END = re.compile(rf"(?<!\w)(?:{_UPDATE_LABELS})(?:\s+(?:on|at|le|am|el))?\s*[:\-–—]?\s*$")
+_UPDATE_SEGMENT = re.compile(
+    rf"(?<!\w)(?:{_UPDATE_LABELS})(?!\w).*?(?=(?<!\w)(?:{'|'.join(rules.PUBLISHED_LABEL_PATTERNS)})(?!\w)|$)",
+    re.IGNORECASE | re.DOTALL,
+)
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 _BY_PREFIX = re.compile(rf"^(?:{'|'.join(rules.BYLINE_PREFIX_PATTERNS)})\s*[:\-–—]?\s+", re.IGNORECASE)
@@ -111,6 +118,7 @@ _NAME_SPLIT = re.compile(
     r"|\s+و(?=[أإآ]|عبد|محمد|محمود|مصطفى)",
     re.IGNORECASE,
 )
+_WIRE_AGENCY = re.compile(rf"(?:{'|'.join(rules.WIRE_AGENCY_PATTERNS)})")
 _FUTURE_TOLERANCE = timedelta(days=1)
 # JSON-LD some CMSs wrap in CDATA or an HTML comment (optionally behind "//").
 _LD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
@@ -230,7 +238,8 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
         [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META)]
     ) or _first_text([_standfirst(tree)])
     bylines = cache(lambda: _bylines(tree))  # read by both, when needed: it names the writer, often dates the story
-    result.authors = _authors(tree, meta, article_ld, bylines)
+    ld_nodes = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str) and len(obj) > 1}
+    result.authors = _authors(tree, meta, article_ld, bylines, ld_nodes, result.site_name)
     result.published = _published(tree, meta, article_ld, now or datetime.now(UTC), bylines)
     result.language = _language(tree, meta, article_ld)
     result.canonical_url = _canonical(tree, meta, url)
@@ -425,21 +434,66 @@ def strip_site_name(title: str, site_name: str | None, h1: str | None = None) ->
 
 
 def _authors(
-    tree: HtmlElement, meta: dict[str, str], article_ld: dict, bylines: Callable[[], list[HtmlElement]]
+    tree: HtmlElement,
+    meta: dict[str, str],
+    article_ld: dict,
+    bylines: Callable[[], list[HtmlElement]],
+    ld_nodes: dict[str, dict] | None = None,
+    site_name: str | None = None,
 ) -> list[str]:
-    publisher = _publisher_name(article_ld) or next((meta[n] for n in SITE_NAME_META if n in meta), None)
+    ld_nodes = ld_nodes or {}
+    publisher = _first_text(_names(_by_id(article_ld.get("publisher"), ld_nodes))) or next(
+        (meta[n] for n in SITE_NAME_META if n in meta), None
+    )
+    ld_authors = [_by_id(article_ld.get(key), ld_nodes) for key in ("author", "creator")]
+    organizations = {n.lower() for value in ld_authors for n in _organization_names(value)}
     sources = (  # tried in order, each only when the ones before gave no name
-        lambda: [name for key in ("author", "creator") for name in _person_names(article_ld.get(key), publisher)],
+        lambda: [name for value in ld_authors for name in _person_names(value, publisher)],
         lambda: [meta[name] for name in AUTHOR_META if name in meta and not meta[name].startswith("http")],
         lambda: _byline_names(bylines()),
         lambda: _labelled_line_names(tree),
         lambda: _posted_by_name(tree),
     )
-    for candidates in sources:
-        names = clean_author_names(candidates())
-        if names:
-            return names
-    return []
+    credits: list[str] = []  # an agency or organisation alone: kept unless the byline names people
+    for index, candidates in enumerate(sources):
+        if credits and index != 2:
+            continue
+        names = _without_credits(clean_author_names(candidates()), (publisher, site_name))
+        if not names:
+            continue
+        if index < 2 and all(n.lower() in organizations or _is_agency(n) for n in names):
+            credits = credits or names
+            continue
+        return names
+    return credits
+
+
+def _by_id(value: object, ld_nodes: dict[str, dict]) -> object:
+    """A JSON-LD reference ({"@id": …} alone, Yoast-style) as the node it names elsewhere on the page."""
+    if isinstance(value, list):
+        return [_by_id(item, ld_nodes) for item in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return ld_nodes.get(value["@id"], value)
+    return value
+
+
+def _organization_names(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [name for item in value for name in _organization_names(item)]
+    return _names(value) if isinstance(value, dict) and _types(value) & _ORGANIZATION_TYPES else []
+
+
+def _is_agency(name: str) -> bool:
+    return _WIRE_AGENCY.fullmatch(name.lower()) is not None
+
+
+def _without_credits(names: list[str], outlets: tuple[str | None, ...]) -> list[str]:
+    """Names minus the outlet credited beside them, then minus a wire agency if people remain
+    ("By A and B | Reuters" → [A, B]; "By AFP | Outlet" → [AFP]; "Reuters" alone stays)."""
+    # the outlet after a first name (a blog named after its writer keeps its writer first)
+    names = [n for i, n in enumerate(names) if not i or not any(_names_the_site(n, outlet) for outlet in outlets)]
+    people = [n for n in names if not _is_agency(n)]
+    return people or names
 
 
 def _byline_names(bylines: list[HtmlElement]) -> list[str]:
@@ -518,8 +572,14 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
             if not_author.match(name) or name.lower() in seen:
                 continue
             seen.add(name.lower())
-            names.append(name)
+            names.append(_title_cased(name) if len(words) >= 2 and name.isupper() else name)
     return names
+
+
+def _title_cased(name: str) -> str:
+    """A name the page writes in capitals, as names are written: "JON GAMBRELL" → "Jon Gambrell",
+    "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil" (initials stay: "J.R. SMITH" → "J.R. Smith")."""
+    return re.sub(r"[^\W\d_]+", lambda m: m[0].capitalize(), name)
 
 
 def _unbracket(name: str) -> str:
@@ -559,17 +619,32 @@ def _published(
         if isinstance(article_ld.get(key), str):
             candidates.append(article_ld[key])
     candidates += [meta[name] for name in PUBLISHED_META if name in meta]
-    for candidate in chain(
-        candidates, (element.get("datetime") or element.get("content") or "" for element in TIME_XPATH(tree))
+    # A date labelled as an update is used only when no other one is found in the same places.
+    updated: datetime | date | None = None
+    for candidate, is_update in chain(
+        ((candidate, False) for candidate in candidates),
+        ((e.get("datetime") or e.get("content") or "", _labelled_update(e)) for e in TIME_XPATH(tree)),
     ):
         parsed = parse_date(candidate)
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
-            return format_date(parsed)
+            if not is_update:
+                return format_date(parsed)
+            updated = updated or parsed
+    if updated is not None:
+        return format_date(updated)
     places = (bylines, lambda: tree.iter("time"), lambda: DATE_XPATH(tree))  # each read only if need be
     for element in chain.from_iterable(place() for place in places):
-        parsed = parse_date_in_text(element.text_content()[:300])
+        text = element.text_content()[:300]
+        is_update = _labelled_update(element)
+        parsed = None if is_update else parse_date_in_text(_without_updates(text))
+        if parsed is None:
+            is_update, parsed = True, parse_date_in_text(text)
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
-            return format_date(parsed)
+            if not is_update:
+                return format_date(parsed)
+            updated = updated or parsed
+    if updated is not None:
+        return format_date(updated)
     for element in _LESSER_HEADINGS(tree):  # a blog's date header: a heading that is only a date
         text = normalize_space(element.text_content())
         parsed = parse_date_in_text(text) if len(text) <= _DATE_HEADING_MAX_CHARS else None
@@ -580,6 +655,32 @@ def _published(
         if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
             return format_date(parsed)
     return None
+
+
+def _labelled_update(element: HtmlElement) -> bool:
+    """A date element marked as the update's: by its markup ("dateModified", class "updated") or by the
+    words just before it ("Updated <time>", "<span>Last modified:</span> <time>")."""
+    names = f"{element.get('itemprop', '')} {element.get('class', '')}".lower()
+    if "publish" in names:  # WordPress marks a never-edited post's one date "entry-date published updated"
+        return False
+    if "modif" in names or "updat" in names:
+        return True
+    for _ in range(3):  # up through inline wrappers with nothing before the date
+        previous, parent = element.getprevious(), element.getparent()
+        before = previous.tail if previous is not None else parent.text if parent is not None else None
+        if not (before or "").strip() and previous is not None and len(previous.text_content()) <= 40:
+            before = previous.text_content()
+        if (before or "").strip():
+            return _UPDATE_LABEL_END.search(before[-40:].lower()) is not None
+        if previous is not None or parent is None or parent.tag not in _INLINE_LINE_TAGS:
+            return False
+        element = parent
+    return False
+
+
+def _without_updates(text: str) -> str:
+    """A dateline minus its "Updated …" segments, up to the next publication label."""
+    return _UPDATE_SEGMENT.sub(" ", text) if _UPDATE_LABEL.search(text) else text
 
 
 def _info_lines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:

@@ -56,11 +56,30 @@ def served_in_full(tree: HtmlElement, metadata: Metadata) -> bool:
     return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(tree)
 
 
+# A page declared not free, naming no paywalled part, that serves this much story and shows no wall is read in full.
+_SERVED_STORY_MIN_WORDS = 150
+_SERVED_STORY_MIN_PARAGRAPHS = 4
+_STORY_PARAGRAPH_MIN_WORDS = 15
+
+
+def story_served(tree: HtmlElement) -> bool:
+    """The whole story on a page declared not free with no part named: enough story paragraphs, and no
+    wall in sight (no notice or pitch in words, no wall element but the one holding the story itself)."""
+    counts = [n for p in tree.iter("p") if (n := len(p.text_content().split())) >= _STORY_PARAGRAPH_MIN_WORDS]
+    if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS or _wall_shown(tree):
+        return False
+    # an empty or short wall box (a stripped body, an offer) shows the wall; one holding the story does not
+    return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in wall_elements(tree))
+
+
 def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
     """Declared in schema.org (and not served in full), a wall in the markup that says so in words, or a
     notice that the rest of the story is for subscribers."""
     if metadata.free_to_read is False or metadata.paywalled_selectors:
-        if not metadata.paywalled_selectors or not served_in_full(tree, metadata):
+        if metadata.paywalled_selectors:
+            if not served_in_full(tree, metadata):
+                return True
+        elif not story_served(tree):
             return True
     pitch = any_of(rules.PAYWALL_TEXT_PATTERNS)
     for element in wall_elements(tree):

@@ -567,3 +567,28 @@ BYLINE_LABEL_PATTERNS: tuple[str, ...] = (
 ORGANIZATION_TYPES: tuple[str, ...] = (
     "organization", "newsmediaorganization", "corporation", "governmentorganization", "ngo", "website", "brand",
 )
+# A visible date labelled as an update, not the publication ("Updated", "Last modified", "Mis à jour",
+# "Aktualisiert", "Обновлено", "Güncellendi", "به‌روزرسانی", "آخر تحديث"). Matched on the words just
+# before a <time>, or opening a dateline segment; such a date is used only when no other one is found.
+UPDATED_LABEL_PATTERNS: tuple[str, ...] = (
+    r"(?:last )?(?:updated|modified|edited|revised)", r"update",
+    r"(?:mis à jour|mise à jour|modifié)(?: le)?", r"(?:zuletzt )?(?:aktualisiert|geändert)(?: am)?", r"aktualisierung",
+    r"(?:actualizado|actualización|modificado)(?: el)?", r"обновлен[оа]?", r"изменен[оа]?",
+    r"güncelle(?:nme|me)(?: tarihi)?", r"güncellendi", r"(?:آخرین )?(?:به‌روزرسانی|بروزرسانی|به روز رسانی)",
+    r"(?:آخر )?تحديث", r"محدث",
+)
+# A publication label: ends a dateline segment opened by an update label ("Updated … · Published …").
+PUBLISHED_LABEL_PATTERNS: tuple[str, ...] = (
+    r"published", r"posted", r"first published", r"publié(?: le)?", r"veröffentlicht", r"publicado",
+    r"опубликовано", r"yayın(?:lanma)?(?: tarihi)?", r"yayınlandı", r"تاریخ انتشار", r"منتشر شده", r"نشر",
+)
+# Wire agencies: credited after a byline's names ("By A and B | Reuters") they are no author; alone they stay.
+WIRE_AGENCY_PATTERNS: tuple[str, ...] = (
+    r"(?:thomson )?reuters", r"(?:the )?associated press", r"ap", r"afp", r"agence france[- ]presse", r"dpa",
+    r"efe", r"ansa", r"upi", r"bloomberg(?: news)?", r"xinhua(?: news agency)?", r"kyodo(?: news)?", r"yonhap",
+    r"pti", r"ians", r"ani", r"bernama", r"anadolu(?: agency| ajansı)?", r"aa", r"tass", r"ria novosti", r"interfax",
+    r"irna", r"isna", r"tasnim(?: news agency)?", r"fars(?: news agency)?", r"mehr news(?: agency)?", r"wam", r"spa",
+    r"mena", r"sana", r"kuna", r"petra", r"apa", r"belga", r"ats", r"kna", r"epd", r"ntb", r"tt", r"ritzau",
+    r"agencies", r"news agencies", r"wire services?", r"агентства", r"риа новости", r"тасс", r"интерфакс",
+    r"وكالات", r"ایرنا", r"ایسنا", r"تسنیم", r"فارس",
+)
