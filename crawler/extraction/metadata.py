@@ -51,12 +51,13 @@ CANONICAL_META = ("og:url", "twitter:url")
 BYLINE_XPATH = etree.XPath(  # attributes scanned, then their elements: libxml2 is slow on //*[long predicate]
     "(//@rel[. = 'author']/.. | //@itemprop[. = 'author']/.."
     # byline, author, contributor; German autor, French auteur, Russian avtor, Turkish yazar (either case)
-    " | //@class[contains(., 'yline') or contains(., 'uthor') or contains(., 'contributor') or contains(., 'autor')"
-    " or contains(., 'Autor') or contains(., 'uteur') or contains(., 'vtor') or contains(., 'azar')]/..)"
+    # ("utor" finds contributor, autor and Autor in one test)
+    " | //@class[contains(., 'yline') or contains(., 'uthor') or contains(., 'utor') or contains(., 'uteur')"
+    " or contains(., 'vtor') or contains(., 'azar')]/..)"
     "[not(self::meta or self::link or self::img or self::script)]"
 )
-# Class names that hold "autor" and name no author ("autoresize", "autorotate").
-_NOT_BYLINE_CLASS = re.compile(r"autor(?:esiz|efresh|eload|un|otat|oll|ows)", re.IGNORECASE)
+# Class names that hold "autor" or "utor" and name no author ("autoresize", "autorotate", "tutorial").
+_NOT_BYLINE_CLASS = re.compile(r"autor(?:esiz|efresh|eload|un|otat|oll|ows)|tutor", re.IGNORECASE)
 # Elements holding a visible publication date, and a visible standfirst.
 DATE_XPATH = etree.XPath(
     "//@class[contains(., 'date') or contains(., 'Date') or contains(., 'time') or contains(., 'publish')"
@@ -83,7 +84,9 @@ _POSTED_XPATH = etree.XPath("//body//text()[starts-with(normalize-space(.), 'Pos
 _POSTED_LINE_MAX_CHARS = 120
 # A byline line outside byline markup opens with its label and a colon or comma ("نویسنده، X", "Автор: X").
 _TEXT_NODES_XPATH = etree.XPath("//body//text()[normalize-space(.)]")
-_LABELLED_LINE = re.compile(rf"(?:^|(?<=\x00))\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
+_TEXT_STRINGS_XPATH = etree.XPath("//body//text()[normalize-space(.)]", smart_strings=False)  # the same, as plain text
+# Matched on the text nodes joined by NUL (a NUL before each): the literal NUL lets the regex skip ahead fast.
+_LABELLED_LINE = re.compile(rf"\x00\s*(?:{'|'.join(rules.BYLINE_LABEL_PATTERNS)})\s*[:،,]", re.IGNORECASE)
 _UPDATE_LABELS = "|".join(rules.UPDATED_LABEL_PATTERNS)
 _UPDATE_LABEL = re.compile(rf"(?<!\w)(?:{_UPDATE_LABELS})(?!\w)", re.IGNORECASE)
 _UPDATE_LABEL_END = re.compile(rf"(?<!\w)(?:{_UPDATE_LABELS})(?:\s+(?:on|at|le|am|el))?\s*[:\-–—]?\s*$")
@@ -522,11 +525,15 @@ def _others_byline(element: HtmlElement) -> bool:
 
 def _labelled_line_names(tree: HtmlElement) -> list[str]:
     """The names on the first short line that opens with a byline label, outside comments and teasers."""
-    nodes = _TEXT_NODES_XPATH(tree)
-    joined = "\x00".join(nodes)  # text nodes never hold NUL: one search finds the labelled ones
-    starts = list(accumulate((len(node) + 1 for node in nodes), initial=0))
-    for match in _LABELLED_LINE.finditer(joined):
-        node = nodes[bisect_right(starts, match.start()) - 1]
+    strings = _TEXT_STRINGS_XPATH(tree)
+    joined = "\x00" + "\x00".join(strings)  # text nodes never hold NUL: one search finds the labelled ones
+    matches = list(_LABELLED_LINE.finditer(joined))
+    if not matches:
+        return []
+    nodes = _TEXT_NODES_XPATH(tree)  # the same nodes, as strings that know their element
+    starts = list(accumulate((len(string) + 1 for string in strings), initial=1))
+    for match in matches:
+        node = nodes[bisect_right(starts, match.start() + 1) - 1]
         line = node.getparent()
         while line is not None and line.tag in _INLINE_LINE_TAGS:
             line = line.getparent()

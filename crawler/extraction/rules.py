@@ -214,7 +214,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"shutterstock|efe|xinhua|ria novosti|pool)(?: via getty images)?\.?$",
     r".{0,300}\bvia getty images\.?$",
     # a row of site navigation: five or more short labels between pipes
-    r"\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
+    # (the lookahead, four pipes, fails fast on the blocks with none: the row's own test backtracks)
+    r"(?=(?:[^|]*\|){4})\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
     # --- the same kinds in the page's language (ru, uk, de, fr, es, tr, fa, ar) ---
     # a recirculation label with the headlines after it
     r"(?:читайте|смотрите) (?:также|еще|ещё|по теме)\b.{0,150}$", r"читайте також\b.{0,150}$",
@@ -242,7 +243,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,200}\S / (?:[^/]{1,40} / ){0,3}(?:ap|afp|reuters|dpa|epa|tass|тасс|риа новости|aa|anadolu|sputnik|"
     r"getty images|scanpix|leta|imago|picture alliance|xinhua|global look press|irna|isna)\.?$",
     r"[^.]{0,40}\+ ?(?:وكالات|مواقع إلكترونية)$", r"(?:(?:dpa|afp|ap|reuters|kna|epd|ag)(?:/|, ?)){1,4}[a-zäöü]{1,6}\.?$",
-    r"(?:[\w ]{1,30} )?avec (?:l['’])?(?:afp|reuters|ap)\.?$", r"mit (?:material|agenturmaterial) (?:von|der)\b.{0,60}$",
+    r"(?=.{0,31}avec )(?:[\w ]{1,30} )?avec (?:l['’])?(?:afp|reuters|ap)\.?$", r"mit (?:material|agenturmaterial) (?:von|der)\b.{0,60}$",
     r"(?:газета|журнал) [«\"„“][^»\"“”]{1,40}[»\"“”] №\s?\d+",
     # a news agency's code line, and a byline or date line standing as a block of its own
     r"(?:[کك]د|شناسه) (?:خبر|مطلب)\s?:?\s?\d+.{0,80}$", r"(?:رمز|رقم) الخبر\s?:?\s?\d+.{0,80}$",
