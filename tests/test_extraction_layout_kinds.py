@@ -241,3 +241,52 @@ def test_a_german_story_about_consent_under_a_cookie_bar_is_an_article():
     )
     article = extract_article(page)
     assert str(article.kind) == "article" and all(line[:40] in article.text for line in story)
+
+
+def _blocks_with_trailer(pairs: list[tuple[str, str]], story: list[str]) -> tuple[list[str], object]:
+    from lxml import etree
+
+    body = etree.Element("body")
+    for text in story:
+        etree.SubElement(body, "p").text = text
+    for headline, blurb in pairs:
+        etree.SubElement(body, "head").text = headline
+        etree.SubElement(body, "p").text = blurb
+    return body
+
+
+_PAIRS = [
+    ("Ukraine reports heaviest drone attack in weeks", "Russia launched more than a hundred drones overnight."),
+    ("EU sanctions Iranian drone makers again", "Twelve companies and eight people are listed this time."),
+    ("How far has Iran's nuclear programme come?", "The IAEA reports a growing stock of enriched uranium."),
+]
+
+
+def test_teasers_of_headline_links_and_blurbs_after_the_story_go_when_their_heading_is_gone():
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    story = [text for text in LEAD + REST]
+    body = _blocks_with_trailer(_PAIRS, story)
+    clean_blocks(body, PageText(links=[headline for headline, _ in _PAIRS]))
+    assert [block.text for block in body] == story
+
+
+def test_a_listing_written_as_linked_items_with_descriptions_is_the_story():
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    items = [
+        (f"{number} Shahed-136 Geran-2 variant {number}", f"Variant {number} carries a larger warhead, officials say.")
+        for number in range(1, 6)
+    ]
+    body = _blocks_with_trailer(items, LEAD[:1])
+    clean_blocks(body, PageText(links=[headline for headline, _ in items]))
+    assert len(body) == 1 + 2 * len(items)  # the same form from the top: the story's own, kept whole
+
+
+def test_one_linked_line_and_one_short_line_at_the_end_are_not_a_run_of_teasers():
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    story = [text for text in LEAD + REST]
+    body = _blocks_with_trailer(_PAIRS[:1], story)
+    clean_blocks(body, PageText(links=[_PAIRS[0][0]]))
+    assert _PAIRS[0][1] in [block.text for block in body]

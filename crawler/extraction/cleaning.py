@@ -30,6 +30,7 @@ _TRAILER_MAX_HEADING_CHARS = 80
 # most this many characters after it, is a teaser too.
 _HEADLINE_LINK_MIN_WORDS = 4
 _TEASER_BLURB_MAX_CHARS = 300
+_BLURB_MIN_WORDS = 4  # a blurb under a headline link is a sentence, not an empty or one-word line
 # Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
 _MIN_STORY_SHARE = 0.3
 # The headline, when trafilatura keeps it, sits among the first blocks, before the prose.
@@ -694,8 +695,10 @@ def _is_promo_link(text: str, page: PageText) -> bool:
         return False
     label = any_of((rules.PROMO_LABEL_PATTERN,), anchored=True).match(text)
     # the link after the label, or a link holding the label too ("[<a>Related: …</a>]")
-    if label and label.end() < len(text) and (
-        page.starts_with_link(text[label.end() :]) or page.starts_with_link(text.lstrip("[( "))
+    if (
+        label
+        and label.end() < len(text)
+        and (page.starts_with_link(text[label.end() :]) or page.starts_with_link(text.lstrip("[( ")))
     ):
         return True
     if _is_lone_headline_link(text, page):
@@ -814,6 +817,33 @@ def _pattern_of(patterns: tuple[str, ...], matched: str) -> str:
     return ""
 
 
+def _teaser_pairs(texts: list[str], page: PageText) -> set[int]:
+    """The blurbs standing under a headline link in the run that ends the text, as block indexes.
+
+    None when the story itself is written so (a listing's linked item over its description): a pair
+    before that run, or a run longer than the text before it, says the pairs are the story's form,
+    not a box of other stories.
+    """
+
+    def is_pair(index: int) -> bool:
+        text = texts[index]
+        return (
+            len(text) <= rules.DATED_TEASER_MAX_CHARS
+            and len(text.split()) >= _BLURB_MIN_WORDS
+            and page.is_headline_teaser(texts[index - 1])
+        )
+
+    index, found = len(texts) - 1, set()
+    while index > 0 and is_pair(index):
+        found.add(index)
+        index -= 2
+    before, run = sum(map(len, texts[: index + 1])), sum(map(len, texts[index + 1 :]))
+    # A box of other stories is smaller than the story over it.
+    if run > before or any(is_pair(earlier) for earlier in range(1, index)):
+        return set()
+    return found
+
+
 def _drop_trailing_teasers(
     body: etree._Element, page: PageText, total: int, decisions: Decisions | None = None
 ) -> None:
@@ -825,14 +855,18 @@ def _drop_trailing_teasers(
     kept = sum(map(len, texts))
     trailer: list[etree._Element] = []
     found_teasers = False
-    dates = cut = 0
+    dates = cut = blurbs = 0
+    pairs = _teaser_pairs(texts, page)
     for index in range(len(blocks) - 1, -1, -1):
         block, text = blocks[index], texts[index]
         beside_a_date = (index > 0 and dated[index - 1]) or (index + 1 < len(blocks) and dated[index + 1])
         if page.is_link_list(block) or page.is_headline_teaser(text):
-            found_teasers = True
+            # a pair's own headline makes no run alone: two pairs do, or teasers of another kind
+            found_teasers = found_teasers or index + 1 not in pairs or blurbs >= 2
         elif dated[index]:
             dates += 1
+        elif index in pairs:
+            blurbs += 1  # a teaser's blurb under its headline link (trafilatura may have left out the box's heading)
         elif not (
             len(text) <= _TRAILER_MAX_HEADING_CHARS
             and not text.endswith((".", "!", "?", '"', "”"))
