@@ -290,3 +290,26 @@ def test_one_linked_line_and_one_short_line_at_the_end_are_not_a_run_of_teasers(
     body = _blocks_with_trailer(_PAIRS[:1], story)
     clean_blocks(body, PageText(links=[_PAIRS[0][0]]))
     assert _PAIRS[0][1] in [block.text for block in body]
+
+
+def test_a_box_inside_a_short_item_goes_and_the_little_story_after_it_stays():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    headlines = ["Iran confirms receiving Russian fighter jets", "US prepares new sanctions against Tehran"]
+    body = etree.Element("body")
+    story = [LEAD[0]]
+    for text in story:
+        etree.SubElement(body, "p").text = text
+    etree.SubElement(body, "head").text = "Read also"
+    box = etree.SubElement(body, "list")
+    for headline in headlines:
+        etree.SubElement(box, "item").text = headline
+    after = (  # under 40 words, and more of the text than the story before the box
+        "Washington said on Tuesday that new sanctions on the Iranian air force and the Russian exporters were being "
+        "prepared and would be announced within weeks, two officials added."
+    )
+    etree.SubElement(body, "p").text = after
+    clean_blocks(body, PageText(links=headlines))
+    assert [block.text for block in body] == [*story, after]

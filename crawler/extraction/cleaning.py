@@ -646,6 +646,12 @@ def clean_blocks(
                 for rest in blocks[index:]:
                     drop(rest, "end-of-article", f"after {text!r}")
                 break
+            if mid_story.match(lowered) and prose_after and box_end > index + 1:
+                # early, with a little story after it (a short item): the box goes, the story stays
+                for box_block in blocks[index:box_end]:
+                    drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
+                skip_to = box_end
+                continue
         position += len(text)
         key = keys[index]
         words = len(text.split())
