@@ -313,3 +313,10 @@ def test_a_box_inside_a_short_item_goes_and_the_little_story_after_it_stays():
     etree.SubElement(body, "p").text = after
     clean_blocks(body, PageText(links=headlines))
     assert [block.text for block in body] == [*story, after]
+
+
+def test_the_screen_reader_scan_finds_every_screen_reader_class():
+    from crawler.extraction import rules
+    from crawler.extraction.cleaning import SCREEN_READER_NAME_PARTS
+
+    assert all(any(part in name for part in SCREEN_READER_NAME_PARTS) for name in rules.SCREEN_READER_CLASSES)

@@ -286,16 +286,16 @@ _INLINE_PHRASE_TAGS = frozenset({"span", "small", "em", "i", "b", "strong", "lab
 _RUNNING_TEXT_TAGS = frozenset({"p", "li", "a", "h2", "h3", "figcaption"})
 
 
-@cache
-def _screen_reader_class() -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in rules.SCREEN_READER_CLASSES)
-    return re.compile(rf"(?<!\S)(?:{names})(?!\S)", re.IGNORECASE)
+_SCREEN_READER_CLASS = re.compile(
+    rf"(?<!\S)(?:{'|'.join(map(re.escape, rules.SCREEN_READER_CLASSES))})(?!\S)", re.IGNORECASE
+)
 
 
-# Class attributes holding a part every screen-reader class name has (the exact names are checked after).
+# Class attributes holding a part every screen-reader class name has (the exact names are checked
+# after; a test keeps these parts in step with rules.SCREEN_READER_CLASSES).
+SCREEN_READER_NAME_PARTS = ("sr-only", "idden", "creen", "a11y", "assistive", "offscreen", "invisible")
 _SCREEN_READER_CANDIDATES = etree.XPath(
-    "//@class[contains(., 'sr-only') or contains(., 'idden') or contains(., 'creen') or contains(., 'a11y')"
-    " or contains(., 'assistive') or contains(., 'offscreen') or contains(., 'invisible')]/parent::*"
+    "//@class[" + " or ".join(f"contains(., '{part}')" for part in SCREEN_READER_NAME_PARTS) + "]/parent::*"
 )
 
 
@@ -304,10 +304,9 @@ def drop_screen_reader_phrases(tree: HtmlElement) -> int:
 
     They read as part of the sentence in extracted text. Returns how many were taken out.
     """
-    named = _screen_reader_class()
     dropped = 0
     for element in _SCREEN_READER_CANDIDATES(tree):
-        if named.search(element.get("class", "")) is None:
+        if _SCREEN_READER_CLASS.search(element.get("class", "")) is None:
             continue
         if (
             element.tag in _INLINE_PHRASE_TAGS
@@ -385,6 +384,10 @@ class PageText:
             if text.startswith(link) and len(link) >= _TEASER_LINK_SHARE * len(text):
                 return True
         return False
+
+    def is_link_text(self, text: str) -> bool:
+        """True when `text` is the whole text of a link on the page."""
+        return text in self._links_by_start.get(text[:_LINK_KEY_CHARS], ())
 
     def is_headline_teaser(self, text: str) -> bool:
         """A headline link followed by a short blurb (and maybe a date): a sidebar's teaser."""
@@ -565,6 +568,7 @@ def _cell_blocks(cell: etree._Element, page: PageText) -> list[etree._Element]:
 
 
 def _dedup_key(text: str) -> str:
+    """Text reduced to its word characters, lower-cased: how two copies of a line are told to be one."""
     return re.sub(r"\W+", "", text.lower())
 
 
@@ -615,6 +619,12 @@ def clean_blocks(
         if decisions is not None:
             decisions[block] = (rule, detail)
 
+    def drop_box(heading: int, box_end: int, text: str) -> int:
+        """Drop a recirculation box inside the story (its heading and teasers); the index after it."""
+        for box_block in blocks[heading:box_end]:
+            drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
+        return box_end
+
     seen: dict[str, int] = {}
     contained_in: list[tuple[etree._Element, int]] = []
     position = 0
@@ -631,10 +641,9 @@ def clean_blocks(
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
             prose_after = _prose_words(blocks, texts, not_story, box_end, page)
-            if mid_story.match(lowered) and prose_after >= _PROSE_AFTER_MIN_WORDS:
-                for box_block in blocks[index:box_end]:
-                    drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
-                skip_to = box_end
+            in_story_box = mid_story.match(lowered) is not None
+            if in_story_box and prose_after >= _PROSE_AFTER_MIN_WORDS:
+                skip_to = drop_box(index, box_end, text)
                 continue
             min_share = (
                 rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(lowered) else rules.END_OF_ARTICLE_MIN_SHARE
@@ -646,11 +655,9 @@ def clean_blocks(
                 for rest in blocks[index:]:
                     drop(rest, "end-of-article", f"after {text!r}")
                 break
-            if mid_story.match(lowered) and prose_after and box_end > index + 1:
+            if in_story_box and prose_after and box_end > index + 1:
                 # early, with a little story after it (a short item): the box goes, the story stays
-                for box_block in blocks[index:box_end]:
-                    drop(box_block, "mid-story-box", f"{text!r} with story prose after it")
-                skip_to = box_end
+                skip_to = drop_box(index, box_end, text)
                 continue
         position += len(text)
         key = keys[index]
@@ -723,7 +730,7 @@ def _is_lone_headline_link(text: str, page: PageText) -> bool:
     bare = text.strip("[]() ")
     if len(bare.split()) < _HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
         return False
-    if bare not in page._links_by_start.get(bare[:_LINK_KEY_CHARS], ()):
+    if not page.is_link_text(bare):
         return False
     paragraphs = page.paragraphs
     return any(
