@@ -441,10 +441,9 @@ def _authors(
     meta: dict[str, str],
     article_ld: dict,
     bylines: Callable[[], list[HtmlElement]],
-    ld_nodes: dict[str, dict] | None = None,
-    site_name: str | None = None,
+    ld_nodes: dict[str, dict],
+    site_name: str | None,
 ) -> list[str]:
-    ld_nodes = ld_nodes or {}
     publisher = _first_text(_names(_by_id(article_ld.get("publisher"), ld_nodes))) or next(
         (meta[n] for n in SITE_NAME_META if n in meta), None
     )
@@ -533,10 +532,7 @@ def _labelled_line_names(tree: HtmlElement) -> list[str]:
     nodes = _TEXT_NODES_XPATH(tree)  # the same nodes, as strings that know their element
     starts = list(accumulate((len(string) + 1 for string in strings), initial=1))
     for match in matches:
-        node = nodes[bisect_right(starts, match.start() + 1) - 1]
-        line = node.getparent()
-        while line is not None and line.tag in _INLINE_LINE_TAGS:
-            line = line.getparent()
+        line = _line_of(nodes[bisect_right(starts, match.start() + 1) - 1])
         if line is None or line.tag in ("script", "style") or _others_byline(line):
             continue
         text = normalize_space(line.text_content())
@@ -546,15 +542,21 @@ def _labelled_line_names(tree: HtmlElement) -> list[str]:
     return []
 
 
+def _line_of(node: str) -> HtmlElement | None:
+    """The element a text node's line is: up through the inline markup around it (a link, a <b>)."""
+    line = node.getparent()  # an lxml smart string knows its element
+    while line is not None and line.tag in _INLINE_LINE_TAGS:
+        line = line.getparent()
+    return line
+
+
 def _posted_by_name(tree: HtmlElement) -> list[str]:
     """The writer of a "Posted on <date> by <Name>" line, when the page has exactly one such name
     (a line per comment is commenters, not the story's writer)."""
     posted_by = re.compile(rules.POSTED_BY_PATTERN)
     names: set[str] = set()
     for node in _POSTED_XPATH(tree):
-        line = node.getparent()
-        while line is not None and line.tag in _INLINE_LINE_TAGS:
-            line = line.getparent()
+        line = _line_of(node)
         if line is None or _others_byline(line):
             continue
         text = normalize_space(line.text_content())
@@ -633,7 +635,7 @@ def _published(
         ((e.get("datetime") or e.get("content") or "", _labelled_update(e)) for e in TIME_XPATH(tree)),
     ):
         parsed = parse_date(candidate)
-        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+        if _plausible(parsed, now):
             if not is_update:
                 return format_date(parsed)
             updated = updated or parsed
@@ -646,7 +648,7 @@ def _published(
         parsed = None if is_update else parse_date_in_text(_without_updates(text))
         if parsed is None:
             is_update, parsed = True, parse_date_in_text(text)
-        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+        if _plausible(parsed, now):
             if not is_update:
                 return format_date(parsed)
             updated = updated or parsed
@@ -655,11 +657,11 @@ def _published(
     for element in _LESSER_HEADINGS(tree):  # a blog's date header: a heading that is only a date
         text = normalize_space(element.text_content())
         parsed = parse_date_in_text(text) if len(text) <= _DATE_HEADING_MAX_CHARS else None
-        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+        if _plausible(parsed, now):
             return format_date(parsed)
     for element in _info_lines_above_story(tree):
         parsed = parse_date_in_text(normalize_space(element.text_content()))
-        if parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now):
+        if _plausible(parsed, now):
             return format_date(parsed)
     return None
 
@@ -790,6 +792,11 @@ def _farvardin_first(year: int) -> date:
         leap_days += 1
     gregorian_leaps = gregorian_year // 4 - (gregorian_year // 100 + 1) * 3 // 4 - 150
     return date(gregorian_year, 3, 20 + leap_days - gregorian_leaps)
+
+
+def _plausible(parsed: datetime | date | None, now: datetime) -> bool:
+    """A date a story can have: found, not a placeholder or far past, not after `now`."""
+    return parsed is not None and parsed.year >= EARLIEST_YEAR and not _in_future(parsed, now)
 
 
 def _in_future(value: datetime | date, now: datetime) -> bool:

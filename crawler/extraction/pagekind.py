@@ -120,14 +120,12 @@ def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool =
         return None
     title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
     challenges = guarded_matcher(rules.CHALLENGE_PATTERNS)
-    challenge_in_title = None if declared_article else _challenge_title(challenges, title_text)
-    if declared_article:
-        challenge = None
-    elif challenge_in_title:
-        challenge = challenge_in_title
-    else:  # the headline names a block ("… request blocked by Kremlin"): only the rest of the page tells
+    challenge_in_title = challenge = None
+    if not declared_article:
+        challenge_in_title = _challenge_title(challenges, title_text)
+        # a headline naming a block ("… request blocked by Kremlin"): only the rest of the page tells
         headline = title_text.split(" | ")[0].strip()
-        challenge = challenges.find(text.replace(headline, " ") if len(headline) > 20 else text)
+        challenge = challenge_in_title or challenges.find(text.replace(headline, " ") if len(headline) > 20 else text)
     consent = lowercase_matcher(rules.CONSENT_PATTERNS)
     # Most pages hold no consent phrase at all: one guarded search says so before the full scan.
     if challenge or guarded_matcher(rules.CONSENT_PATTERNS).find(text) is not None:
