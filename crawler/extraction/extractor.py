@@ -24,7 +24,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
-from crawler.extraction.paywall import is_paywalled, remove_paywalled_parts
+from crawler.extraction.paywall import judge_paywall
 from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -123,8 +123,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
-    article.paywalled = is_paywalled(tree, metadata)
-    remove_paywalled_parts(tree, metadata)
+    article.paywalled = judge_paywall(tree, metadata)
     drop_screen_reader_phrases(tree)
     page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
     document = trafilatura.bare_extraction(

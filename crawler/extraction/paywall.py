@@ -44,16 +44,16 @@ def _declared_parts(tree: HtmlElement, metadata: Metadata) -> list[HtmlElement]:
     return [part for part in parts if part.getparent() is not None and part.tag not in ("html", "body")]
 
 
-def _wall_shown(tree: HtmlElement) -> bool:
-    """The page says, in words, that the story goes on behind a subscription."""
-    return any_of(rules.PAYWALL_TEXT_PATTERNS).search(normalize_space(tree.text_content())) is not None
+def _wall_shown(whole: str) -> bool:
+    """The page (its normalised text, `whole`) says, in words, that the story goes on behind a subscription."""
+    return any_of(rules.PAYWALL_TEXT_PATTERNS).search(whole) is not None
 
 
-def served_in_full(tree: HtmlElement, metadata: Metadata) -> bool:
+def _served_in_full(tree: HtmlElement, metadata: Metadata, whole: str) -> bool:
     """Declared paywalled parts that are on the page in full: text there and no wall in sight."""
     parts = _declared_parts(tree, metadata)
     words = sum(len(part.text_content().split()) for part in parts)
-    return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(tree)
+    return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(whole)
 
 
 # A page declared not free, naming no paywalled part, that serves this much story and shows no wall is read in full.
@@ -62,24 +62,41 @@ _SERVED_STORY_MIN_PARAGRAPHS = 4
 _STORY_PARAGRAPH_MIN_WORDS = 15
 
 
-def story_served(tree: HtmlElement) -> bool:
+def _story_served(tree: HtmlElement, whole: str) -> bool:
     """The whole story on a page declared not free with no part named: enough story paragraphs, and no
     wall in sight (no notice or pitch in words, no wall element but the one holding the story itself)."""
     counts = [n for p in tree.iter("p") if (n := len(p.text_content().split())) >= _STORY_PARAGRAPH_MIN_WORDS]
-    if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS or _wall_shown(tree):
+    if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS or _wall_shown(whole):
         return False
     # an empty or short wall box (a stripped body, an offer) shows the wall; one holding the story does not
     return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in wall_elements(tree))
 
 
-def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
-    """Declared in schema.org (and not served in full), a wall in the markup that says so in words, or a
-    notice that the rest of the story is for subscribers."""
+def judge_paywall(tree: HtmlElement, metadata: Metadata) -> bool:
+    """Whether a subscription wall cuts the story short; the parts schema.org marks as behind it are
+    taken out of `tree`, so the text is the free part only.
+
+    Paywalled: declared in schema.org (and not served in full), a wall in the markup that says so in
+    words, or a notice that the rest of the story is for subscribers. A page that declares a part
+    paywalled but serves it in full (its text is there and no wall says the story goes on elsewhere)
+    keeps it: that text is on the page.
+    """
+    whole = normalize_space(tree.text_content())  # read once, before any part is taken out
+    served = bool(metadata.paywalled_selectors) and _served_in_full(tree, metadata, whole)
+    paywalled = _is_paywalled(tree, metadata, whole, served)
+    if metadata.paywalled_selectors and not served:
+        for element in _declared_parts(tree, metadata):
+            if element.getparent() is not None:
+                element.drop_tree()
+    return paywalled
+
+
+def _is_paywalled(tree: HtmlElement, metadata: Metadata, whole: str, served: bool) -> bool:
     if metadata.free_to_read is False or metadata.paywalled_selectors:
         if metadata.paywalled_selectors:
-            if not served_in_full(tree, metadata):
+            if not served:
                 return True
-        elif not story_served(tree):
+        elif not _story_served(tree, whole):
             return True
     pitch = any_of(rules.PAYWALL_TEXT_PATTERNS)
     for element in wall_elements(tree):
@@ -87,18 +104,4 @@ def is_paywalled(tree: HtmlElement, metadata: Metadata) -> bool:
         if pitch.search(text):
             return True
     # "The rest of this article is for subscribers" says so wherever it sits, whatever its class.
-    notice = guarded_matcher(rules.PAYWALL_NOTICE_PATTERNS)
-    return notice.find(normalize_space(tree.text_content()).lower()) is not None
-
-
-def remove_paywalled_parts(tree: HtmlElement, metadata: Metadata) -> None:
-    """Drop the sections schema.org marks as behind the wall, so the text is the free part only.
-
-    A page that declares a part paywalled but serves it in full (its text is there and no wall says
-    the story goes on elsewhere) keeps it: that text is on the page.
-    """
-    if not metadata.paywalled_selectors or served_in_full(tree, metadata):
-        return
-    for element in _declared_parts(tree, metadata):
-        if element.getparent() is not None:
-            element.drop_tree()
+    return guarded_matcher(rules.PAYWALL_NOTICE_PATTERNS).find(whole.lower()) is not None
