@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
@@ -20,6 +19,7 @@ from crawler.extraction.cleaning import (
     unwrap_layout_tables,
 )
 from crawler.extraction.decoding import decode_html
+from crawler.extraction.engine import extract_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
@@ -126,13 +126,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     article.paywalled = judge_paywall(tree, metadata)
     drop_screen_reader_phrases(tree)
     page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        favor_recall=True,
-        include_formatting=options.markdown,
-    )
+    document = extract_body(tree, url, formatting=options.markdown)
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
