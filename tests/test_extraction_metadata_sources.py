@@ -156,6 +156,15 @@ def test_names_in_their_own_case_stay_as_written():
     assert clean_author_names(["By J.R. HOLLIS"]) == ["J.R. Hollis"]
 
 
+def test_an_acronym_in_a_name_in_capitals_stays_in_capitals():
+    assert clean_author_names(["BBC NEWS"]) == ["BBC News"]
+    assert clean_author_names(["By ITV NEWS"]) == ["ITV News"]
+    assert clean_author_names(["THE ASSOCIATED PRESS"]) == ["The Associated Press"]
+    # near-miss: a short name beside no newsroom's word is a person's, and Cyrillic names have no Latin vowels
+    assert clean_author_names(["By TOM LYNN and IVY WU"]) == ["Tom Lynn", "Ivy Wu"]
+    assert clean_author_names(["ИВАН ПЕТРОВ"]) == ["Иван Петров"]
+
+
 # --- a declared paywall whose story is served --------------------------------------------------
 _NOT_FREE = _ld({"@type": "NewsArticle", "headline": "Ferry traffic grows", "isAccessibleForFree": "False"})
 

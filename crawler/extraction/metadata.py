@@ -587,8 +587,27 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
 
 def _title_cased(name: str) -> str:
     """A name the page writes in capitals, as names are written: "JON GAMBRELL" → "Jon Gambrell",
-    "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil" (initials stay: "J.R. SMITH" → "J.R. Smith")."""
-    return re.sub(r"[^\W\d_]+", lambda m: m[0].capitalize(), name)
+    "JEAN-PIERRE O'NEIL" → "Jean-Pierre O'Neil" (initials stay: "J.R. SMITH" → "J.R. Smith").
+
+    An acronym stays in capitals: a Latin word with no vowel ("BBC NEWS" → "BBC News"), or a short
+    word beside a newsroom's word ("ITV NEWS" → "ITV News", "AFP STAFF" → "AFP Staff").
+    """
+    newsroom = _NEWSROOM_WORD.search(name) is not None
+
+    def cased(word: str) -> str:
+        if word.isascii() and len(word) >= 2 and word.lower() not in _FUNCTION_WORDS:
+            if not _VOWEL.search(word) or newsroom and len(word) <= 3:
+                return word
+        return word.capitalize()
+
+    return re.sub(r"[^\W\d_]+", lambda m: cased(m[0]), name)
+
+
+_VOWEL = re.compile("[AEIOUY]", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "del", "la", "le", "el", "al", "du", "des", "van", "der"})
+_NEWSROOM_WORD = re.compile(
+    r"\b(?:news|press|staff|desk|team|tv|radio|online|network|agency|media|service|wire)\b", re.IGNORECASE
+)
 
 
 def _unbracket(name: str) -> str:
