@@ -156,6 +156,14 @@ def test_names_in_their_own_case_stay_as_written():
     assert clean_author_names(["By J.R. HOLLIS"]) == ["J.R. Hollis"]
 
 
+def test_a_headline_opened_by_the_word_for_by_is_no_byline():
+    # German "Von" is "By": "Von Teheran lernen" ("Learning from Tehran") names no one
+    assert clean_author_names(["Von Teheran lernen"]) == []
+    # near-miss: a name's own lower-case particles
+    assert clean_author_names(["Von Anna von der Heide"]) == ["Anna von der Heide"]
+    assert clean_author_names(["By Maria de la Cruz and Ali bin Hamad"]) == ["Maria de la Cruz", "Ali bin Hamad"]
+
+
 def test_an_acronym_in_a_name_in_capitals_stays_in_capitals():
     assert clean_author_names(["BBC NEWS"]) == ["BBC News"]
     assert clean_author_names(["By ITV NEWS"]) == ["ITV News"]

@@ -572,17 +572,27 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
-        for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", unescape(candidate.strip()))):
+        candidate = unescape(candidate.strip())
+        by_line = _BY_PREFIX.match(candidate) is not None
+        for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", candidate)):
             part = _strip_label(_BY_PREFIX.sub("", normalize_space(part)))
             name = _unbracket(normalize_space(noise.sub(" ", part)).strip(" .:-–—|·•"))
             words = name.split()
             if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
                 continue
+            if by_line and any(word[0].islower() and word.lower() not in _NAME_PARTICLES for word in words[1:]):
+                continue  # "Von Teheran lernen" is a headline: a name's words are capitalised, bar its particles
             if not_author.match(name) or name.lower() in seen:
                 continue
             seen.add(name.lower())
             names.append(_title_cased(name) if len(words) >= 2 and name.isupper() else name)
     return names
+
+
+# Lower-case words inside a person's name ("Ursula von der Leyen", "Ali bin Hamad", "Maria de la Cruz").
+_NAME_PARTICLES = frozenset(
+    "von van de der den del della di da das dos du la le al el bin ibn bint ben y e zu ter ten af av st".split()
+)
 
 
 def _title_cased(name: str) -> str:
