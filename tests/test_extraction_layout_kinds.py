@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction import extract_article
+from crawler.extraction.extractor import ExtractOptions
 
 LEAD = [
     "Iran has begun receiving Russian Su-35 fighter jets, according to two Iranian lawmakers, after a wait of nearly "
@@ -320,3 +321,83 @@ def test_the_screen_reader_scan_finds_every_screen_reader_class():
     from crawler.extraction.cleaning import SCREEN_READER_NAME_PARTS
 
     assert all(any(part in name for part in SCREEN_READER_NAME_PARTS) for name in rules.SCREEN_READER_CLASSES)
+
+
+# --- a late box with a short end of the story after it ------------------------------------------
+_BOX = (
+    "<h3>Read more</h3><ul><li><a href='/a'>Russia tests a new long-range drone</a></li>"
+    "<li><a href='/b'>Sanctions widen on Iran's airlines</a></li></ul>"
+)
+_SIDEBAR = (
+    "<aside><h3>Most read</h3><ul><li><a href='/x'>One story from the sidebar</a></li>"
+    "<li><a href='/y'>Another story from the sidebar</a></li></ul></aside>"
+)
+
+
+@pytest.mark.parametrize(
+    "last", ["Talks resume in Tehran next month, a diplomat said.", "The Kremlin declined to comment on the report."]
+)
+def test_a_short_last_paragraph_after_a_late_box_is_still_the_story(last):
+    # the box comes after most of the story, with under 40 words after it: the story's container decides
+    body = _paragraphs(LEAD + REST[:2]) + _BOX + f"<p>{last}</p>"
+    article = extract_article(_page(body).replace("</main>", _SIDEBAR + "</main>"))
+    assert article.text.endswith(last)
+    assert "long-range drone" not in article.text and "Read more" not in article.text
+
+
+def test_a_short_bio_in_its_own_container_after_a_late_box_still_ends_the_story():
+    # near-miss: the same short paragraph outside the story's container is no story
+    bio = "<div class='story-end'><p>Sara Karimi covers Iran's military and its arms trade for the Tehran Monitor.</p></div>"
+    page = _page(_paragraphs(LEAD + REST) + _BOX).replace("</div></article>", f"</div>{bio}</article>" + _SIDEBAR)
+    explained = extract_article(page, options=ExtractOptions(explain=True)).explanation
+    assert [entry["rule"] for entry in explained][-2:] == ["end-of-article", "end-of-article"]
+    assert explained[-1]["text"].startswith("Sara Karimi covers")
+
+
+# --- readability's extraction, inside the page's divisions ---------------------------------------
+def test_blocks_inside_divisions_are_unwrapped_so_each_meets_the_rules():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import unwrap_layout_tables
+
+    body = etree.fromstring(
+        "<body><div><div class='article-body'><p>One.</p><head rend='h3'>Read more</head>"
+        "<section><p>Two.</p>loose text</section></div></div><p>Three.</p></body>"
+    )
+    assert unwrap_layout_tables(body) == 1
+    assert [(block.tag, "".join(block.itertext())) for block in body] == [
+        ("p", "One."), ("head", "Read more"), ("p", "Two."), ("p", "loose text"), ("p", "Three."),
+    ]
+
+
+def test_a_short_page_taken_from_readability_still_loses_its_box():
+    # trafilatura falls back to readability on a short page and hands its <div>s over whole
+    page = _page(_paragraphs(LEAD + REST[:2]) + _BOX).replace("</main>", _SIDEBAR + "</main>")
+    explained = extract_article(page, options=ExtractOptions(explain=True)).explanation
+    assert len(explained) == len(LEAD) + 3 and explained[-1]["rule"] == "end-of-article"
+
+
+def test_a_repeated_copy_of_the_story_goes_with_its_byline():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    for text in ["BY SARA KARIMI", *LEAD, "BY SARA KARIMI", *LEAD]:  # the page prints the story twice
+        etree.SubElement(body, "p").text = text
+    clean_blocks(body, PageText())
+    assert [block.text for block in body] == ["BY SARA KARIMI", *LEAD]
+
+
+def test_a_label_repeated_over_new_text_stays():
+    # near-miss: a questionnaire's repeated label before a new answer is no copy
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    texts = ["Answer:", LEAD[0], "Answer:", LEAD[1], "Answer:", LEAD[2]]
+    for text in texts:
+        etree.SubElement(body, "p").text = text
+    clean_blocks(body, PageText())
+    assert [block.text for block in body] == texts

@@ -366,6 +366,7 @@ class PageText:
         self.whole = whole
         self.paragraphs = paragraphs if paragraphs is not None else {}  # <p> of the page -> its text
         self._block_texts: dict[etree._Element, str] = {}
+        self._first_paragraph_of: dict[str, HtmlElement] | None = None
         self._links_by_start: dict[str, list[str]] = {}
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
@@ -377,6 +378,14 @@ class PageText:
         if text is None:
             text = self._block_texts[block] = block_text(block)
         return text
+
+    def source_paragraph(self, text: str) -> HtmlElement | None:
+        """The page's first <p> whose text is `text`, if any."""
+        if self._first_paragraph_of is None:
+            self._first_paragraph_of = {}
+            for paragraph, paragraph_text in self.paragraphs.items():
+                self._first_paragraph_of.setdefault(paragraph_text, paragraph)
+        return self._first_paragraph_of.get(text)
 
     def starts_with_link(self, text: str) -> bool:
         """True when `text` opens with the text of a link that makes up much of it (a teaser)."""
@@ -473,6 +482,8 @@ _BLOCK_ELEMENTS = frozenset({"p", "head", "quote", "list", "table", "code"})
 _LAYOUT_CELL_MARKS = frozenset({"head", "quote", "list", "table"})
 # Children that make a paragraph a wrapper of blocks (inline code is not one).
 _WRAPPER_MARKS = frozenset({"p", "head", "quote", "list", "table"})
+# Page containers left in readability's extraction.
+_DIVISIONS = frozenset({"div", "section", "article", "main"})
 
 
 def is_layout_table(block: etree._Element) -> bool:
@@ -487,8 +498,14 @@ def is_layout_table(block: etree._Element) -> bool:
 
 
 def is_wrapper_paragraph(block: etree._Element) -> bool:
-    """A paragraph or heading that holds headings or paragraphs of its own: a page's layout, not a block."""
-    return block.tag in ("p", "head") and any(child.tag in _WRAPPER_MARKS for child in block)
+    """A paragraph or heading that holds headings or paragraphs of its own: a page's layout, not a block.
+
+    Or a division: when trafilatura takes readability's extraction instead of its own, the blocks
+    come inside the page's <div>s (one block to the rules, holding the story and what trails it).
+    """
+    if block.tag in _DIVISIONS:
+        return True
+    return block.tag in ("p", "head") and any(child.tag in _WRAPPER_MARKS or child.tag in _DIVISIONS for child in block)
 
 
 def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> int:
@@ -556,7 +573,7 @@ def _cell_blocks(cell: etree._Element, page: PageText) -> list[etree._Element]:
 
     for child in list(cell):
         tail, child.tail = child.tail, None
-        if child.tag in _BLOCK_ELEMENTS:
+        if child.tag in _BLOCK_ELEMENTS or child.tag in _DIVISIONS:
             flush()
             blocks.append(child)
         else:
@@ -582,6 +599,7 @@ _LABEL_OR_QUESTION = re.compile(r"^[^:]{1,40}:|\?$")
 _PROSE_AFTER_MIN_WORDS = 40
 _EARLY_END_MIN_SHARE = 0.2
 _PROSE_BLOCK_MIN_WORDS = 15
+_STORY_GOES_ON_MIN_WORDS = 6  # a sentence, not a label
 
 Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
 
@@ -626,6 +644,8 @@ def clean_blocks(
         return box_end
 
     seen: dict[str, int] = {}
+    short_seen: dict[str, int] = {}
+    repeat_of: dict[int, int] = {}  # a dropped repeat's index -> the index of the block it repeats
     contained_in: list[tuple[etree._Element, int]] = []
     position = 0
     skip_to = 0
@@ -644,6 +664,9 @@ def clean_blocks(
             in_story_box = mid_story.match(lowered) is not None
             if in_story_box and prose_after >= _PROSE_AFTER_MIN_WORDS:
                 skip_to = drop_box(index, box_end, text)
+                continue
+            if in_story_box and (story_again := _story_goes_on(blocks, texts, not_story, index, page)):
+                skip_to = drop_box(index, min(box_end, story_again), text)
                 continue
             min_share = (
                 rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(lowered) else rules.END_OF_ARTICLE_MIN_SHARE
@@ -666,6 +689,7 @@ def clean_blocks(
             drop(block, "chrome-only", "all its copies on the page sit in chrome containers")
         elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
             drop(block, "duplicate", f"repeats block {seen[key] + 1}")
+            repeat_of[index] = seen[key]
         elif words >= _DUPLICATE_MIN_WORDS and block.tag == "p" and index in contained:
             contained_in.append((block, contained[index]))  # dropped at the end, if the larger block stays
         elif _is_slideshow(block, page):
@@ -680,6 +704,14 @@ def clean_blocks(
             drop(block, "postal-address", f"{kinds} kinds of postal or contact detail")
         elif len(key) > 20:
             seen.setdefault(key, index)
+        elif key:
+            short_seen.setdefault(key, index)
+    # A short line (a byline, a label) opening a repeated copy of the story goes with the copy.
+    for index, key in enumerate(keys):
+        first = short_seen.get(key)
+        if first is not None and first < index and repeat_of.get(index + 1) == first + 1:
+            if blocks[index].getparent() is body:
+                drop(blocks[index], "duplicate", f"repeats block {first + 1}, before a repeated block")
     _drop_trailing_teasers(body, page, total, decisions)
     for block, larger in contained_in:
         if blocks[larger].getparent() is body:
@@ -812,6 +844,26 @@ def _is_prose(block, text: str, chrome: bool, page: PageText) -> bool:
         and not chrome
         and not page.is_link_list(block)
     )
+
+
+def _story_goes_on(blocks, texts, in_chrome, heading: int, page: PageText) -> int | None:
+    """Where the story resumes after a box: the first paragraph after the heading that sits in the
+    page beside the last prose before it, however short (a bio or a footer has a container of its
+    own, a box's teasers open with their link). None when no such paragraph follows."""
+    before = next(
+        (i for i in range(heading - 1, -1, -1) if _is_prose(blocks[i], texts[i], in_chrome[i], page)), None
+    )
+    if before is None or (last := page.source_paragraph(texts[before])) is None:
+        return None
+    for index in range(heading + 1, len(blocks)):
+        text = texts[index]
+        if blocks[index].tag != "p" or in_chrome[index] or page.starts_with_link(text) or page.is_link_text(text):
+            continue
+        if len(text.split()) < _STORY_GOES_ON_MIN_WORDS:
+            continue
+        first = page.source_paragraph(text)
+        return index if first is not None and first.getparent() is last.getparent() else None
+    return None
 
 
 def _prose_words(blocks, texts, in_chrome, start: int, page: PageText) -> int:

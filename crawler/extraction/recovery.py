@@ -346,14 +346,13 @@ def recover_standfirst(
     element = _shown_as_element(tree, dek)
     if element is None:
         return False
-    first_of_text: dict[str, HtmlElement] = {}
-    for paragraph, paragraph_text in page.paragraphs.items():
-        first_of_text.setdefault(paragraph_text, paragraph)
     story = next(
         (
-            (index, first_of_text[text])
+            (index, paragraph)
             for index, text in enumerate(texts)
-            if body[index].tag == "p" and len(text.split()) >= RECOVER_MIN_WORDS and text in first_of_text
+            if body[index].tag == "p"
+            and len(text.split()) >= RECOVER_MIN_WORDS
+            and (paragraph := page.source_paragraph(text)) is not None
         ),
         None,
     )
