@@ -272,8 +272,16 @@ class _Page:
                 if parent is None or parent.tag in _STORY_TAGS or self._too_big_for_a_box(parent):
                     break
                 box = parent
-            if box is not None:
+            if box is not None and not self._story_paragraph_quoting_a_pitch(box):
                 yield box
+
+    def _story_paragraph_quoting_a_pitch(self, box: HtmlElement) -> bool:
+        """A paragraph of the story's length standing among the story's paragraphs is no pitch box:
+        a pitch set in the story has a box of its own, or is a line ("Sign up for our newsletter")."""
+        if box.tag != "p" or len(box.text_content().split()) < _SUBSTANTIAL_PARAGRAPH_WORDS:
+            return False
+        parent = box.getparent()
+        return parent is not None and (parent.tag in _STORY_TAGS or self.story_paragraphs_in(parent) >= 2)
 
     def _too_big_for_a_box(self, element: HtmlElement) -> bool:
         if self.story_paragraphs_in(element) >= 2:
@@ -668,9 +676,16 @@ def clean_blocks(
             if in_story_box and (story_again := _story_goes_on(blocks, texts, not_story, index, page)):
                 skip_to = drop_box(index, min(box_end, story_again), text)
                 continue
-            min_share = (
-                rules.COMMENTS_HEADING_MIN_SHARE if comments_heading.match(lowered) else rules.END_OF_ARTICLE_MIN_SHARE
-            )
+            comments = comments_heading.match(lowered) is not None
+            if (
+                not in_story_box
+                and not comments
+                and prose_after >= _PROSE_AFTER_MIN_WORDS
+                and _story_goes_on(blocks, texts, not_story, index, page) == index + 1
+            ):
+                position += len(text)  # a subheading of the story ("More bad news"), its prose straight after
+                continue
+            min_share = rules.COMMENTS_HEADING_MIN_SHARE if comments else rules.END_OF_ARTICLE_MIN_SHARE
             # Early in the text, the heading still ends it when no story prose follows it at all.
             if position >= min_share * total or (
                 position >= _EARLY_END_MIN_SHARE * total and prose_after == 0 and box_end == len(blocks)

@@ -1,0 +1,76 @@
+"""Story text worded like chrome: a story about cookies, paywalls or newsletters, a subheading that
+reads like a box's heading. The story stays; the chrome beside it still goes."""
+
+from __future__ import annotations
+
+from crawler.extraction import extract_article
+from crawler.extraction.extractor import ExtractOptions
+
+URL = "https://www.example-news.com/business/2026/03/04/cookie-fine"
+STORY = [
+    "The data protection authority fined four of the country's largest news sites on Tuesday for cookie banners "
+    "that, it said, pushed readers into accepting advertising trackers they did not want.",
+    "\u201cWe use cookies to improve your experience\u201d was the sentence that opened the banner, and the regulator "
+    "found that it told readers nothing about the 140 advertising firms that received their data.",
+    "Under the ruling, the sites must show a button to refuse tracking that is as large and as easy to find as the "
+    "button that accepts it, and they have three months to comply.",
+    "The publishers said they would appeal, arguing that advertising pays for most of the journalism they give "
+    "away for free and that the authority had misread the law.",
+]
+
+
+def _page(body: str, after: str = "") -> str:
+    return (
+        "<html lang='en'><head><title>Regulator fines news sites over cookie banners</title></head><body>"
+        "<header><nav><a href='/'>Home</a> <a href='/business'>Business</a></nav></header><main><article>"
+        f"<h1>Regulator fines news sites over cookie banners</h1><div class='entry-content'>{body}</div></article>"
+        f"{after}</main><footer><p>About us</p></footer></body></html>"
+    )
+
+
+def _paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{text}</p>" for text in texts)
+
+
+def test_a_story_paragraph_quoting_a_cookie_banner_is_no_pitch_box():
+    article = extract_article(_page(_paragraphs(STORY)), URL)
+    assert all(text[:60] in article.text for text in STORY)
+
+
+def test_a_pitch_line_among_the_story_paragraphs_still_goes():
+    # near-miss: a short line addressing the reader is the pitch itself
+    pitch = "Sign up for our newsletter and get the day's news delivered to your inbox."
+    article = extract_article(_page(_paragraphs(STORY[:2]) + f"<p>{pitch}</p>" + _paragraphs(STORY[2:])), URL)
+    assert "delivered to your inbox" not in article.text
+    assert all(text[:60] in article.text for text in STORY)
+
+
+_RELATED = (
+    "<aside class='related'><h3>More stories</h3><ul><li><a href='/a'>Ferry traffic grows on the Caspian</a></li>"
+    "<li><a href='/b'>Airline adds flights to Baku</a></li></ul></aside>"
+)
+
+
+def test_a_late_subheading_worded_like_a_box_heading_keeps_the_story_after_it():
+    more = [
+        "The ministry said a second package of measures would follow in the spring, aimed at the firms that insure "
+        "the ships carrying drone parts across the Caspian Sea to Russian ports.",
+        "Shipping companies have already begun to reroute cargo through the Volga, according to two brokers in "
+        "Astrakhan who asked not to be named because they were not allowed to speak to the press.",
+    ]
+    body = _paragraphs(STORY) + "<h2>More bad news</h2>" + _paragraphs(more)
+    explained = extract_article(_page(body, _RELATED), URL, options=ExtractOptions(explain=True)).explanation
+    kept = [entry["text"] for entry in explained if entry["kept"]]
+    assert kept[-1] == more[-1] and "More bad news" in kept
+    assert not any("Ferry traffic" in text for text in kept)
+
+
+def test_the_same_heading_over_other_stories_still_ends_the_article():
+    # near-miss: the heading over teasers (each opening with its link) is the box's
+    teasers = "".join(
+        f"<p><a href='/s{n}'>Story number {n} about the Caspian ferry line and its cargo</a> A blurb of that "
+        f"other story, two lines long, about ships and ports and the trade in drone parts.</p>"
+        for n in range(3)
+    )
+    article = extract_article(_page(_paragraphs(STORY) + "<h2>More news</h2>" + teasers), URL)
+    assert article.text.endswith(STORY[-1])
