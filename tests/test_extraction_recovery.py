@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 from lxml.html import fromstring
 
@@ -100,6 +101,23 @@ def test_a_lead_split_off_around_a_side_rail_comes_back_from_the_twin_wrapper():
     body = _body(*SENTENCES[2:])
     assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 2
     assert _texts(body) == SENTENCES
+
+
+@pytest.mark.parametrize(
+    ("attributes", "headline"),
+    [("", "<h1>Moscow and Tehran sign a rail deal</h1>"), (" data-url='/2026/03/05/rail-deal'", "<h2>Rail deal</h2>")],
+)
+def test_the_next_story_an_infinite_scroll_page_appends_is_no_twin(attributes, headline):
+    # near-miss of the split story: the like-classed sibling has a headline or an address of its own
+    first = "".join(f"<p>{text}</p>" for text in SENTENCES[:3])
+    following = "".join(f"<p>{text} (the next story)</p>" for text in SENTENCES[3:5])
+    tree = _page(
+        f"<div class='story-body'><section>{first}</section></div><hr>"
+        f"<div class='story-body'{attributes}>{headline}<section>{following}</section></div>"
+    )
+    body = _body(*SENTENCES[:3])
+    assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+    assert _texts(body) == SENTENCES[:3]
 
 
 def test_a_run_of_like_widgets_is_no_split_story():

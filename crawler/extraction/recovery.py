@@ -194,7 +194,21 @@ def _twin_containers(container: HtmlElement, preceding: bool) -> list[HtmlElemen
     if len(like) != 1:  # none, or a run of like items (comments, widgets, teasers): no split story
         return []
     siblings = list(wrapper.itersiblings(preceding=preceding))[: _TWIN_MAX_SKIP + 1]
-    return [child for child in like[0] if child.tag == container.tag] if like[0] in siblings else []
+    if like[0] not in siblings or _another_story(like[0]):
+        return []
+    return [child for child in like[0] if child.tag == container.tag]
+
+
+# Attributes by which an infinite-scroll page gives an appended story its own address.
+_STORY_ADDRESS_ATTRIBUTES = ("data-url", "data-permalink", "data-article-id", "data-post-id", "data-story-id")
+
+
+def _another_story(wrapper: HtmlElement) -> bool:
+    """A wrapper with a headline or an address of its own: the next story an infinite-scroll page
+    appends, not the second half of this one."""
+    if any(wrapper.get(name) for name in _STORY_ADDRESS_ATTRIBUTES):
+        return True
+    return next(wrapper.iter("h1"), None) is not None
 
 
 def _shares_class(element: HtmlElement, classes: set[str]) -> bool:
