@@ -63,3 +63,29 @@ def test_real_blocker_fixtures_stay_blockers_with_a_cookie_bar(html):
     expected = dict(page_expectations())[html]["kind"]
     page = with_banner(html.read_bytes().decode("utf-8", "replace"), BANNERS["cookie bar"])
     assert str(extract_article(page).kind) == expected
+
+
+_CAPTCHA_BRIEF = (
+    "<html><head><title>Ticket bots swamp concert sale</title></head><body><article>"
+    "<h1>Ticket bots swamp concert sale</h1>"
+    "<p>Fans trying to buy tickets on Monday were asked to complete a captcha three times, and many said the "
+    "puzzle kept telling them to verify you are human even after they had solved it.</p>"
+    "<p>The promoter said bots had sent more than a million requests in the first minute, and that it would "
+    "refund anyone charged twice while the checks were failing.</p></article></body></html>"
+)
+
+
+def test_a_brief_about_captchas_under_its_headline_is_an_article():
+    # its paragraphs name the challenge phrases, in sentences, in no banner box
+    article = extract_article(_CAPTCHA_BRIEF)
+    assert article.kind is PageKind.ARTICLE, article.reason
+    assert "more than a million requests" in article.text
+
+
+def test_a_challenge_line_under_a_headline_is_still_a_challenge():
+    # near-miss: a challenge's own short lines, under an <h1>, in no box
+    page = (
+        "<html><head><title>Checking your browser</title></head><body><h1>One more step</h1>"
+        "<p>Please verify you are human to continue.</p><p>Ray ID: 7d2f9a</p></body></html>"
+    )
+    assert extract_article(page).kind is PageKind.CHALLENGE

@@ -680,6 +680,8 @@ def clean_blocks(
             if (
                 not in_story_box
                 and not comments
+                and len(text.split()) >= 2
+                and ":" not in text  # a label ("Tags", "Topics: …") ends the story whatever follows
                 and prose_after >= _PROSE_AFTER_MIN_WORDS
                 and _story_goes_on(blocks, texts, not_story, index, page) == index + 1
             ):

@@ -15,6 +15,8 @@ _BLOCKER_MAX_CHARS = 2500
 _CONSENT_MIN_HITS = 2
 # Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
 _BLOCKER_STORY_WORDS = 50
+_STORY_PARAGRAPH_WORDS = 20  # a paragraph this long, in a story under its headline, is no banner's text
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "»", "。", "؟", "۔")
 _BLOCKER_TITLED_STORY_WORDS = 150
 # A <title> is a challenge's when the challenge phrase makes up this share of it (before any " | Site").
 _CHALLENGE_TITLE_SHARE = 0.5
@@ -165,7 +167,9 @@ def prose_beside_banners(tree: HtmlElement) -> int:
     body = next(tree.iter("body"), tree)
     words: dict[HtmlElement, int] = {}
     set_aside: set[HtmlElement] = set()
+    headline_seen = False
     for element in body.iter():
+        headline_seen = headline_seen or element.tag == "h1"
         readable = isinstance(element.tag, str) and element.tag not in _NOT_TEXT_TAGS
         parent = element.getparent()
         for string, owner in ((element.text if readable else None, element), (element.tail, parent)):
@@ -173,8 +177,13 @@ def prose_beside_banners(tree: HtmlElement) -> int:
                 continue
             block = _block_of(owner)
             if banner.search(string):
+                box = _banner_box(owner)
+                if not box and headline_seen and _story_paragraph(block):
+                    # under a headline, a paragraph of a story about captchas or cookies, in no banner
+                    words[block] = words.get(block, 0) + count_words(string)
+                    continue
                 set_aside.add(block)
-                set_aside.update(_banner_box(owner))
+                set_aside.update(box)
             elif banner_in_prose.search(string) and (box := _banner_box(owner)):
                 set_aside.add(block)
                 set_aside.update(box)
@@ -185,6 +194,14 @@ def prose_beside_banners(tree: HtmlElement) -> int:
             if block in set_aside or any(ancestor in boxes for ancestor in block.iterancestors()):
                 del words[block]
     return sum(count for count in words.values() if count >= MIN_PROSE_LINE_WORDS)
+
+
+def _story_paragraph(block: HtmlElement) -> bool:
+    """A <p> of a story's length, written in sentences: no banner's line."""
+    if block.tag != "p":
+        return False
+    text = normalize_space(block.text_content())
+    return count_words(text) >= _STORY_PARAGRAPH_WORDS and text.endswith(_SENTENCE_ENDS)
 
 
 def _block_of(element: HtmlElement) -> HtmlElement:
