@@ -74,3 +74,15 @@ def test_the_same_heading_over_other_stories_still_ends_the_article():
     )
     article = extract_article(_page(_paragraphs(STORY) + "<h2>More news</h2>" + teasers), URL)
     assert article.text.endswith(STORY[-1])
+
+
+def test_a_story_quoting_a_paywall_notice_in_a_sentence_is_not_paywalled():
+    quoting = (
+        "« La suite est réservée aux abonnés » : la formule, affichée au milieu des articles, est devenue familière "
+        "aux lecteurs, mais elle reste mal acceptée par une partie du public, selon une étude de l'institut Ifop."
+    )
+    article = extract_article(_page(_paragraphs(STORY[:2]) + f"<p>{quoting}</p>" + _paragraphs(STORY[2:])), URL)
+    assert not article.paywalled and "selon une étude" in article.text
+    # near-miss: the notice as a line of its own says the story goes on behind the wall
+    notice = "<p>Il vous reste 70 % de cet article à lire. La suite est réservée aux abonnés.</p>"
+    assert extract_article(_page(_paragraphs(STORY[:2]) + notice), URL).paywalled

@@ -103,5 +103,16 @@ def _is_paywalled(tree: HtmlElement, metadata: Metadata, whole: str, served: boo
         text = normalize_space(element.text_content())
         if pitch.search(text):
             return True
-    # "The rest of this article is for subscribers" says so wherever it sits, whatever its class.
-    return guarded_matcher(rules.PAYWALL_NOTICE_PATTERNS).find(whole.lower()) is not None
+    # "The rest of this article is for subscribers" says so wherever it sits, whatever its class,
+    # as a line of its own: a story quoting the notice in a sentence is no wall.
+    notice = guarded_matcher(rules.PAYWALL_NOTICE_PATTERNS)
+    if notice.find(whole.lower()) is None:
+        return False
+    return any(
+        len(text := normalize_space(element.text_content())) <= _NOTICE_MAX_CHARS and notice.find(text.lower())
+        for element in tree.iter(_NOTICE_TAGS)
+    )
+
+
+_NOTICE_MAX_CHARS = 150
+_NOTICE_TAGS = ("p", "div", "span", "strong", "em", "b", "section", "aside", "footer", "li", "h2", "h3", "h4", "a")
