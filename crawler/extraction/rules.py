@@ -253,6 +253,45 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:автор|текст|фото и текст|بقلم|نو[یي]سنده|گزارشگر|خبرنگار)\s?[:،]\s?[^.!?؟]{1,80}$",
     r"(?:[^\W\d]+[.:,]? ){0,4}" + _WHEN + r"(?: ?[|·•-]? ?(?:son )?(?:güncelleme|обновлено|оновлено|aktualisiert(?: am)?|"
     r"mis à jour(?: le)?|actualizado|به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی)\s?:? ?" + _WHEN + r")?$",
+    # --- the same kinds in zh, ja, ko, hi, ur, id/ms, vi, he ---
+    # (CJK has no spaces and `\b` finds no edge between its characters: a label is closed by a bracket or a
+    # colon, and the headlines after it hold no full stop, which a story's sentence would end with)
+    # a recirculation label with the headlines after it
+    r"[【\[〔<《]?\s?(?:相[关關](?:阅读|閱讀|新闻|新聞|文章|报道|報導|链接|鏈接)|延伸(?:阅读|閱讀)|[关關]联(?:阅读|閱讀)|推荐阅读|"
+    r"推薦閱讀|関連(?:記事|ニュース)|(?:あわせて|合わせて)読みたい|관련\s?(?:기사|뉴스))\s?(?:[】\]〕>》]\s?[:：]?|[:：])[^。！？.!?]{0,100}$",
+    # (the zh/ja box heading alone: its box's links stay, or go as trailing teasers)
+    r"[【\[〔<《]?\s?(?:相[关關](?:阅读|閱讀|新闻|新聞|文章|报道|報導|链接|鏈接)|延伸(?:阅读|閱讀)|[关關]联(?:阅读|閱讀)|推荐阅读|"
+    r"推薦閱讀|热门推荐|熱門推薦|関連(?:記事|ニュース)|(?:あわせて|合わせて)読みたい|こちらもおすすめ)\s?[】\]〕>》]?\s?[:：]?$",
+    r"(?:(?:यह|ये) भी पढ़ें|(?:مز[یي]د|[یي][ہه] بھ[یي]) پڑھ[یي]ں)\s?[:：-]?.{0,150}(?<![।۔.!?؟])$",
+    r"\|?\s?(?:baca juga|simak juga|xem thêm|đọc thêm|קראו (?:עוד|גם)|קרא (?:עוד|גם)|עוד (?:באותו |ב)נושא)\s?:.{0,150}$",
+    # an editor's credit and the erratum link ("【纠错】 【责任编辑：李明】", "（编辑：王芳）"; not "责任编辑制度…")
+    r"(?:\s?(?:[【\[](?:纠错|糾錯)[】\]]|[【\[（(]?(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|校对|校對|编审|編審|监制|監製)"
+    r"\s?[:：]\s?[^\W\d_]{1,12}(?:[ 、,，/][^\W\d_]{1,12}){0,3}\s?[】\]）)]?))+$",
+    # a Korean reporter's sign-off with an e-mail ("김지현 기자 jihyun@…"), an Indonesian desk's initials ("(dwl/ara)")
+    r"[가-힣]{2,4}(?:\s?[·,]\s?[가-힣]{2,4}){0,3} (?:선임|수석|인턴|객원|전문)?(?:기자|특파원)(?:\s?=)?(?:\s?[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?$",
+    r"\(\s?[a-z]{2,5}(?:\s?/\s?[a-z]{2,5}){1,3}\s?\)\.?$",
+    # copyright lines ("<저작권자 © 한빛일보, 무단전재 및 재배포 금지>", "华闻网版权所有", "無断転載を禁じます")
+    r"[<\[(【《〈「|]?\s?(?:©|ⓒ)\s*(?:\d{4}|[^\W\d_])", r"[<\[(【《〈「|]?\s?(?:저작권자|copyright)\s?(?:©|ⓒ|\(c\)).{0,150}$",
+    r"[<\[(【《〈「|]\s?copyright\b.{0,150}$",
+    r".{0,100}무단\s?(?:전재|복제)\s?(?:및|[-·,&/])?\s?(?:재배포|배포)[^.!?]{0,30}금지\W{0,5}$",
+    r".{0,60}版[权權]所有(?![者人权權])[^。！？]{0,60}。?$",
+    r".{0,80}無断(?:転載|転用|複製)[^。]{0,20}(?:を)?(?:禁止|禁じ(?:ます|る)|お断りします)\W{0,5}$", r".{0,60}転載禁止\W{0,5}$",
+    # an ad slot's label
+    r"scroll (?:down )?to continue (?:with content|reading)$",
+    # a Q&A thread's furniture, each a block of its own ("3 Answers", "Asked 1 year ago", "Viewed 12k times")
+    r"\d+ answers?$", r"viewed [\d,.]+k? times$", r"sorted by:.{0,60}$",
+    r"(?:asked|modified|active|answered|edited) (?:\d+ (?:years?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?) ago|"
+    r"today|yesterday|[a-z]{3} \d{1,2}(?:, \d{4})?(?: at \d{1,2}:\d\d)?)$",
+    # a press release's end matter: its contact on one line, and the wire's closing "SOURCE Company, Inc."
+    # (matched on lower-cased text: a name of up to six words with no verb or function word, and no colon)
+    r"(?:media|press|investor)(?: relations)? contacts?\s?:\s?.{1,120}$",
+    r"source (?!(?:of|code|said|says|told|close|familiar|material|materials|data|water|text|files?|the|a|an|this|that|"
+    r"these|those|is|was|are|were|for|in|on|at|to|and|with|who)\b)[^\W\d_][\w&'’.-]*"
+    r"(?:,? (?!(?:of|the|a|an|is|was|are|were|said|says|told|has|have|had|will|would|can|could|to|in|on|at|for|and|"
+    r"that|who|which|with)\b)[\w&'’.-]+){0,5}$",
+    # a blog's feed links and a print page's address of the story
+    r"subscribe to: (?:posts?|post comments|comments)(?: \(atom\))?$",
+    r"(?:(?:article|story|page|original|short|permanent) (?:url|link|address)|permalink)\s?:\s?(?:https?://|www\.)\S+$",
 )
 
 # A short block after the middle of the story with this many kinds of postal or contact detail is
@@ -297,6 +336,11 @@ PROMO_LABEL_PATTERN = (
     r"auch interessant|(?:à )?lire aussi|voir aussi|sur le même sujet|lea también|ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)|"
     r"i\u0307?lgili haber(?:ler)?|(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د|(?:اخبار|مطالب) مرتبط|"
     r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}|شاهد (?:أيضا|أيض\u064bا|أيضا\u064b)|ذات صلة)\s?[:|»>–—-]?\s?"
+    # zh, ja, ko, hi, ur, id/ms, vi, he ("【関連記事】", "相关阅读：", "यह भी पढ़ें:", "Baca juga:")
+    r"|[【〔<《]?\s?(?:相[关關](?:阅读|閱讀|新闻|新聞|文章|报道|報導|链接|鏈接)|延伸(?:阅读|閱讀)|[关關]联(?:阅读|閱讀)|推荐阅读|"
+    r"推薦閱讀|関連(?:記事|ニュース)|(?:あわせて|合わせて)読みたい|관련\s?(?:기사|뉴스)|(?:यह|ये) भी पढ़ें|"
+    r"(?:مز[یي]د|[یي][ہه] بھ[یي]) پڑھ[یي]ں|baca juga|simak juga|xem thêm|đọc thêm|עוד (?:באותו |ב)נושא|קראו (?:עוד|גם)|"
+    r"קרא (?:עוד|גם))\s?[】\]〕>》]?\s?[:：|»>–—-]?\s?"
     r"|(?:also read|read also|see also|read more|related|more|must read|watch|recommended)\s?[|–—»›]\s?"
     r"|[→⇒»›▶►]\s?)"
 )
@@ -326,6 +370,15 @@ _NATIVE_BOX_HEADINGS: tuple[str, ...] = (
     r"(?:پربازد[یي]دتر[یي]ن|پربحث[\u200c\ua66e ]?تر[یي]ن|آخر[یي]ن اخبار)(?:[\u200c\ua66e ]?ها| اخبار)?$",
     r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}\s?:?$", r"(?:مواضيع|أخبار|اخبار|مقالات|قصص) (?:ذات صلة|مرتبطة|متعلقة)\s?:?$",
     r"(?:ذات صلة|الأكثر (?:قراءة|مشاهدة|تداولا\u064b?)|(?:قد )?(?:يعجبك|يهمك) (?:أيضا|أيض\u064bا|أيضا\u064b))\s?:?$",
+    # ko, hi, ur, id/ms, vi, he ("관련기사" alone, in brackets or not). Not zh or ja: cleaning.py counts the story
+    # prose after a heading in space-separated words, so a zh/ja paragraph is one word and a box inside the story
+    # would end it (the bare zh/ja heading is a BOILERPLATE_BLOCK_PATTERNS line instead)
+    r"[【\[〔<《]?\s?(?:관련\s?(?:기사|뉴스)|많이 본 (?:기사|뉴스)|함께 (?:보면|읽으면) 좋은 (?:기사|뉴스)|추천 기사)\s?[】\]〕>》]?\s?:?$",
+    r"(?:(?:यह|ये) भी पढ़ें|(?:संबंधित|सम्बंधित) (?:खबरें|ख़बरें|समाचार|लेख))\s?:?$",
+    r"(?:(?:مز[یي]د|[یي][ہه] بھ[یي]) پڑھ[یي]ں|متعلق[ہه] (?:خبر[یي]ں|مضام[یي]ن))\s?:?$",
+    r"(?:baca juga|simak juga|(?:berita|artikel) (?:terkait|lainnya|berkaitan)|terpopuler)\s?:?$",
+    r"(?:xem thêm|đọc thêm|(?:tin|bài|bài viết) (?:liên quan|cùng chuyên mục)|tin (?:đọc nhiều|mới nhất))\s?:?$",
+    r"(?:עוד (?:באותו |ב)נושא|קראו (?:עוד|גם)|קרא (?:עוד|גם)|כתבות (?:נוספות|קשורות)|הכי נקראים)\s?:?$",
 )
 # The heading of the comment section in the page's language (in both tables below).
 _NATIVE_COMMENTS_HEADINGS: tuple[str, ...] = (
@@ -334,6 +387,9 @@ _NATIVE_COMMENTS_HEADINGS: tuple[str, ...] = (
     r"\d+ (?:комментари(?:й|я|ев)|kommentare?|commentaires?|comentarios?|yorum|نظر|تعليقا?ت?)$",
     r"(?:(?:оставить|написать|добавить) комментарий|kommentar (?:schreiben|verfassen)|(?:laisser|écrire|ajouter) un "
     r"commentaire|yorum (?:yap|yaz)(?:ın)?|(?:ارسال|ثبت) (?:نظر|د[یي]دگاه)|(?:أضف|اكتب|اترك) (?:تعليقا\u064b?|تعليقك|تعليق))$",
+    # zh, ja, ko, hi, ur, id/ms, vi, he (a bare "评论" may head a story's opinion section: zh needs its fuller forms)
+    r"(?:(?:网友|最新|全部)评论|(?:網友|最新|全部)評論|评论区|評論區|(?:发表|我要)评论|(?:發表|我要)評論|评论 ?\(\d+\)|"
+    r"コメント(?:一覧)?|댓글(?: ?\(?\d+\)?)?|टिप्पणियां|टिप्पणियाँ|تبصر[ےه]|komentar|bình luận|תגובות)\s?[:：]?$",
 )
 # A short heading-like block matching one of these opens the part of the page after the story
 # (teasers, comments). It and everything after it are dropped, when it comes late in the text.
