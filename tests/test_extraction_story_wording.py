@@ -86,3 +86,19 @@ def test_a_story_quoting_a_paywall_notice_in_a_sentence_is_not_paywalled():
     # near-miss: the notice as a line of its own says the story goes on behind the wall
     notice = "<p>Il vous reste 70 % de cet article à lire. La suite est réservée aux abonnés.</p>"
     assert extract_article(_page(_paragraphs(STORY[:2]) + notice), URL).paywalled
+
+
+_ZH = [
+    "伊朗外交部发言人周二表示，德黑兰与莫斯科就苏-35战斗机交付问题的谈判已进入最后阶段，双方将在下月签署相关文件。",
+    "分析人士指出，俄罗斯在乌克兰战场上的需求放慢了交付进度，伊朗今年可能只会收到少量飞机，其余将在未来几年内陆续交付。",
+    "以色列国防部长周一称，以方正密切关注相关转让，并将采取行动维护其空中优势，但没有透露具体措施的细节。",
+    "欧盟官员表示，布鲁塞尔正在考虑对参与无人机零部件运输的航运公司实施新的制裁，相关方案预计将在春季前公布。",
+]
+
+
+def test_words_are_counted_alike_in_every_script():
+    # the block rules' word thresholds: a Chinese paragraph has no spaces but many words; Korean is spaced
+    from crawler.extraction.article import count_words
+
+    assert count_words(_ZH[0]) > 40 and count_words("Su-35 战斗机 deal") == 5 and count_words("a b  c") == 3
+    assert count_words("이란 외교부 대변인은 화요일 밝혔다") == 5

@@ -7,12 +7,17 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-# A word: a run of letters/digits, or one character of a script written without spaces (CJK).
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# A word: a run of letters/digits, or one character of a script written without spaces (Chinese,
+# Japanese; Korean is written with spaces between its words).
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+_ANY_UNSPACED = re.compile(f"[{_UNSPACED}]")
 
 
 def count_words(text: str) -> int:
+    """Words of `text`: split on spaces, each Chinese or Japanese character a word of its own."""
+    if _ANY_UNSPACED.search(text) is None:
+        return len(text.split())
     return len(_WORD.findall(text))
 
 

@@ -15,6 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
+from crawler.extraction.article import count_words
 
 # Containers that hold the whole story; pruning never removes one of these outright.
 _STORY_TAGS = frozenset({"html", "body", "main", "article"})
@@ -215,7 +216,7 @@ class _Page:
         # `min_words` words take at least 2 * min_words - 1 characters: shorter paragraphs are skipped.
         shortest = 2 * _SUBSTANTIAL_PARAGRAPH_WORDS - 1
         for paragraph, text in paragraphs.items():
-            if len(text) < shortest or len(text.split()) < _SUBSTANTIAL_PARAGRAPH_WORDS or self._is_pitch(text.lower()):
+            if len(text) < shortest or count_words(text) < _SUBSTANTIAL_PARAGRAPH_WORDS or self._is_pitch(text.lower()):
                 continue
             for element in (paragraph, *paragraph.iterancestors()):
                 self._story_counts[element] = self._story_counts.get(element, 0) + 1
@@ -278,7 +279,7 @@ class _Page:
     def _story_paragraph_quoting_a_pitch(self, box: HtmlElement) -> bool:
         """A paragraph of the story's length standing among the story's paragraphs is no pitch box:
         a pitch set in the story has a box of its own, or is a line ("Sign up for our newsletter")."""
-        if box.tag != "p" or len(box.text_content().split()) < _SUBSTANTIAL_PARAGRAPH_WORDS:
+        if box.tag != "p" or count_words(box.text_content()) < _SUBSTANTIAL_PARAGRAPH_WORDS:
             return False
         parent = box.getparent()
         return parent is not None and (parent.tag in _STORY_TAGS or self.story_paragraphs_in(parent) >= 2)
@@ -411,7 +412,7 @@ class PageText:
         for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
             if (
                 text.startswith(link)
-                and len(link.split()) >= _HEADLINE_LINK_MIN_WORDS
+                and count_words(link) >= _HEADLINE_LINK_MIN_WORDS
                 and len(text) - len(link) <= _TEASER_BLURB_MAX_CHARS
             ):
                 return True
@@ -477,7 +478,7 @@ def drop_heading_blocks(
                 if decisions is not None:
                     decisions[furniture] = ("above-headline", "a short line over the headline")
             above = []
-        elif len(text.split()) < _PROSE_BLOCK_MIN_WORDS:
+        elif count_words(text) < _PROSE_BLOCK_MIN_WORDS:
             above.append(block)
         elif index >= _HEADING_BLOCKS:
             break
@@ -701,7 +702,7 @@ def clean_blocks(
                 continue
         position += len(text)
         key = keys[index]
-        words = len(text.split())
+        words = count_words(text)
         if chrome:
             drop(block, "chrome-only", "all its copies on the page sit in chrome containers")
         elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
@@ -777,7 +778,7 @@ def _is_lone_headline_link(text: str, page: PageText) -> bool:
     of contents' anchor) or a list of links is no teaser inside the story.
     """
     bare = text.strip("[]() ")
-    if len(bare.split()) < _HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
+    if count_words(bare) < _HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
         return False
     if not page.is_link_text(bare):
         return False
@@ -785,7 +786,7 @@ def _is_lone_headline_link(text: str, page: PageText) -> bool:
     return any(
         found == text
         and all(
-            len(paragraphs.get(side, "").split()) >= _PROSE_BLOCK_MIN_WORDS
+            count_words(paragraphs.get(side, "")) >= _PROSE_BLOCK_MIN_WORDS
             for side in (element.getprevious(), element.getnext())
         )
         for element, found in paragraphs.items()
@@ -857,7 +858,7 @@ def _box_end(blocks, texts, in_chrome, heading: int, page: PageText) -> int:
 def _is_prose(block, text: str, chrome: bool, page: PageText) -> bool:
     return (
         block.tag in ("p", "quote", "list")
-        and len(text.split()) >= _PROSE_BLOCK_MIN_WORDS
+        and count_words(text) >= _PROSE_BLOCK_MIN_WORDS
         and not chrome
         and not page.is_link_list(block)
     )
@@ -876,7 +877,7 @@ def _story_goes_on(blocks, texts, in_chrome, heading: int, page: PageText) -> in
         text = texts[index]
         if blocks[index].tag != "p" or in_chrome[index] or page.starts_with_link(text) or page.is_link_text(text):
             continue
-        if len(text.split()) < _STORY_GOES_ON_MIN_WORDS:
+        if count_words(text) < _STORY_GOES_ON_MIN_WORDS:
             continue
         first = page.source_paragraph(text)
         return index if first is not None and first.getparent() is last.getparent() else None
@@ -885,7 +886,7 @@ def _story_goes_on(blocks, texts, in_chrome, heading: int, page: PageText) -> in
 
 def _prose_words(blocks, texts, in_chrome, start: int, page: PageText) -> int:
     return sum(
-        len(texts[index].split())
+        count_words(texts[index])
         for index in range(start, len(blocks))
         if _is_prose(blocks[index], texts[index], in_chrome[index], page)
     )
@@ -911,7 +912,7 @@ def _teaser_pairs(texts: list[str], page: PageText) -> set[int]:
         text = texts[index]
         return (
             len(text) <= rules.DATED_TEASER_MAX_CHARS
-            and len(text.split()) >= _BLURB_MIN_WORDS
+            and count_words(text) >= _BLURB_MIN_WORDS
             and page.is_headline_teaser(texts[index - 1])
         )
 

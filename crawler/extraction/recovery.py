@@ -14,6 +14,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.article import count_words
 from crawler.extraction.cleaning import PageText, is_marked_hidden, normalize_space, paragraph_texts
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
@@ -281,7 +282,7 @@ def _div_paragraphs(container: HtmlElement, number: dict[HtmlElement, int], coun
         if any(not isinstance(child.tag, str) or child.tag not in _INLINE_TAGS and child.tag != "br" for child in div):
             continue
         text = normalize_space(div.text_content())
-        if len(text.split()) >= RECOVER_MIN_WORDS:
+        if count_words(text) >= RECOVER_MIN_WORDS:
             following = _PARAGRAPH_AFTER(div)
             position = number.get(following[0], count) - 0.5 if following else count
             pieces.append(_Piece(div, container, text, position, div.getnext()))
@@ -310,7 +311,7 @@ def _loose_runs(container: HtmlElement, number: dict[HtmlElement, int], count: i
 
     def close(next_paragraph: list, after: HtmlElement | None = None) -> None:
         text = normalize_space("".join(parts))  # the run as written: "(<a>link</a>)" reads "(link)"
-        if len(text.split()) >= RECOVER_MIN_WORDS:
+        if count_words(text) >= RECOVER_MIN_WORDS:
             position = number.get(next_paragraph[0], count) if next_paragraph else count
             runs.append(_Piece(container, container, text, position - 0.5, after))
         parts.clear()
@@ -349,7 +350,7 @@ def recover_standfirst(
     chrome; the block rules still judge it. Returns True when a block was inserted.
     """
     dek = normalize_space(description or "")
-    if not STANDFIRST_MIN_WORDS <= len(dek.split()) <= STANDFIRST_MAX_WORDS or not title:
+    if not STANDFIRST_MIN_WORDS <= count_words(dek) <= STANDFIRST_MAX_WORDS or not title:
         return False
     if dek not in page.whole or page.only_in_chrome(dek):
         return False
@@ -365,7 +366,7 @@ def recover_standfirst(
             (index, paragraph)
             for index, text in enumerate(texts)
             if body[index].tag == "p"
-            and len(text.split()) >= RECOVER_MIN_WORDS
+            and count_words(text) >= RECOVER_MIN_WORDS
             and (paragraph := page.source_paragraph(text)) is not None
         ),
         None,
