@@ -102,3 +102,17 @@ def test_words_are_counted_alike_in_every_script():
 
     assert count_words(_ZH[0]) > 40 and count_words("Su-35 战斗机 deal") == 5 and count_words("a b  c") == 3
     assert count_words("이란 외교부 대변인은 화요일 밝혔다") == 5
+
+
+def test_a_story_sentence_reporting_speech_is_no_boilerplate():
+    reported = [
+        "The views expressed in the reports do not reflect reality, the interior ministry said in a statement on "
+        "Tuesday, adding that the journalists named in them had broken the law.",
+        "This research was funded by the US National Institutes of Health, a point the authors stressed when they "
+        "presented the results to reporters in Geneva on Monday.",
+    ]
+    article = extract_article(_page(_paragraphs(STORY[:2] + reported + STORY[2:])), URL)
+    assert all(text[:60] in article.text for text in reported)
+    # near-miss: the same kinds of line, unreported, are the page's boilerplate
+    disclaimer = "The views expressed in this article are those of the author and do not reflect the newspaper's."
+    assert disclaimer not in extract_article(_page(_paragraphs(STORY) + f"<p>{disclaimer}</p>"), URL).text

@@ -832,8 +832,17 @@ class _BoilerplateFlags:
         flag = self._flags[index]
         if flag is None:
             lowered = self._lowered[index]
-            flag = self._flags[index] = bool(lowered) and self._matcher.find(lowered) is not None
+            flag = bool(lowered) and self._matcher.find(lowered) is not None and not _reports_speech(lowered)
+            self._flags[index] = flag
         return flag
+
+
+def _reports_speech(lowered: str) -> bool:
+    """A story's sentence reporting what someone said, of a paragraph's length (no boilerplate line)."""
+    return count_words(lowered) >= rules.REPORTED_SPEECH_MIN_WORDS and _REPORTED_SPEECH(lowered) is not None
+
+
+_REPORTED_SPEECH = re.compile("|".join(rules.REPORTED_SPEECH_PATTERNS)).search
 
 
 class _NotStory:

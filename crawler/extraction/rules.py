@@ -294,6 +294,16 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:(?:article|story|page|original|short|permanent) (?:url|link|address)|permalink)\s?:\s?(?:https?://|www\.)\S+$",
 )
 
+# A block of a paragraph's length that reports speech is a story's sentence, whatever boilerplate
+# phrase it holds ("The views expressed in the reports do not reflect reality, the ministry said").
+REPORTED_SPEECH_PATTERNS: tuple[str, ...] = (
+    r"\b(?:said|says|told|added|stressed|noted|argued|insisted|warned|claimed|wrote|according to)\b",
+    r"(?:сказал|заявил|сообщил|отметил|по словам|по данным)", r"\b(?:sagte|erklärte|betonte|laut)\b",
+    r"(?:a déclaré|a affirmé|a expliqué|a précisé|selon)\b", r"\b(?:dijo|afirmó|declaró|según)\b",
+    r"\b(?:dedi|söyledi|açıkladı)\b", r"(?:گفت|به گفته|اعلام کرد)", r"(?:قال|أعلن|وفقا|بحسب)",
+)
+REPORTED_SPEECH_MIN_WORDS = 20
+
 # A short block after the middle of the story with this many kinds of postal or contact detail is
 # an organisation's address footer, not story. Each pattern is one kind of detail.
 POSTAL_ADDRESS_PATTERNS: tuple[str, ...] = (
