@@ -116,3 +116,19 @@ def test_a_story_sentence_reporting_speech_is_no_boilerplate():
     # near-miss: the same kinds of line, unreported, are the page's boilerplate
     disclaimer = "The views expressed in this article are those of the author and do not reflect the newspaper's."
     assert disclaimer not in extract_article(_page(_paragraphs(STORY) + f"<p>{disclaimer}</p>"), URL).text
+
+
+def test_a_timeline_closing_the_story_is_no_run_of_dated_teasers():
+    timeline = [
+        ("July 2022", "US officials say Iran is preparing to send hundreds of drones to Russia for use in Ukraine."),
+        ("September 2022", "Shahed-136 drones are first shot down over Ukraine, near the city of Kupiansk."),
+        ("January 2023", "Iran and Russia agree to build a drone factory in Tatarstan, officials say."),
+        ("March 2023", "Tehran says it has finalised a deal to buy Su-35 fighter jets from Moscow."),
+    ]
+    body = _paragraphs(STORY) + "<p>Below are the key moments of the partnership since 2022.</p>"
+    body += "".join(f"<h3>{when}</h3><p>{what}</p>" for when, what in timeline)
+    text = extract_article(_page(body), URL).text
+    assert all(what in text for _, what in timeline) and "March 2023" in text
+    # near-miss: teasers stamped with the time they were posted, after the story, still go
+    teasers = "".join(f"<p>Updated 10:0{n} AM, March 5, 2026</p><p>{what}</p>" for n, (_, what) in enumerate(timeline))
+    assert extract_article(_page(_paragraphs(STORY) + teasers), URL).text.endswith(STORY[-1])

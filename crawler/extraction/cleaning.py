@@ -407,6 +407,13 @@ class PageText:
         """True when `text` is the whole text of a link on the page."""
         return text in self._links_by_start.get(text[:_LINK_KEY_CHARS], ())
 
+    def has_link_in(self, block: etree._Element) -> bool:
+        """True when the block's text holds the text of a link of the page (of a few words at least)."""
+        text = self.block_text(block)
+        return any(
+            link in text for links in self._links_by_start.values() for link in links if count_words(link) >= 3
+        )
+
     def is_headline_teaser(self, text: str) -> bool:
         """A headline link followed by a short blurb (and maybe a date): a sidebar's teaser."""
         for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
@@ -909,6 +916,10 @@ def _pattern_of(patterns: tuple[str, ...], matched: str) -> str:
     return ""
 
 
+# What a teaser's date line has and a timeline's date heading has not: a posting label or a clock time.
+_POSTING_STAMP = re.compile(r"\b(?:updated|posted|published)\b|\b\d{1,2}:\d\d\b", re.IGNORECASE)
+
+
 def _teaser_pairs(texts: list[str], page: PageText) -> set[int]:
     """The blurbs standing under a headline link in the run that ends the text, as block indexes.
 
@@ -946,8 +957,8 @@ def _drop_trailing_teasers(
     dated = [len(text) <= rules.DATE_LINE_MAX_CHARS and date_line.match(text) is not None for text in texts]
     kept = sum(map(len, texts))
     trailer: list[etree._Element] = []
-    found_teasers = False
-    dates = cut = blurbs = 0
+    found_teasers = linked = False
+    dates = stamped = cut = blurbs = 0
     pairs = _teaser_pairs(texts, page)
     for index in range(len(blocks) - 1, -1, -1):
         block, text = blocks[index], texts[index]
@@ -957,6 +968,7 @@ def _drop_trailing_teasers(
             found_teasers = found_teasers or index + 1 not in pairs or blurbs >= 2
         elif dated[index]:
             dates += 1
+            stamped += _POSTING_STAMP.search(text) is not None
         elif index in pairs:
             blurbs += 1  # a teaser's blurb under its headline link (trafilatura may have left out the box's heading)
         elif not (
@@ -970,8 +982,11 @@ def _drop_trailing_teasers(
         kept -= len(text)
         if kept < rules.TRAILER_MIN_KEPT_SHARE * total:
             break
-        if found_teasers or dates >= rules.DATED_TEASER_MIN_DATES:
-            cut = len(trailer)  # the run so far is teasers (and the headings over them)
+        linked = linked or stamped >= rules.DATED_TEASER_MIN_DATES or page.has_link_in(block)
+        if found_teasers or dates >= rules.DATED_TEASER_MIN_DATES and linked:
+            # the run so far is teasers (and the headings over them). Bare dates ("July 2022") with no
+            # link are the story's own timeline; a teaser's date says when it was posted, or at what time.
+            cut = len(trailer)
     for block in trailer[:cut]:
         body.remove(block)
         if decisions is not None:
