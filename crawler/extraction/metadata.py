@@ -82,6 +82,10 @@ _DATE_HEADING_MAX_CHARS = 40
 # Text nodes opening a "Posted … by Name" line (read only when the page names no author otherwise).
 _POSTED_XPATH = etree.XPath("//body//text()[starts-with(normalize-space(.), 'Posted')]")
 _POSTED_LINE_MAX_CHARS = 120
+# Text nodes opening an unmarked dateline ("<i>Posted October 30, 2023</i>"): read above the story only.
+_DATELINE_TEXT_XPATH = etree.XPath(
+    "//body//text()[starts-with(normalize-space(.), 'Posted') or starts-with(normalize-space(.), 'Published')]"
+)
 # A byline line outside byline markup opens with its label and a colon or comma ("نویسنده، X", "Автор: X").
 _TEXT_NODES_XPATH = etree.XPath("//body//text()[normalize-space(.)]")
 _TEXT_STRINGS_XPATH = etree.XPath("//body//text()[normalize-space(.)]", smart_strings=False)  # the same, as plain text
@@ -93,6 +97,15 @@ _UPDATE_LABEL_END = re.compile(rf"(?<!\w)(?:{_UPDATE_LABELS})(?:\s+(?:on|at|le|a
 _UPDATE_SEGMENT = re.compile(
     rf"(?<!\w)(?:{_UPDATE_LABELS})(?!\w).*?(?=(?<!\w)(?:{'|'.join(rules.PUBLISHED_LABEL_PATTERNS)})(?!\w)|$)",
     re.IGNORECASE | re.DOTALL,
+)
+# JSON-LD keys of the publication date. A live blog's coverageStartTime is its opening: its entries,
+# and the <time>s on the page, are the latest updates.
+_LD_PUBLISHED_KEYS = ("datePublished", "dateCreated", "uploadDate", "coverageStartTime")
+# A date in a URL path, as a whole segment or a slug's opening (/2024/06/21/, /2024-04-03-slug, /20240312/).
+_URL_DATES = (
+    re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>\d\d?)/(?P<day>\d\d?)(?=/|$)"),
+    re.compile(r"/(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?=[-_/.]|$)"),
+    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>\d\d)(?P<day>\d\d)(?=/|$)"),
 )
 TIME_XPATH = etree.XPath("//time[@datetime] | //@itemprop[. = 'datePublished']/parent::*[@datetime or @content]")
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
@@ -145,31 +158,31 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
 
 
-# Gregorian months in en, ru, fr, de, es, tr, ar (Egyptian, Levantine and Maghrebi names) and fa.
+# Gregorian months in en, ru, fr, de, es, tr, ar (Egyptian, Levantine and Maghrebi names), fa, hi and ur.
 _MONTHS = _month_table(
     (
         ("january", "jan", "января", "январь", "янв", "janvier", "janv", "januar", "jänner", "enero", "ocak", "oca",
-         "يناير", "كانون الثاني", "كانون ثاني", "جانفي", "ژانویه"),
+         "يناير", "كانون الثاني", "كانون ثاني", "جانفي", "ژانویه", "जनवरी", "جنوری"),
         ("february", "feb", "февраля", "февраль", "фев", "февр", "février", "févr", "februar", "febrero", "şubat",
-         "şub", "فبراير", "شباط", "فيفري", "فوریه"),
-        ("march", "mar", "марта", "март", "mars", "märz", "mär", "marzo", "mart", "مارس", "آذار"),
+         "şub", "فبراير", "شباط", "فيفري", "فوریه", "फ़रवरी", "فروری"),
+        ("march", "mar", "марта", "март", "mars", "märz", "mär", "marzo", "mart", "مارس", "آذار", "मार्च", "مارچ"),
         ("april", "apr", "апреля", "апрель", "avril", "avr", "abril", "nisan", "nis", "أبريل", "إبريل", "نيسان",
-         "أفريل", "آوریل"),
-        ("may", "мая", "май", "mai", "mayo", "mayıs", "مايو", "أيار", "ماي", "مه", "می"),
+         "أفريل", "آوریل", "अप्रैल", "अप्रेल", "اپریل"),
+        ("may", "мая", "май", "mai", "mayo", "mayıs", "مايو", "أيار", "ماي", "مه", "می", "मई", "مئی"),
         ("june", "jun", "июня", "июнь", "июн", "juin", "juni", "junio", "haziran", "haz", "يونيو", "يونيه",
-         "حزيران", "جوان", "ژوئن"),
+         "حزيران", "جوان", "ژوئن", "जून", "جون"),
         ("july", "jul", "июля", "июль", "июл", "juillet", "juil", "juli", "julio", "temmuz", "tem", "يوليو",
-         "يوليه", "تموز", "جويلية", "يوليوز", "ژوئیه", "جولای"),
+         "يوليه", "تموز", "جويلية", "يوليوز", "ژوئیه", "جولای", "जुलाई", "جولائی"),
         ("august", "aug", "августа", "август", "авг", "août", "agosto", "ağustos", "ağu", "أغسطس", "آب", "أوت",
-         "غشت", "اوت", "آگوست"),
+         "غشت", "اوت", "آگوست", "अगस्त", "اگست"),
         ("september", "sep", "sept", "сентября", "сентябрь", "сен", "сент", "septembre", "septiembre", "eylül",
-         "eyl", "سبتمبر", "أيلول", "شتنبر", "سپتامبر"),
+         "eyl", "سبتمبر", "أيلول", "شتنبر", "سپتامبر", "सितंबर", "सितम्बर", "ستمبر"),
         ("october", "oct", "октября", "октябрь", "окт", "octobre", "oktober", "okt", "octubre", "ekim", "eki",
-         "أكتوبر", "تشرين الأول", "تشرين أول", "اکتبر"),
+         "أكتوبر", "تشرين الأول", "تشرين أول", "اکتبر", "अक्टूबर", "अक्तूबर", "اکتوبر"),
         ("november", "nov", "ноября", "ноябрь", "ноя", "нояб", "novembre", "noviembre", "kasım", "kas", "نوفمبر",
-         "تشرين الثاني", "تشرين ثاني", "نونبر", "نوامبر"),
+         "تشرين الثاني", "تشرين ثاني", "نونبر", "نوامبر", "नवंबर", "नवम्बर", "نومبر"),
         ("december", "dec", "декабря", "декабрь", "дек", "décembre", "déc", "dezember", "dez", "diciembre",
-         "aralık", "ara", "ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "دسامبر"),
+         "aralık", "ara", "ديسمبر", "كانون الأول", "كانون أول", "دجنبر", "دسامبر", "दिसंबर", "दिसम्बर", "دسمبر"),
     )
 )
 _MONTH = _alternation(_MONTHS)
@@ -187,7 +200,25 @@ _TEXT_DATES = (
         r"(?:\b(?P<weekday>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
         r"(?<![\d.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\b"
     ),
+    # zh/ja 2024年3月12日 and ko 2024년 3월 12일 (Hangul as `_fold` decomposes it)
+    re.compile(
+        rf"(?<!\d)(?P<year>(?:19|20)\d\d)\s*(?:年|{_fold('년')})\s*(?P<month>\d{{1,2}})\s*(?:月|{_fold('월')})"
+        rf"\s*(?P<day>\d{{1,2}})\s*(?:日|{_fold('일')})"
+    ),
+    # year first with dots or slashes (ko "2024.03.12", "2024. 3. 12.", ja "2024/03/12"): never day first
+    re.compile(r"(?<![\d./])(?P<year>(?:19|20)\d\d)([./])\s?(?P<month>\d{1,2})\2\s?(?P<day>\d{1,2})(?![\d/]|\.\d)"),
 )
+# Dates either part of which may be the day: d/m/yyyy or m/d/yyyy, and dd.mm.yy (de, ru "12.03.24")
+# or mm.dd.yy (US blogs "11.05.12"). Which is read only where a part over 12 or the page's language
+# says so. The dotted one takes two digits each, so that a version number ("1.2.3") is no date.
+_DAY_OR_MONTH_FIRST_DATES = (
+    re.compile(r"(?<![\d/])(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>(?:19|20)\d\d)(?![\d/])"),
+    re.compile(r"(?<![\d.])(?P<first>\d\d)\.(?P<second>\d\d)\.(?P<year>\d\d)(?!\d|\.\d)"),
+)
+# A two-digit year up to this is 20yy, above it 19yy (the POSIX strptime %y rule).
+_TWO_DIGIT_YEAR_PIVOT = 68
+# Languages whose pages may write such a date month first (US English): read only when unambiguous.
+_MONTH_FIRST_LANGUAGES = frozenset({"en"})
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Solar Hijri (Jalali) dates of Iranian outlets: "۱۰ آذر ۱۴۰۵", "۱۰ آذرماه ۱۴۰۵", "۱۴۰۵/۰۹/۱۰".
 _JALALI_MONTHS = _month_table(
@@ -243,9 +274,11 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
     bylines = cache(lambda: _bylines(tree))  # read by both, when needed: it names the writer, often dates the story
     ld_nodes = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str) and len(obj) > 1}
     result.authors = _authors(tree, meta, article_ld, bylines, ld_nodes, result.site_name)
-    result.published = _published(tree, meta, article_ld, now or datetime.now(UTC), bylines)
     result.language = _language(tree, meta, article_ld)
     result.canonical_url = _canonical(tree, meta, url)
+    result.published = _published(
+        tree, meta, article_ld, now or datetime.now(UTC), bylines, result.language, (url, result.canonical_url)
+    )
     result.free_to_read, result.paywalled_selectors = _access(article_ld)
     return result
 
@@ -572,11 +605,12 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
-        candidate = unescape(candidate.strip())
+        candidate = _EMAIL.sub(" ", unescape(candidate.strip()))
         by_line = _BY_PREFIX.match(candidate) is not None
         for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", candidate)):
             part = _strip_label(_BY_PREFIX.sub("", normalize_space(part)))
             name = _unbracket(normalize_space(noise.sub(" ", part)).strip(" .:-–—|·•"))
+            name = _ROLE_SUFFIX.sub("", name)
             words = name.split()
             if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
                 continue
@@ -588,6 +622,12 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
             names.append(_title_cased(name) if len(words) >= 2 and name.isupper() else name)
     return names
 
+
+# An e-mail address beside a name ("김지현 기자 jihyun@example.kr", "Jane Doe (jane@example.com)").
+_EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+# A reporter's role after the name in ko, ja and zh ("김지현 기자", "田中太郎 記者", "李明 特派员").
+_ROLE_SUFFIXES = ("기자", "記者", "记者", "特派员", "特派員")
+_ROLE_SUFFIX = re.compile(rf"\s*(?:{'|'.join(_ROLE_SUFFIXES)})$")
 
 # Lower-case words inside a person's name ("Ursula von der Leyen", "Ali bin Hamad", "Maria de la Cruz").
 _NAME_PARTICLES = frozenset(
@@ -650,10 +690,16 @@ def _standfirst(tree: HtmlElement) -> str | None:
 
 
 def _published(
-    tree: HtmlElement, meta: dict[str, str], article_ld: dict, now: datetime, bylines: Callable[[], list[HtmlElement]]
+    tree: HtmlElement,
+    meta: dict[str, str],
+    article_ld: dict,
+    now: datetime,
+    bylines: Callable[[], list[HtmlElement]],
+    language: str | None,
+    urls: Iterable[str | None],
 ) -> str | None:
     candidates: list[str] = []
-    for key in ("datePublished", "dateCreated", "uploadDate"):
+    for key in _LD_PUBLISHED_KEYS:
         if isinstance(article_ld.get(key), str):
             candidates.append(article_ld[key])
     candidates += [meta[name] for name in PUBLISHED_META if name in meta]
@@ -674,9 +720,9 @@ def _published(
     for element in chain.from_iterable(place() for place in places):
         text = element.text_content()[:300]
         is_update = _labelled_update(element)
-        parsed = None if is_update else parse_date_in_text(_without_updates(text))
+        parsed = None if is_update else parse_date_in_text(_without_updates(text), language)
         if parsed is None:
-            is_update, parsed = True, parse_date_in_text(text)
+            is_update, parsed = True, parse_date_in_text(text, language)
         if _plausible(parsed, now):
             if not is_update:
                 return format_date(parsed)
@@ -685,13 +731,30 @@ def _published(
         return format_date(updated)
     for element in _LESSER_HEADINGS(tree):  # a blog's date header: a heading that is only a date
         text = normalize_space(element.text_content())
-        parsed = parse_date_in_text(text) if len(text) <= _DATE_HEADING_MAX_CHARS else None
+        parsed = parse_date_in_text(text, language) if len(text) <= _DATE_HEADING_MAX_CHARS else None
         if _plausible(parsed, now):
             return format_date(parsed)
-    for element in _info_lines_above_story(tree):
-        parsed = parse_date_in_text(normalize_space(element.text_content()))
+    for element in chain(_info_lines_above_story(tree), _datelines_above_story(tree)):
+        parsed = parse_date_in_text(normalize_space(element.text_content()), language)
         if _plausible(parsed, now):
             return format_date(parsed)
+    for url in urls:  # the page's address, then its canonical one
+        parsed = date_in_url(url)
+        if _plausible(parsed, now):
+            return format_date(parsed)
+    return None
+
+
+def date_in_url(url: str | None) -> date | None:
+    """The date a story's path is filed under ("/2024/06/21/slug", "/2024-04-03-slug", "/20240312/"),
+    or None: a month alone ("/2024/05/") names no day."""
+    path = urlsplit(url or "").path
+    for pattern in _URL_DATES:
+        for match in pattern.finditer(path):
+            try:
+                return date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                continue
     return None
 
 
@@ -723,14 +786,23 @@ def _without_updates(text: str) -> str:
 
 def _info_lines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Short info/meta lines before the story's first paragraph (boxes further down date other things)."""
-    lines = set(_INFO_LINE_XPATH(tree))
+    return _above_story(tree, set(_INFO_LINE_XPATH(tree)), _INFO_LINE_MAX_CHARS)
+
+
+def _datelines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Short "Posted …"/"Published …" lines before the story's first paragraph (later ones date comments)."""
+    lines = {line for node in _DATELINE_TEXT_XPATH(tree) if (line := _line_of(node)) is not None}
+    return _above_story(tree, lines, _POSTED_LINE_MAX_CHARS)
+
+
+def _above_story(tree: HtmlElement, lines: set[HtmlElement], max_chars: int) -> Iterator[HtmlElement]:
     if not lines:
         return
     for element in tree.iter():
         if element.tag == "p" and len(element.text_content()) >= _STORY_PARAGRAPH_CHARS:
             return
         if element in lines and not _others_byline(element):
-            if len(normalize_space(element.text_content())) <= _INFO_LINE_MAX_CHARS:
+            if len(normalize_space(element.text_content())) <= max_chars:
                 yield element
 
 
@@ -756,25 +828,61 @@ def parse_date(value: str) -> datetime | date | None:
     return parse_date_in_text(value)
 
 
-def parse_date_in_text(text: str) -> date | None:
+def parse_date_in_text(text: str, language: str | None = None) -> date | None:
     """The first written-out date in a byline or dateline ("March 15, 2023", "15 марта 2023",
-    "01.12.2026", "1 Aralık 2026", "۱۰ آذر ۱۴۰۵")."""
+    "01.12.2026", "2024年3月12日", "1 Aralık 2026", "16/6/2023", "۱۰ آذر ۱۴۰۵").
+
+    `language` (ISO 639-1) is the page's: a slash or two-digit-year dotted date both of whose readings
+    are dates ("3/4/2024", "11.05.12") is read day first where the language is known and not English,
+    and not at all otherwise.
+    """
     text = _fold(text)
-    calendars = ((_TEXT_DATES, _MONTHS, date), (_JALALI_DATES, _JALALI_MONTHS, jalali_to_gregorian))
-    for patterns, months, to_date in calendars:
-        for pattern in patterns:
-            match = pattern.search(text)
-            if not match:
-                continue
-            month_text = " ".join(match.group("month").split()).rstrip(".")
-            month = int(month_text) if month_text.isdigit() else months.get(month_text)
-            year, day = int(match.group("year")), int(match.group("day"))
-            if (weekday := match.groupdict().get("weekday")) and (swapped := _month_first(year, month, day, weekday)):
-                return swapped
-            try:
-                return to_date(year, month or 0, day)
-            except ValueError:
-                continue
+    return (
+        _calendar_date(text, _TEXT_DATES, _MONTHS, date)
+        or _day_or_month_first_date(text, language)
+        or _calendar_date(text, _JALALI_DATES, _JALALI_MONTHS, jalali_to_gregorian)
+    )
+
+
+def _calendar_date(
+    text: str, patterns: Iterable[re.Pattern[str]], months: dict[str, int], to_date: Callable[[int, int, int], date]
+) -> date | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if not match:
+            continue
+        month_text = " ".join(match.group("month").split()).rstrip(".")
+        month = int(month_text) if month_text.isdigit() else months.get(month_text)
+        year, day = int(match.group("year")), int(match.group("day"))
+        if (weekday := match.groupdict().get("weekday")) and (swapped := _month_first(year, month, day, weekday)):
+            return swapped
+        try:
+            return to_date(year, month or 0, day)
+        except ValueError:
+            continue
+    return None
+
+
+def _day_or_month_first_date(text: str, language: str | None) -> date | None:
+    for pattern in _DAY_OR_MONTH_FIRST_DATES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+        if year < 100:
+            year += 2000 if year <= _TWO_DIGIT_YEAR_PIVOT else 1900
+        if first > 12:
+            day, month = first, second
+        elif second > 12:
+            day, month = second, first
+        elif language and language not in _MONTH_FIRST_LANGUAGES:
+            day, month = first, second
+        else:
+            continue
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
     return None
 
 
