@@ -132,3 +132,13 @@ def test_a_timeline_closing_the_story_is_no_run_of_dated_teasers():
     # near-miss: teasers stamped with the time they were posted, after the story, still go
     teasers = "".join(f"<p>Updated 10:0{n} AM, March 5, 2026</p><p>{what}</p>" for n, (_, what) in enumerate(timeline))
     assert extract_article(_page(_paragraphs(STORY) + teasers), URL).text.endswith(STORY[-1])
+
+
+def test_a_story_sentence_naming_an_address_is_no_postal_footer():
+    sentence = (
+        "The new headquarters, at 1200 Harbor Boulevard, Suite 400, in Weehawken, NJ 07086, is a former shipping "
+        "office that the drone maker bought last year."
+    )
+    footer = "Example News Ltd, 12 Fleet Street, London EC4Y 1AA. Tel: +44 20 7946 0000. news@example.co.uk"
+    text = extract_article(_page(_paragraphs(STORY + [sentence, footer])), URL).text
+    assert sentence in text and "Fleet Street" not in text  # near-miss: the footer's address still goes

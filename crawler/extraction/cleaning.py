@@ -749,10 +749,18 @@ def _ends_a_sentence(text: str) -> bool:
     return text.endswith(".") and not text.endswith("..")
 
 
+_ADDRESS_ONLINE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)+\.[a-z]{2,}\b")
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+_SENTENCE_MIN_LOWERCASE_WORDS = 8
+
+
 def _postal_kinds(text: str) -> int:
     """How many kinds of postal or contact detail a short block holds, when they make it an address."""
     if len(text) > rules.POSTAL_ADDRESS_MAX_CHARS or not _DIGIT_OR_AT.search(text):
         return 0
+    bare = _ADDRESS_ONLINE.sub(" ", text)
+    if sum(1 for word in _WORD_RUN.findall(bare) if word.islower()) >= _SENTENCE_MIN_LOWERCASE_WORDS:
+        return 0  # a sentence naming an address ("The new headquarters, at 1200 Harbor Boulevard, … is a former …")
     kinds = sum(1 for pattern in rules.POSTAL_ADDRESS_PATTERNS if any_of((pattern,)).search(text))
     return kinds if kinds >= rules.POSTAL_ADDRESS_MIN_KINDS else 0
 
