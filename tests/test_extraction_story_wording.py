@@ -142,3 +142,16 @@ def test_a_story_sentence_naming_an_address_is_no_postal_footer():
     footer = "Example News Ltd, 12 Fleet Street, London EC4Y 1AA. Tel: +44 20 7946 0000. news@example.co.uk"
     text = extract_article(_page(_paragraphs(STORY + [sentence, footer])), URL).text
     assert sentence in text and "Fleet Street" not in text  # near-miss: the footer's address still goes
+
+
+def test_a_headline_running_on_past_the_declared_title_is_the_headline():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Regulator fines news sites"}</script>'
+    running_on = "<h2>Regulator fines news sites over cookie banners, live updates</h2>"  # trafilatura keeps it
+    page = _page(running_on + _paragraphs(STORY)).replace("<title>", ld + "<title>")
+    article = extract_article(page, URL)
+    assert article.title == "Regulator fines news sites" and article.text.startswith(STORY[0])
+    # near-miss: a heading that merely opens with a short title is a subheading
+    subheading = "<h2>Cookie fines and what they mean for readers</h2>"
+    short_title = ld.replace("Regulator fines news sites", "Cookie fines")
+    page = _page(_paragraphs(STORY[:1]) + subheading + _paragraphs(STORY[1:])).replace("<title>", short_title + "<title>")
+    assert "Cookie fines and what they mean for readers" in extract_article(page, URL).text

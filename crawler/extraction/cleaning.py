@@ -476,7 +476,11 @@ def drop_heading_blocks(
     above: list[etree._Element] = []
     for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
         text = page.block_text(block)
-        if _dedup_key(text) in keys:
+        key = _dedup_key(text)
+        # or a heading that opens with the headline and runs on ("Live: … too close to call as results come in")
+        if key in keys or block.tag == "head" and any(
+            len(heading) >= _HEADLINE_PREFIX_MIN_CHARS and key.startswith(heading) for heading in keys
+        ):
             body.remove(block)
             if decisions is not None:
                 decisions[block] = ("headline", "the same as the title")
@@ -616,6 +620,7 @@ _PROSE_AFTER_MIN_WORDS = 40
 _EARLY_END_MIN_SHARE = 0.2
 _PROSE_BLOCK_MIN_WORDS = 15
 _STORY_GOES_ON_MIN_WORDS = 6  # a sentence, not a label
+_HEADLINE_PREFIX_MIN_CHARS = 20  # a title this long that a heading opens with is the headline
 
 Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
 
