@@ -198,3 +198,35 @@ def test_a_declared_paywall_with_the_whole_story_served_is_not_paywalled():
 )
 def test_a_declared_paywall_that_shows_a_wall_or_a_teaser_stays_paywalled(body):
     assert extract_article(_page(head=_NOT_FREE, body=body), URL).paywalled
+
+
+# --- a whole body declared paywalled, its teaser inside ------------------------------------------
+_WHOLE_BODY_WALLED = _ld(
+    {
+        "@type": "NewsArticle", "headline": "Ferry traffic grows", "isAccessibleForFree": "False",
+        "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".body"},
+    }
+)
+_TEASER = (
+    "<p>The Caspian ferry line carried a record number of lorries this winter, and the port of Baku says it will "
+    "add two berths before the summer to keep up with the traffic from Central Asia.</p>"
+)
+_OFFER = (
+    "<div class='o-barrier'><p>Subscribe to unlock this article</p><p>Then $75 per month. Complete digital access "
+    "to quality journalism on any device, cancel anytime during your trial.</p></div>"
+)
+
+
+def test_a_teaser_inside_a_body_declared_paywalled_is_the_text():
+    page = _page(head=_WHOLE_BODY_WALLED, body=_TEASER).replace("</article>", f"</article>{_OFFER}")
+    article = extract_article(page, URL)
+    assert article.paywalled and article.text.startswith("The Caspian ferry line carried")
+    assert "Subscribe to unlock" not in article.text
+
+
+def test_a_declared_part_beside_a_free_lead_is_still_taken_out():
+    # near-miss: a free lead outside the declared part; the part (the rest, hidden) goes
+    lead = _TEASER.replace("<p>", "<p class='lead'>")
+    page = _page(head=_WHOLE_BODY_WALLED, above=lead, body=BODY).replace("</article>", f"</article>{_OFFER}")
+    article = extract_article(page, URL)
+    assert article.paywalled and "Caspian ferry line" in article.text and "Paragraph 5" not in article.text

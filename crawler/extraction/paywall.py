@@ -85,10 +85,28 @@ def judge_paywall(tree: HtmlElement, metadata: Metadata) -> bool:
     served = bool(metadata.paywalled_selectors) and _served_in_full(tree, metadata, whole)
     paywalled = _is_paywalled(tree, metadata, whole, served)
     if metadata.paywalled_selectors and not served:
-        for element in _declared_parts(tree, metadata):
-            if element.getparent() is not None:
-                element.drop_tree()
+        parts = _declared_parts(tree, metadata)
+        if _free_part_outside(tree, parts):  # else the declared part holds the teaser: all the page shows
+            for element in parts:
+                if element.getparent() is not None:
+                    element.drop_tree()
     return paywalled
+
+
+def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement]) -> bool:
+    """A story paragraph outside the parts declared paywalled: the free part the page shows.
+
+    Publishers that declare the whole body paywalled serve the teaser inside it, and taking the part
+    out would leave the offer box and the byline as the story."""
+    elsewhere = [*parts, *wall_elements(tree), *tree.iter(*_PAGE_FURNITURE)]  # an offer box or a footer is no free part
+    inside = {element for part in elsewhere for element in part.iter()}
+    return any(
+        paragraph not in inside and len(paragraph.text_content().split()) >= _STORY_PARAGRAPH_MIN_WORDS
+        for paragraph in tree.iter("p")
+    )
+
+
+_PAGE_FURNITURE = ("header", "footer", "nav", "aside")
 
 
 def _is_paywalled(tree: HtmlElement, metadata: Metadata, whole: str, served: bool) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 # on "-", "_" and spaces, so "share" hits `article-share-bar` but not `shared-content`.
 CHROME_CLASS_ID_PARTS: tuple[str, ...] = (
     # paywalls, subscriptions, memberships, donations
-    r"paywall\w*", r"piano", r"tp-(?:container|modal|backdrop)", r"subscri(?:be|ption)s?(?:box|bar|cta|wall)?",
+    r"paywall\w*", r"piano", r"tp-(?:container|modal|backdrop)", r"barrier", r"subscri(?:be|ption)s?(?:box|bar|cta|wall)?",
     r"membership", r"donat(?:e|ion)s?", r"support-us", r"contribut(?:e|ions?)-?(?:box|cta|epic)?",
     r"(?:reg|registration|login)-?wall", r"meter(?:ed)?-?(?:box|wall|banner)",
     r"newsletters?", r"sign-?up", r"signup\w*", r"e-?mail-?(?:capture|signup|optin)", r"optin",
@@ -535,7 +535,8 @@ CONSENT_PROSE_PATTERNS: tuple[str, ...] = (
 PAYWALL_CLASS_ID_PARTS: tuple[str, ...] = (
     r"paywall\w*", r"piano-?(?:offer|paywall|inline)", r"tp-container", r"subscriber-?only",
     r"(?:premium|locked|gated|restricted)-?(?:content|article|wall|overlay)", r"reg-?wall",
-    r"meter-?wall", r"subscription-?(?:wall|required|gate)", r"article-?(?:gate|locked)",
+    r"meter-?wall", r"subscription-?(?:wall|required|gate)", r"article-?(?:gate|locked)", r"o-?barrier",
+    r"barrier-?(?:page|offer|wrapper|content)?",
 )
 # A notice that the rest of the story is for subscribers: it shows a wall even in markup that names none.
 PAYWALL_NOTICE_PATTERNS: tuple[str, ...] = (
