@@ -23,6 +23,9 @@ _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 _BOX_MAX_CHARS = 1800
 _BOX_MAX_SHARE = 0.4
 _SUBSTANTIAL_PARAGRAPH_WORDS = 20
+# Substring searches over a page's blocks stop past this many characters scanned (pages of thousands
+# of paragraphs: each search over them all would make the page take seconds).
+SCAN_BUDGET_CHARS = 200_000_000
 # Teaser detection: a link's first characters find it; a teaser is led by a link this big.
 _LINK_KEY_CHARS = 12
 _TEASER_LINK_SHARE = 0.3
@@ -786,9 +789,11 @@ def _is_promo_link(text: str, page: PageText) -> bool:
         return True
     if _is_lone_headline_link(text, page):
         return True
+    if not page.starts_with_link(text):
+        return False
     letters = [char for char in text if char.isalpha()]
     upper = sum(1 for char in letters if char.isupper())
-    return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1) and page.starts_with_link(text)
+    return upper >= rules.PROMO_LINK_MIN_UPPER_SHARE * max(len(letters), 1)
 
 
 def _is_lone_headline_link(text: str, page: PageText) -> bool:
@@ -831,6 +836,8 @@ def _contained_in_larger(keys: list[str]) -> dict[int, int]:
     if len(long_keys) < 2:
         return found
     joined = "\x00".join(key for _, key in long_keys)  # one C-level search per block, not one per pair
+    if len(long_keys) * len(joined) > SCAN_BUDGET_CHARS:
+        return found  # thousands of long blocks: a search per block over them all would take seconds
     copies: dict[str, int] = {}
     for _, key in long_keys:
         copies[key] = copies.get(key, 0) + 1

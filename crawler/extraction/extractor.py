@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+from trafilatura.utils import HTML_PARSER, load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.extraction.article import Article, ExtractionError, PageKind
@@ -28,6 +28,7 @@ from crawler.extraction.paywall import judge_paywall
 from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
+MAX_PAGE_ELEMENTS = 60_000  # a big news page has under 10,000
 # trafilatura deletes zero-width (non-)joiners, which spell Persian words: they travel through it
 # disguised as two archaic Cyrillic letters no modern text uses (printable, so they survive).
 _JOINERS = {"\u200c": "\ua66e", "\u200d": "\ua66d"}
@@ -92,13 +93,23 @@ def _show_joiners(article: Article) -> Article:
     return article
 
 
-def _parse(html: str) -> HtmlElement:
+def _parse(html: str, max_elements: int = MAX_PAGE_ELEMENTS) -> HtmlElement:
     try:
         tree = load_html(html)
     except (ValueError, TypeError) as exc:
         raise ExtractionError("unparseable", f"cannot parse HTML: {exc}") from exc
+    # The parser stops at a resource limit and keeps what came before: the page would read as empty.
+    limit = next((error for error in HTML_PARSER.error_log if error.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        if "depth" in limit.message.lower():
+            raise ExtractionError("too_deep", "markup nested more than 256 levels deep: cannot extract")
+        raise ExtractionError("too_large", "a single text run over 10 MB: cannot extract")
     if tree is None or not len(tree):
         raise ExtractionError("unparseable", "no HTML markup found")
+    # trafilatura's time grows with the square of the page's elements (20,000: 2 s; 200,000: minutes)
+    elements = int(tree.xpath("count(//*)"))
+    if elements > max_elements:
+        raise ExtractionError("too_large", f"page has {elements:,} elements, over the {max_elements:,} limit")
     return tree
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.article import count_words
-from crawler.extraction.cleaning import PageText, is_marked_hidden, normalize_space, paragraph_texts
+from crawler.extraction.cleaning import SCAN_BUDGET_CHARS, PageText, is_marked_hidden, normalize_space, paragraph_texts
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -87,7 +87,15 @@ def recover_missed_paragraphs(
     block_texts = [_with_tail(page.block_text(block), block) for block in blocks]
     extracted = "\x00".join(block_texts)
     pieces = _pieces(tree, page)
-    kept = [piece for piece in pieces if len(piece.key) >= 20 and piece.key in extracted]
+    openings = {text[:_KEY_CHARS] for text in block_texts}
+    # A paragraph kept as a block opens one; one inside a larger block is searched for, within a
+    # budget (a page of thousands of paragraphs would make it a search per paragraph over them all).
+    search = len(pieces) * len(extracted) <= SCAN_BUDGET_CHARS
+    kept = [
+        piece
+        for piece in pieces
+        if len(piece.key) >= 20 and (piece.key in openings or search and piece.key in extracted)
+    ]
     if len(kept) < 2:
         return 0
     kept_ids = {id(piece) for piece in kept}
