@@ -155,3 +155,11 @@ def test_a_headline_running_on_past_the_declared_title_is_the_headline():
     short_title = ld.replace("Regulator fines news sites", "Cookie fines")
     page = _page(_paragraphs(STORY[:1]) + subheading + _paragraphs(STORY[1:])).replace("<title>", short_title + "<title>")
     assert "Cookie fines and what they mean for readers" in extract_article(page, URL).text
+
+
+def test_an_arabic_story_sentence_with_the_verb_follows_is_no_follow_us_line():
+    # "More than a million people follow the ministry's account on Twitter": يتابع holds تابع ("follow us")
+    sentence = "يتابع أكثر من مليون شخص حساب الوزارة على تويتر، وفق أرقام المنصة."
+    follow_us = "تابعونا على تويتر"
+    text = extract_article(_page(_paragraphs(STORY + [sentence, follow_us])), URL).text
+    assert sentence in text and follow_us not in text
