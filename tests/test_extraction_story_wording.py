@@ -163,3 +163,25 @@ def test_an_arabic_story_sentence_with_the_verb_follows_is_no_follow_us_line():
     follow_us = "تابعونا على تويتر"
     text = extract_article(_page(_paragraphs(STORY + [sentence, follow_us])), URL).text
     assert sentence in text and follow_us not in text
+
+
+_WRAPPED = [
+    "The shift has made it harder for the public to see who is paying for what, because streaming services are not "
+    "covered by the public files that broadcasters must keep.",
+    "Campaign finance groups have asked the election commission to extend disclosure rules to streaming, but the "
+    "commission has been deadlocked on the issue for two years.",
+]
+
+
+def test_story_paragraphs_in_a_wrapper_named_like_chrome_between_the_story_paragraphs_stay():
+    wrapper = f"<div class='story-ads-analysis'>{_paragraphs(_WRAPPED)}</div>"
+    article = extract_article(_page(_paragraphs(STORY[:2]) + wrapper + _paragraphs(STORY[2:])), URL)
+    assert all(text[:60] in article.text for text in _WRAPPED + STORY)
+
+
+def test_a_box_of_linked_teasers_between_the_story_paragraphs_still_goes():
+    # near-miss: the same place, but the wrapper's paragraphs are links to other stories
+    teasers = "".join(f"<p><a href='/s{n}'>{text}</a></p>" for n, text in enumerate(_WRAPPED))
+    box = f"<div class='related-stories'>{teasers}</div>"
+    article = extract_article(_page(_paragraphs(STORY[:2]) + box + _paragraphs(STORY[2:])), URL)
+    assert not any(text[:60] in article.text for text in _WRAPPED)

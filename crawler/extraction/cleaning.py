@@ -23,6 +23,7 @@ _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 _BOX_MAX_CHARS = 1800
 _BOX_MAX_SHARE = 0.4
 _SUBSTANTIAL_PARAGRAPH_WORDS = 20
+_SANDWICH_MAX_LINK_SHARE = 0.1
 # Substring searches over a page's blocks stop past this many characters scanned (pages of thousands
 # of paragraphs: each search over them all would make the page take seconds).
 SCAN_BUDGET_CHARS = 200_000_000
@@ -230,6 +231,22 @@ class _Page:
     def story_paragraphs_in(self, element: HtmlElement) -> int:
         return self._story_counts.get(element, 0)
 
+    def between_story_paragraphs(self, element: HtmlElement) -> bool:
+        """Story paragraphs (two or more, few links) in a wrapper standing between the story's own
+        paragraphs: a part of the story whose class name happens to read like chrome ("expert-comments")."""
+        parent = element.getparent()
+        if parent is None or self.story_paragraphs_in(element) < 2:
+            return False
+        siblings = [child for child in parent if child.tag == "p" and self._story_counts.get(child)]
+        if not siblings:
+            return False
+        position = parent.index(element)
+        if not (parent.index(siblings[0]) < position < parent.index(siblings[-1])):
+            return False
+        text = element.text_content()
+        links = sum(len(anchor.text_content()) for anchor in element.iter("a"))
+        return links <= _SANDWICH_MAX_LINK_SHARE * max(len(text), 1)
+
     def holds_story(self, element: HtmlElement) -> bool:
         """True when removing `element` would take story paragraphs with it."""
         return element.tag in _STORY_TAGS or self.story_paragraphs_in(element) >= 3
@@ -347,7 +364,7 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
     chrome = {
         element
         for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
-        if not page.holds_story(element)
+        if not page.holds_story(element) and not page.between_story_paragraphs(element)
     }
     outermost = [element for element in chrome if not any(ancestor in chrome for ancestor in element.iterancestors())]
     return PageText(
