@@ -114,7 +114,7 @@ def fetch_page(
         with guarded_opener(allow_private).open(request, timeout=timeout) as response:
             body = response.read(max_bytes + 1)
             if len(body) > max_bytes:
-                raise FetchError(f"page is over the {max_bytes / 1e6:.0f} MB limit")
+                raise FetchError(f"page is over the {max_bytes / 2**20:.0f} MB limit")
             return FetchedPage(
                 url=response.geturl(),
                 body=body,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 
-from crawler.extraction import ExtractionError, extract_article
+from crawler.extraction import ExtractionError, PageKind, extract_article
 from crawler.extraction.decoding import decode_html, maybe_gunzip
 
 STORY = (
@@ -105,3 +106,107 @@ def test_text_without_markup_is_an_error():
     with pytest.raises(ExtractionError) as error:
         extract_article("just some words, no markup at all")
     assert error.value.kind == "unparseable"
+
+
+# --- malformed URLs, canonical URLs, deep JSON-LD ---------------------------------------------
+LONG_STORY = STORY * 3
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[::1/2024/06/21/x", "not-a-url", "ftp://x/a", "http://x:99999/"])
+def test_a_malformed_or_non_web_caller_url_is_treated_as_absent(url):
+    from trafilatura.utils import load_html
+
+    from crawler.extraction.metadata import extract_metadata
+
+    metadata = extract_metadata(load_html(page(LONG_STORY)), url)
+    assert metadata.canonical_url is None and metadata.site_name is None and metadata.published is None
+
+
+def test_a_valid_caller_url_still_gives_the_canonical_and_the_outlet():  # near miss of the one above
+    article = extract_article(page(LONG_STORY), "HTTPS://www.example.com/2024/06/21/story")
+    assert article.canonical_url == "HTTPS://www.example.com/2024/06/21/story"
+    assert article.source == "example.com" and article.published == "2024-06-21"
+
+
+@pytest.mark.parametrize("text", ["http://[::1", "http://exa mple.com/a", "http://x:port/", "//example.com/a", "/a",
+                                  "javascript:alert(1)", "mailto:a@example.com", "data:text/html,x", "", None])
+def test_web_url_refuses_what_is_no_absolute_http_url(text):
+    from crawler.extraction.metadata import web_url
+
+    assert web_url(text) is None
+
+
+@pytest.mark.parametrize("text", ["http://example.com", "https://[::1]:8080/a b", "HTTP://Example.com/a?q=1#f"])
+def test_web_url_keeps_absolute_http_urls(text):
+    from crawler.extraction.metadata import web_url
+
+    assert web_url(text) == text
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "data:text/html,x", "mailto:desk@example.com",
+                                  "http://[::1/x", "ftp://example.com/story"])
+def test_a_canonical_that_is_no_web_url_falls_back_to_og_url_then_the_page_url(href):
+    head = f'<link rel="canonical" href="{href}">'
+    assert extract_article(page(LONG_STORY, head), "https://site.test/p").canonical_url == "https://site.test/p"
+    og = head + '<meta property="og:url" content="https://site.test/og">'
+    assert extract_article(page(LONG_STORY, og), "https://site.test/p").canonical_url == "https://site.test/og"
+    assert extract_article(page(LONG_STORY, head)).canonical_url is None
+
+
+def test_a_relative_canonical_without_a_base_is_not_returned():
+    head = '<link rel="canonical" href="story-1.html">'
+    assert extract_article(page(LONG_STORY, head)).canonical_url is None
+    # near miss: the page's URL resolves it
+    assert extract_article(page(LONG_STORY, head), "https://site.test/a/b.html").canonical_url == (
+        "https://site.test/a/story-1.html"
+    )
+
+
+def test_a_relative_canonical_resolves_against_base_href():
+    head = '<base href="https://example.org/news/"><link rel="canonical" href="story-1.html">'
+    assert extract_article(page(LONG_STORY, head)).canonical_url == "https://example.org/news/story-1.html"
+    # as in a browser, <base href> wins over the page's own URL, and a relative base resolves against it
+    assert extract_article(page(LONG_STORY, head), "https://site.test/a/b.html").canonical_url == (
+        "https://example.org/news/story-1.html"
+    )
+    relative_base = '<base href="/news/"><link rel="canonical" href="story-1.html">'
+    assert extract_article(page(LONG_STORY, relative_base), "https://site.test/a/b.html").canonical_url == (
+        "https://site.test/news/story-1.html"
+    )
+    # near miss: an absolute canonical ignores the base; a javascript: base is no base
+    absolute = '<base href="https://example.org/news/"><link rel="canonical" href="https://other.test/s">'
+    assert extract_article(page(LONG_STORY, absolute)).canonical_url == "https://other.test/s"
+    js_base = '<base href="javascript:x"><link rel="canonical" href="/s">'
+    assert extract_article(page(LONG_STORY, js_base), "https://site.test/a").canonical_url == "https://site.test/s"
+
+
+@pytest.mark.parametrize("depth", [500, 5_000, 100_000])
+def test_json_ld_nested_too_deep_is_skipped_not_fatal(depth):
+    deep = '<script type="application/ld+json">' + "[" * depth + "]" * depth + "</script>"
+    good = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Roe"}}</script>'
+    article = extract_article(page(LONG_STORY, deep + good))
+    assert article.is_article and "Shahed drones" in article.text
+    assert article.authors == ["Jane Roe"]  # the next, sane blob is still read
+
+
+def test_json_ld_nested_a_few_levels_is_still_read():  # near miss of the one above
+    nested = {"@graph": [{"mainEntity": {"@type": "NewsArticle", "author": [[{"name": "Jane Roe"}]]}}]}
+    head = f'<script type="application/ld+json">{json.dumps(nested)}</script>'
+    assert extract_article(page(LONG_STORY, head)).authors == ["Jane Roe"]
+
+
+def test_a_malformed_caller_url_is_no_outlet_and_no_error():
+    from crawler.extraction.outlets import outlet_selectors
+
+    assert list(outlet_selectors("http://[::1")) == list(outlet_selectors(None))
+    page = "<html><head><title>T</title></head><body><article><h1>T</h1><p>" + "word " * 60 + "</p></article></body></html>"
+    assert extract_article(page, "http://[::1").kind is PageKind.ARTICLE
+
+
+def test_the_size_limit_is_stated_as_the_readme_states_it():
+    from crawler.extraction.extractor import ExtractOptions
+
+    with pytest.raises(ExtractionError, match=r"over the 16 MB limit"):
+        extract_article(b"<p>" + b"a" * (16 * 1024 * 1024) + b"</p>")
+    with pytest.raises(ExtractionError, match=r"page is 2\.0 MB, over the 1 MB limit"):
+        extract_article(b"a" * (2 * 1024 * 1024), options=ExtractOptions(max_bytes=1024 * 1024))

@@ -67,7 +67,7 @@ def extract_article(
     size = len(page)
     if size > options.max_bytes:
         raise ExtractionError(
-            "too_large", f"page is {size / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit"
+            "too_large", f"page is {size / 2**20:.1f} MB, over the {options.max_bytes / 2**20:.0f} MB limit"
         )
     html = decode_html(page, encoding) if isinstance(page, bytes) else page
     if not html.strip():

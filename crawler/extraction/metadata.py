@@ -300,9 +300,29 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
             continue
         try:
             data = json.loads(_LD_WRAPPER.sub("", script.text).strip().rstrip(";"), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the parser's depth: skip that blob
+            continue
+        if _depth_over(data, _LD_MAX_DEPTH):  # parsed, but too deep for the readers below to walk
             continue
         yield from _flatten_ld(data)
+
+
+_LD_MAX_DEPTH = 64  # real JSON-LD nests a dozen levels at most
+
+
+def _depth_over(data: object, limit: int) -> bool:
+    """Whether `data` nests lists and objects more than `limit` deep (walked without recursion)."""
+    level: list[object] = [data]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _flatten_ld(data: object) -> Iterator[dict]:
@@ -370,10 +390,29 @@ def unescape(text: str) -> str:
 
 
 def _domain(url: str | None) -> str | None:
-    host = urlsplit(url or "").hostname
+    url = web_url(url)
+    host = urlsplit(url).hostname if url else None
     if not host:
         return None
     return host.removeprefix("www.")
+
+
+def web_url(text: str | None) -> str | None:
+    """`text` if it is an absolute http(s) URL with a host, else None (relative, another scheme such as
+    javascript: or mailto:, or malformed: "http://[::1", a space in the host, a port that is no number)."""
+    if not text or not _WEB_URL_START.match(text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        return None
+    if not parts.hostname or any(c.isspace() or ord(c) < 0x20 for c in parts.netloc):
+        return None
+    return text
+
+
+_WEB_URL_START = re.compile(r"https?://", re.IGNORECASE)
 
 
 # --- fields -----------------------------------------------------------------------------------
@@ -748,7 +787,10 @@ def _published(
 def date_in_url(url: str | None) -> date | None:
     """The date a story's path is filed under ("/2024/06/21/slug", "/2024-04-03-slug", "/20240312/"),
     or None: a month alone ("/2024/05/") names no day."""
-    path = urlsplit(url or "").path
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:  # a malformed URL ("http://[::1/2024/06/21/") names no date
+        return None
     for pattern in _URL_DATES:
         for match in pattern.finditer(path):
             try:
@@ -975,17 +1017,39 @@ def language_code(value: str | None) -> str | None:
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
-            return _absolute(link.get("href").strip(), url)
-    for name in CANONICAL_META:
-        if meta.get(name):
-            return _absolute(meta[name], url)
+    """The first declared canonical that is an http(s) URL once resolved (against `<base href>`, as a
+    browser does, else the page's URL), else the page's URL; None rather than a relative or other URL."""
+    url = web_url(url)
+    base = _base_url(tree, url) or url
+    hrefs = [
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ] + [meta.get(name) for name in CANONICAL_META]
+    for href in hrefs:
+        resolved = _absolute((href or "").strip(), base)
+        if resolved:
+            return resolved
     return url
 
 
-def _absolute(href: str, base: str | None) -> str:
-    return urljoin(base, href) if base else href
+def _base_url(tree: HtmlElement, url: str | None) -> str | None:
+    """The page's first `<base href>`, resolved against its URL, if that gives an http(s) URL."""
+    for element in tree.iter("base"):
+        href = (element.get("href") or "").strip()
+        if href:
+            return _absolute(href, url)
+    return None
+
+
+def _absolute(href: str, base: str | None) -> str | None:
+    """`href` resolved against `base`, if that gives an http(s) URL (never raises on a malformed one)."""
+    if not href:
+        return None
+    try:
+        return web_url(urljoin(base, href) if base else href)
+    except ValueError:
+        return None
 
 
 def _access(article_ld: dict) -> tuple[bool | None, list[str]]:

@@ -32,7 +32,10 @@ def compile_selector(selector: str) -> etree.XPath:
 
 def outlet_selectors(url: str | None, extra: Iterable[str] = ()) -> Sequence[etree.XPath]:
     """The compiled drop-list for the outlet serving `url`, plus any given for its source."""
-    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    try:
+        host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed URL ("http://[::1") names no outlet
+        host = ""
     selectors = [
         selector
         for domain, domain_selectors in OUTLET_DROP_SELECTORS.items()
