@@ -743,45 +743,48 @@ def _published(
             candidates.append(article_ld[key])
     candidates += [meta[name] for name in PUBLISHED_META if name in meta]
     # A date labelled as an update is used only when no other one is found in the same places.
-    updated: datetime | date | None = None
-    for candidate, is_update in chain(
-        ((candidate, False) for candidate in candidates),
-        ((e.get("datetime") or e.get("content") or "", _labelled_update(e)) for e in TIME_XPATH(tree)),
-    ):
-        parsed = parse_date(candidate)
-        if _plausible(parsed, now):
-            if not is_update:
-                return format_date(parsed)
-            updated = updated or parsed
-    if updated is not None:
-        return format_date(updated)
-    places = (bylines, lambda: tree.iter("time"), lambda: DATE_XPATH(tree))  # each read only if need be
-    for element in chain.from_iterable(place() for place in places):
-        text = element.text_content()[:300]
-        is_update = _labelled_update(element)
-        parsed = None if is_update else parse_date_in_text(_without_updates(text), language)
-        if parsed is None:
-            is_update, parsed = True, parse_date_in_text(text, language)
-        if _plausible(parsed, now):
-            if not is_update:
-                return format_date(parsed)
-            updated = updated or parsed
-    if updated is not None:
-        return format_date(updated)
-    for element in _LESSER_HEADINGS(tree):  # a blog's date header: a heading that is only a date
-        text = normalize_space(element.text_content())
-        parsed = parse_date_in_text(text, language) if len(text) <= _DATE_HEADING_MAX_CHARS else None
-        if _plausible(parsed, now):
-            return format_date(parsed)
-    for element in chain(_info_lines_above_story(tree), _datelines_above_story(tree)):
-        parsed = parse_date_in_text(normalize_space(element.text_content()), language)
-        if _plausible(parsed, now):
-            return format_date(parsed)
-    for url in urls:  # the page's address, then its canonical one
-        parsed = date_in_url(url)
-        if _plausible(parsed, now):
-            return format_date(parsed)
+    places = (bylines, lambda: tree.iter("time"), lambda: DATE_XPATH(tree))
+    searches: tuple[Callable[[], Iterable[tuple[datetime | date | None, bool]]], ...] = (  # each run only if need be
+        lambda: chain(
+            ((parse_date(candidate), False) for candidate in candidates),
+            ((parse_date(e.get("datetime") or e.get("content") or ""), _labelled_update(e)) for e in TIME_XPATH(tree)),
+        ),
+        lambda: (_date_shown_in(element, language) for element in chain.from_iterable(place() for place in places)),
+        lambda: (  # a blog's date header: a heading that is only a date
+            (parse_date_in_text(text, language) if len(text) <= _DATE_HEADING_MAX_CHARS else None, False)
+            for text in (normalize_space(element.text_content()) for element in _LESSER_HEADINGS(tree))
+        ),
+        lambda: (
+            (parse_date_in_text(normalize_space(element.text_content()), language), False)
+            for element in chain(_info_lines_above_story(tree), _datelines_above_story(tree))
+        ),
+        lambda: ((date_in_url(url), False) for url in urls),  # the page's address, then its canonical one
+    )
+    for search in searches:
+        if (published := _first_plausible_date(search(), now)) is not None:
+            return published
     return None
+
+
+def _date_shown_in(element: HtmlElement, language: str | None) -> tuple[datetime | date | None, bool]:
+    """The date an element's text shows, and whether it is labelled as an update."""
+    text = element.text_content()[:300]
+    is_update = _labelled_update(element)
+    parsed = None if is_update else parse_date_in_text(_without_updates(text), language)
+    if parsed is None:
+        is_update, parsed = True, parse_date_in_text(text, language)
+    return parsed, is_update
+
+
+def _first_plausible_date(found: Iterable[tuple[datetime | date | None, bool]], now: datetime) -> str | None:
+    """The first plausible date not labelled as an update, else the first plausible update."""
+    updated: datetime | date | None = None
+    for parsed, is_update in found:
+        if _plausible(parsed, now):
+            if not is_update:
+                return format_date(parsed)
+            updated = updated or parsed
+    return None if updated is None else format_date(updated)
 
 
 def date_in_url(url: str | None) -> date | None:
