@@ -33,7 +33,7 @@ _TEASER_LINK_SHARE = 0.3
 _TRAILER_MAX_HEADING_CHARS = 80
 # In the run after the story, a block led by a headline link of this many words, with a blurb of at
 # most this many characters after it, is a teaser too.
-_HEADLINE_LINK_MIN_WORDS = 4
+HEADLINE_LINK_MIN_WORDS = 4
 _TEASER_BLURB_MAX_CHARS = 300
 _BLURB_MIN_WORDS = 4  # a blurb under a headline link is a sentence, not an empty or one-word line
 # Below this share of the extracted text outside chrome, the "chrome" is the story (captions).
@@ -439,7 +439,7 @@ class PageText:
         for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
             if (
                 text.startswith(link)
-                and count_words(link) >= _HEADLINE_LINK_MIN_WORDS
+                and count_words(link) >= HEADLINE_LINK_MIN_WORDS
                 and len(text) - len(link) <= _TEASER_BLURB_MAX_CHARS
             ):
                 return True
@@ -491,12 +491,12 @@ def drop_heading_blocks(
     tagline and a date come first on a page laid out with tables). The short lines over the
     headline go with it: the story starts at its headline.
     """
-    keys = {_dedup_key(heading) for heading in headings if heading}
+    keys = {comparison_key(heading) for heading in headings if heading}
     page = page or PageText()
     above: list[etree._Element] = []
     for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
         text = page.block_text(block)
-        key = _dedup_key(text)
+        key = comparison_key(text)
         # or a heading that opens with the headline and runs on ("Live: … too close to call as results come in")
         if key in keys or block.tag == "head" and any(
             len(heading) >= _HEADLINE_PREFIX_MIN_CHARS and key.startswith(heading) for heading in keys
@@ -624,9 +624,13 @@ def _cell_blocks(cell: etree._Element, page: PageText) -> list[etree._Element]:
     return blocks
 
 
-def _dedup_key(text: str) -> str:
-    """Text reduced to its word characters, lower-cased: how two copies of a line are told to be one."""
-    return re.sub(r"\W+", "", text.lower())
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+def comparison_key(text: str) -> str:
+    """Text reduced to its letters and digits, lower-cased: how two copies of a line are told to be one
+    whatever their spacing, punctuation and case."""
+    return _NOT_LETTER_OR_DIGIT.sub("", text.lower())
 
 
 # A repeat this long (in words) is a duplicate wherever it sits; a shorter one only when it doubles
@@ -666,7 +670,7 @@ def clean_blocks(
     if sum(len(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome) < _MIN_STORY_SHARE * total:
         # Nearly everything sits in "chrome": a photo or video page whose captions are the story.
         in_chrome = [False] * len(texts)
-    keys = [_dedup_key(text) for text in texts]
+    keys = [comparison_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
     boilerplate_at = _BoilerplateFlags(lowered_texts, boilerplate)
@@ -820,7 +824,7 @@ def _is_lone_headline_link(text: str, page: PageText) -> bool:
     of contents' anchor) or a list of links is no teaser inside the story.
     """
     bare = text.strip("[]() ")
-    if count_words(bare) < _HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
+    if count_words(bare) < HEADLINE_LINK_MIN_WORDS or bare.rstrip("\"'”’»").endswith((".", ",", ";", ":", "!")):
         return False
     if not page.is_link_text(bare):
         return False

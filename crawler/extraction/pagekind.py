@@ -7,7 +7,13 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import rules
 from crawler.extraction.article import PageKind, count_words
-from crawler.extraction.cleaning import any_of, guarded_matcher, lowercase_matcher, normalize_space
+from crawler.extraction.cleaning import (
+    HEADLINE_LINK_MIN_WORDS,
+    any_of,
+    guarded_matcher,
+    lowercase_matcher,
+    normalize_space,
+)
 from crawler.extraction.metadata import ARTICLE_TYPES, PAGE_COLLECTION_TYPES, Metadata
 
 # A challenge or consent page says little besides its message.
@@ -73,7 +79,6 @@ MIN_PROSE_LINE_WORDS = 10
 MIN_VERSE_WORDS = 150
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
-_HEADLINE_LINK_MIN_WORDS = 4
 _INDEX_LINK_TEXT_SHARE = 0.5
 # Script and style text sits directly in its element: the parent axis is enough, and cheap.
 _VISIBLE_TEXT = etree.XPath(
@@ -231,7 +236,7 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
     headlines = [
         link_text
         for link_text in (normalize_space(a.text_content()) for a in tree.iter("a"))
-        if len(link_text.split()) >= _HEADLINE_LINK_MIN_WORDS
+        if len(link_text.split()) >= HEADLINE_LINK_MIN_WORDS
     ]
     if len(headlines) < _INDEX_MIN_HEADLINE_LINKS:
         return False

@@ -9,13 +9,18 @@ boilerplate and end-of-article cuts still apply to it).
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.article import count_words
-from crawler.extraction.cleaning import SCAN_BUDGET_CHARS, PageText, is_marked_hidden, normalize_space, paragraph_texts
+from crawler.extraction.cleaning import (
+    SCAN_BUDGET_CHARS,
+    PageText,
+    comparison_key,
+    is_marked_hidden,
+    normalize_space,
+    paragraph_texts,
+)
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -364,7 +369,7 @@ def recover_standfirst(
         return False
     texts = [page.block_text(block) for block in body]
     joined = " ".join(texts)
-    if dek in joined or _loose_key(dek) in _loose_key(joined):
+    if dek in joined or comparison_key(dek) in comparison_key(joined):
         return False  # already in the text (often the lead itself)
     element = _shown_as_element(tree, dek)
     if element is None:
@@ -379,11 +384,11 @@ def recover_standfirst(
         ),
         None,
     )
-    headline_key = _loose_key(title)
+    headline_key = comparison_key(title)
     headlines = [
         heading
         for heading in tree.iter(*_HEADLINE_TAGS)
-        if (heading_key := _loose_key(heading.text_content())) and heading_key.startswith(headline_key)
+        if (heading_key := comparison_key(heading.text_content())) and heading_key.startswith(headline_key)
     ]
     if story is None or not headlines:
         return False
@@ -399,24 +404,17 @@ def recover_standfirst(
     return True
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _loose_key(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.lower())
-
-
 def _shown_as_element(tree: HtmlElement, dek: str) -> HtmlElement | None:
     """The first visible element of the page whose whole text is `dek`, outside links; None if there is none."""
     key = max(dek.split()[:_STANDFIRST_KEY_WORDS], key=len)  # one word: the markup may break lines between words
-    wanted = _loose_key(dek)
+    wanted = comparison_key(dek)
     for node in _STANDFIRST_TEXT_NODES(tree, key=key):
         element = node.getparent()
         while element is not None and element.tag in _INLINE_TAGS and element.tag != "a":
             element = element.getparent()
         if element is None:
             continue
-        found = _loose_key(element.text_content())
+        found = comparison_key(element.text_content())
         if found != wanted:
             continue
         if any(
