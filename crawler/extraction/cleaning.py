@@ -9,7 +9,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -397,6 +397,7 @@ class PageText:
         self._block_texts: dict[etree._Element, str] = {}
         self._first_paragraph_of: dict[str, HtmlElement] | None = None
         self._links_by_start: dict[str, list[str]] = {}
+        self._phrase_links: list[str] | None = None
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
                 self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
@@ -429,10 +430,11 @@ class PageText:
 
     def has_link_in(self, block: etree._Element) -> bool:
         """True when the block's text holds the text of a link of the page (of a few words at least)."""
+        if self._phrase_links is None:  # worked out once, on the first block asked about
+            every_link = chain.from_iterable(self._links_by_start.values())
+            self._phrase_links = list({link for link in every_link if count_words(link) >= 3})
         text = self.block_text(block)
-        return any(
-            link in text for links in self._links_by_start.values() for link in links if count_words(link) >= 3
-        )
+        return any(link in text for link in self._phrase_links)
 
     def is_headline_teaser(self, text: str) -> bool:
         """A headline link followed by a short blurb (and maybe a date): a sidebar's teaser."""
