@@ -3,6 +3,8 @@ reads like a box's heading. The story stays; the chrome beside it still goes."""
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extraction import extract_article
 from crawler.extraction.extractor import ExtractOptions
 
@@ -116,6 +118,23 @@ def test_a_story_sentence_reporting_speech_is_no_boilerplate():
     # near-miss: the same kinds of line, unreported, are the page's boilerplate
     disclaimer = "The views expressed in this article are those of the author and do not reflect the newspaper's."
     assert disclaimer not in extract_article(_page(_paragraphs(STORY) + f"<p>{disclaimer}</p>"), URL).text
+
+
+@pytest.mark.parametrize(
+    "reported",
+    [
+        "To keep receiving the free alerts about the strikes, the second text message demands, readers must now "
+        "sign up for the channel's paid newsletter.",
+        "The views expressed in the leaflet do not reflect the government's position, the foreign ministry "
+        "confirmed on Wednesday, and it asked the printers to withdraw it.",
+        "«Подписывайтесь на наш канал и ставьте лайки», написал в среду вербовщик завода, обещая студентам "
+        "высокую зарплату и общежитие рядом с цехом.",
+    ],
+    ids=["demands", "confirmed", "ru"],
+)
+def test_a_story_sentence_reporting_speech_with_other_verbs_is_no_boilerplate(reported: str):
+    article = extract_article(_page(_paragraphs(STORY[:2] + [reported] + STORY[2:])), URL)
+    assert reported[:60] in article.text
 
 
 def test_a_timeline_closing_the_story_is_no_run_of_dated_teasers():

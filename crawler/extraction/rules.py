@@ -297,10 +297,16 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
 # A block of a paragraph's length that reports speech is a story's sentence, whatever boilerplate
 # phrase it holds ("The views expressed in the reports do not reflect reality, the ministry said").
 REPORTED_SPEECH_PATTERNS: tuple[str, ...] = (
-    r"\b(?:said|says|told|added|stressed|noted|argued|insisted|warned|claimed|wrote|according to)\b",
-    r"(?:сказал|заявил|сообщил|отметил|по словам|по данным)", r"\b(?:sagte|erklärte|betonte|laut)\b",
-    r"(?:a déclaré|a affirmé|a expliqué|a précisé|selon)\b", r"\b(?:dijo|afirmó|declaró|según)\b",
-    r"\b(?:dedi|söyledi|açıkladı)\b", r"(?:گفت|به گفته|اعلام کرد)", r"(?:قال|أعلن|وفقا|بحسب)",
+    r"\b(?:said|says|told|tells|added|adds|stressed|noted|notes|argued|argues|insisted|insists|warned|warns|"
+    r"claimed|claims|wrote|writes|stated|announced|explained|reported|confirmed|denied|urged|urges|demanded|"
+    r"demands|asked|replied|admitted|acknowledged|alleged|recalled|tweeted|according to)\b",
+    r"(?:сказал|заявил|сообщил|отметил|подчеркнул|добавил|написал|уточнил|по словам|по данным)",
+    r"(?:сказав|заявив|повідомив|зазначив|наголосив|додав|написав|за словами|за даними)",
+    r"\b(?:sagte|sagt|erklärte|betonte|teilte mit|schrieb|laut)\b",
+    r"(?:a déclaré|a affirmé|a expliqué|a précisé|a ajouté|a indiqué|a dit|selon)\b",
+    r"\b(?:dijo|afirmó|declaró|explicó|señaló|añadió|aseguró|según)\b",
+    r"\b(?:dedi|söyledi|açıkladı|belirtti|ifade etti|vurguladı)\b",
+    r"(?:گفت|به گفته|اعلام کرد|افزود|تاکید کرد)", r"(?:قال|أعلن|وفقا|بحسب|أضاف|أكد|صرح)",
 )
 REPORTED_SPEECH_MIN_WORDS = 20
 
