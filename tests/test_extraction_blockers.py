@@ -89,3 +89,47 @@ def test_a_challenge_line_under_a_headline_is_still_a_challenge():
         "<p>Please verify you are human to continue.</p><p>Ray ID: 7d2f9a</p></body></html>"
     )
     assert extract_article(page).kind is PageKind.CHALLENGE
+
+
+_COURT_BRIEF = (
+    "<html><head><title>Former mayoral aide sentenced to 18 months</title><meta property='og:type' "
+    "content='article'></head><body>"
+    "<header><nav><a href='/'>Home</a> <a href='/courts'>Courts</a></nav></header><div class='col-main'>"
+    "<div class='story-header'><span class='kicker'>Courts</span><h1>Former mayoral aide sentenced to 18 months</h1>"
+    "<div class='meta'><span class='author'>Staff reporter</span> | <a href='#comments'>12 comments</a></div></div>"
+    "<div class='story-body' id='story'>"
+    "<p>A former aide to the mayor was sentenced on Friday to 18 months in prison for taking bribes.</p>"
+    "<p>Jonathan Ruiz, 44, pleaded guilty in October.</p><p>His lawyer said he would appeal.</p>"
+    "<p class='editors-note'><em>Update: This story has been updated with the lawyer's comments.</em></p></div>"
+    "<div class='tags'><span>Topics:</span><a href='/tag/courts'>Courts</a></div></div>"
+    "<footer><a href='/about'>About us</a> <a href='/privacy'>Privacy Policy</a> <a href='/cookies'>Cookie settings</a>"
+    "<p>&copy; 2024 City Courier. All rights reserved.</p></footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("banner", list(BANNERS), ids=list(BANNERS))
+def test_a_brief_of_short_paragraphs_under_a_banner_is_an_article_with_all_of_them(banner):
+    # a brief's paragraphs are short sentences: under its headline, outside the furniture, they are
+    # story; on a page declaring an article, 40 words of them are enough
+    article = extract_article(with_banner(_COURT_BRIEF, BANNERS[banner]))
+    assert article.kind is PageKind.ARTICLE, article.reason
+    for sentence in ("for taking bribes.", "pleaded guilty in October.", "he would appeal.", "lawyer's comments."):
+        assert sentence in article.text
+
+
+def test_a_consent_wall_of_short_sentences_stays_one():
+    # near-miss: a wall's own short sentences beside its dialog do not make a story
+    page = (
+        "<html><head><title>Before you continue</title></head><body><h1>Before you continue to City Courier</h1>"
+        "<div class='consent-dialog' role='dialog'><p>We use cookies and data to deliver our services.</p>"
+        "<button>Accept all</button><button>Reject all</button><a href='/cookie-policy'>Cookie policy</a></div>"
+        "<p>You can change your choices at any time.</p><p>Some features need these cookies to work.</p>"
+        "</body></html>"
+    )
+    assert extract_article(page).kind is PageKind.CONSENT
+
+
+def test_a_brief_under_a_banner_on_a_page_declaring_no_article_needs_more_story():
+    # near-miss: the same 40 words, undeclared, could be a wall's own lines
+    undeclared = _COURT_BRIEF.replace("<meta property='og:type' content='article'>", "")
+    assert extract_article(with_banner(undeclared, BANNERS["cookie bar"])).kind is PageKind.CONSENT

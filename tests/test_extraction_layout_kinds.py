@@ -401,3 +401,29 @@ def test_a_label_repeated_over_new_text_stays():
         etree.SubElement(body, "p").text = text
     clean_blocks(body, PageText())
     assert [block.text for block in body] == texts
+
+
+_SHORT_SENTENCES = [
+    ("A record year", ["More than 3,700 shows played this year.", "Ticket sales topped 2.6 million."]),
+    ("Best drama", ['"Salt Water" told the story of a ferry disaster.', "It sold out every single night."]),
+    ("Best comedy", ["Amira Khan's set about privacy apps was the hit.", "Her line about cookies got the laugh."]),
+    ("The surprise", ["A puppet show about copyright law won.", "It was better than it sounds."]),
+    ("What next", ["Organisers want lower rents for performers.", "The council says it is listening."]),
+]
+
+
+def test_a_story_told_in_short_sentences_under_subheadings_is_an_article():
+    body = "".join(
+        f"<h2>{heading}</h2>" + "".join(f"<p>{sentence}</p>" for sentence in sentences)
+        for heading, sentences in _SHORT_SENTENCES
+    )
+    article = extract_article(_page(body), "https://www.example.com/culture/2024/08/26/fringe-review")
+    assert article.is_article, article.reason
+    assert all(sentence in article.text for _, sentences in _SHORT_SENTENCES for sentence in sentences)
+
+
+def test_an_error_page_of_a_few_short_sentences_is_still_no_story():
+    # near-miss: two or three short sentences are a placeholder's, not a story
+    body = "<p>Sorry, this page is not available.</p><p>The link you followed may be broken.</p>"
+    article = extract_article(_page(body), "https://www.example.com/gone")
+    assert not article.is_article and article.reason.startswith("no story body")

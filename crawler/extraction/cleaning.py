@@ -496,6 +496,7 @@ def drop_heading_blocks(
     keys = {comparison_key(heading) for heading in headings if heading}
     page = page or PageText()
     above: list[etree._Element] = []
+    prose_seen = False
     for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
         text = page.block_text(block)
         key = comparison_key(text)
@@ -512,11 +513,17 @@ def drop_heading_blocks(
                     decisions[furniture] = ("above-headline", "a short line over the headline")
             above = []
         elif count_words(text) < _PROSE_BLOCK_MIN_WORDS:
-            above.append(block)
+            if prose_seen and text.endswith(SENTENCE_ENDS):
+                # the story came before the headline (trafilatura's fallbacks put it last): a short
+                # sentence after its prose is the story's, not a label over the headline
+                above = []
+            else:
+                above.append(block)
         elif index >= _HEADING_BLOCKS:
             break
         else:
             above = []  # prose first: what came before it is no furniture over the headline
+            prose_seen = True
 
 
 # trafilatura's block-level elements: in a table cell they mark a table used for page layout.
@@ -645,6 +652,8 @@ _LABEL_OR_QUESTION = re.compile(r"^[^:]{1,40}:|\?$")
 _PROSE_AFTER_MIN_WORDS = 40
 _EARLY_END_MIN_SHARE = 0.2
 _PROSE_BLOCK_MIN_WORDS = 15
+# How a sentence ends, in the scripts the rules cover.
+SENTENCE_ENDS = (".", "!", "?", '"', "”", "»", "…", "。", "！", "？", "؟", "۔")
 _STORY_GOES_ON_MIN_WORDS = 6  # a sentence, not a label
 _HEADLINE_PREFIX_MIN_CHARS = 20  # a title this long that a heading opens with is the headline
 

@@ -9,6 +9,7 @@ from crawler.extraction import rules
 from crawler.extraction.article import PageKind, count_words
 from crawler.extraction.cleaning import (
     HEADLINE_LINK_MIN_WORDS,
+    SENTENCE_ENDS,
     any_of,
     guarded_matcher,
     lowercase_matcher,
@@ -21,9 +22,12 @@ _BLOCKER_MAX_CHARS = 2500
 _CONSENT_MIN_HITS = 2
 # Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
 _BLOCKER_STORY_WORDS = 50
+_BLOCKER_DECLARED_STORY_WORDS = 25
 _STORY_PARAGRAPH_WORDS = 20  # a paragraph this long, in a story under its headline, is no banner's text
-_SENTENCE_ENDS = (".", "!", "?", '"', "”", "»", "。", "؟", "۔")
 _BLOCKER_TITLED_STORY_WORDS = 150
+# Under the headline, a <p> sentence this long counts as story too: a brief's paragraphs are short.
+_SHORT_SENTENCE_WORDS = 5
+_FURNITURE_TAGS = frozenset({"footer", "nav", "aside", "form", "header"})
 # A <title> is a challenge's when the challenge phrase makes up this share of it (before any " | Site").
 _CHALLENGE_TITLE_SHARE = 0.5
 _BANNER_MAX_LEVELS = 6
@@ -73,10 +77,12 @@ _BLOCK_TAGS = frozenset(
     }
 )
 # A story has at least MIN_ARTICLE_WORDS words in lines of prose (MIN_PROSE_LINE_WORDS words or
-# more), or MIN_VERSE_WORDS in all (a poem, a list, a Q&A). Less is a menu, a caption, a stub.
+# more, or MIN_SHORT_SENTENCES_WORDS in short sentences), or MIN_VERSE_WORDS in all (a poem, a list,
+# a Q&A). Less is a menu, a caption, a stub.
 MIN_ARTICLE_WORDS = 15
 MIN_PROSE_LINE_WORDS = 10
 MIN_VERSE_WORDS = 150
+MIN_SHORT_SENTENCES_WORDS = 40
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
 _INDEX_LINK_TEXT_SHARE = 0.5
@@ -141,8 +147,12 @@ def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool =
         consent_hits = set()
     if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
         return None
-    # A page titled as a challenge needs more story beside it to count as an article.
-    story_words = _BLOCKER_TITLED_STORY_WORDS if challenge_in_title else _BLOCKER_STORY_WORDS
+    # A page titled as a challenge needs more story beside it to count as an article, and a page
+    # declaring one less: a brief of three sentences is one.
+    if challenge_in_title:
+        story_words = _BLOCKER_TITLED_STORY_WORDS
+    else:
+        story_words = _BLOCKER_DECLARED_STORY_WORDS if declared_article else _BLOCKER_STORY_WORDS
     if prose_beside_banners(tree) >= story_words:
         return None
     if challenge:
@@ -164,7 +174,7 @@ def prose_beside_banners(tree: HtmlElement) -> int:
 
     Text is grouped by its nearest block element; a block holding a banner phrase is set aside,
     and so is the banner box around it (a cookie bar, a consent dialog). What is left counts as
-    prose in blocks of MIN_PROSE_LINE_WORDS words or more.
+    prose in blocks of MIN_PROSE_LINE_WORDS words or more, or in short sentences under the headline.
     """
     prose_like = frozenset(rules.CONSENT_PROSE_PATTERNS)
     banner = any_of((*rules.CHALLENGE_PATTERNS, *(p for p in rules.CONSENT_PATTERNS if p not in prose_like)))
@@ -172,6 +182,7 @@ def prose_beside_banners(tree: HtmlElement) -> int:
     body = next(tree.iter("body"), tree)
     words: dict[HtmlElement, int] = {}
     set_aside: set[HtmlElement] = set()
+    story_lines: set[HtmlElement] = set()  # blocks under the headline
     headline_seen = False
     for element in body.iter():
         headline_seen = headline_seen or element.tag == "h1"
@@ -193,12 +204,29 @@ def prose_beside_banners(tree: HtmlElement) -> int:
                 set_aside.add(block)
                 set_aside.update(box)
             words[block] = words.get(block, 0) + count_words(string)
+            if headline_seen:
+                story_lines.add(block)
     if set_aside:
         boxes = [box for box in set_aside if box is not body]
         for block in list(words):
             if block in set_aside or any(ancestor in boxes for ancestor in block.iterancestors()):
                 del words[block]
-    return sum(count for count in words.values() if count >= MIN_PROSE_LINE_WORDS)
+    return sum(
+        count
+        for block, count in words.items()
+        if count >= MIN_PROSE_LINE_WORDS or block in story_lines and _short_story_sentence(block, count)
+    )
+
+
+def _short_story_sentence(block: HtmlElement, words: int) -> bool:
+    """A short paragraph of a brief under its headline ("His lawyer said he would appeal."), outside
+    the page's furniture: a sentence, where a banner's buttons and a menu's links are none."""
+    return (
+        block.tag == "p"
+        and words >= _SHORT_SENTENCE_WORDS
+        and normalize_space(block.text_content()).endswith(SENTENCE_ENDS)
+        and not any(ancestor.tag in _FURNITURE_TAGS for ancestor in block.iterancestors())
+    )
 
 
 def _story_paragraph(block: HtmlElement) -> bool:
@@ -206,7 +234,7 @@ def _story_paragraph(block: HtmlElement) -> bool:
     if block.tag != "p":
         return False
     text = normalize_space(block.text_content())
-    return count_words(text) >= _STORY_PARAGRAPH_WORDS and text.endswith(_SENTENCE_ENDS)
+    return count_words(text) >= _STORY_PARAGRAPH_WORDS and text.endswith(SENTENCE_ENDS)
 
 
 def _block_of(element: HtmlElement) -> HtmlElement:
@@ -249,9 +277,17 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
 
 
 def prose_words(text: str) -> int:
-    """Words in lines long enough to be sentences; menus and link lists do not count."""
-    counts = (count_words(line) for line in text.splitlines())
-    return sum(count for count in counts if count >= MIN_PROSE_LINE_WORDS)
+    """Words in lines long enough to be sentences; menus and link lists do not count. A story told
+    in short sentences ("Ticket sales topped 2.6 million.") counts when there is enough of it: an
+    error page's two or three short sentences do not make one."""
+    lines = [(count_words(line), line) for line in text.splitlines()]
+    prose = sum(count for count, _ in lines if count >= MIN_PROSE_LINE_WORDS)
+    short = sum(
+        count
+        for count, line in lines
+        if _SHORT_SENTENCE_WORDS <= count < MIN_PROSE_LINE_WORDS and line.rstrip().endswith(SENTENCE_ENDS)
+    )
+    return prose + short if short >= MIN_SHORT_SENTENCES_WORDS else prose
 
 
 def no_story_reason(text: str) -> str | None:
