@@ -254,6 +254,16 @@ def test_the_standfirst_under_the_headline_opens_the_text_once():
     assert article.explanation[0]["recovered"] and article.explanation[0]["kept"]
 
 
+def test_the_standfirst_goes_before_a_short_block_that_opens_the_story():
+    # an interview opens with its first question, a live blog with an entry's heading: the standfirst
+    # stands over them on the page, so it opens the text, not the first long paragraph
+    question = "<h3>Q: How close are Iran and Russia today?</h3>"
+    page = _dek_page(f"<header><h1>Su-35 deliveries slip again</h1><div class='dek'>{_DEK}</div></header>")
+    page = page.replace("<div itemprop='articleBody'>", f"<div itemprop='articleBody'>{question}")
+    text = extract_article(page).text
+    assert text.startswith(_DEK) and text.index("Q: How close") < text.index("Paragraph 1")
+
+
 def test_a_description_shown_only_as_a_teaser_link_or_over_the_headline_stays_out():
     teaser = f"<aside><ul><li><a href='/su35'>Su-35 deliveries slip again <span>{_DEK}</span></a></li></ul></aside>"
     over = f"<header><div class='tagline'>{_DEK}</div><h1>Su-35 deliveries slip again</h1></header>"

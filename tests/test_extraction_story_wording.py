@@ -47,6 +47,31 @@ def test_a_pitch_line_among_the_story_paragraphs_still_goes():
     assert all(text[:60] in article.text for text in STORY)
 
 
+@pytest.mark.parametrize(
+    "quoting",
+    [
+        "Dessen Website zeigte ein Banner mit dem Text: „Jetzt Newsletter abonnieren und 10 Prozent sparen.“",
+        "Посты заканчиваются одинаково: «Подписывайтесь на наш канал, ставьте лайки».",
+        'Some added a card number and the words "Subscribe now to keep reading the truth."',
+    ],
+    ids=["de", "ru", "en"],
+)
+def test_a_short_story_paragraph_quoting_a_pitch_is_no_pitch_box(quoting: str):
+    # a brief's paragraphs are short; the pitch stands in quotation marks among the story's own words
+    short = ["The court ruled on Tuesday against the retailer.", "Its lawyers said they would appeal the ruling."]
+    article = extract_article(_page(_paragraphs(short[:1] + [quoting] + short[1:])), URL)
+    assert quoting[:30] in article.text
+
+
+def test_an_op_eds_author_note_goes_with_its_box():
+    note = (
+        "<p class='author-note'><em>Elena Varga is a former EU trade official and a senior fellow at the Centre "
+        "for European Security Studies in Brussels.</em></p>"
+    )
+    article = extract_article(_page(_paragraphs(STORY) + note), URL)
+    assert "Elena Varga" not in article.text and STORY[-1][:60] in article.text
+
+
 _RELATED = (
     "<aside class='related'><h3>More stories</h3><ul><li><a href='/a'>Ferry traffic grows on the Caspian</a></li>"
     "<li><a href='/b'>Airline adds flights to Baku</a></li></ul></aside>"

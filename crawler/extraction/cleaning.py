@@ -46,7 +46,11 @@ _NEVER_CHROME_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "span", "a", "strong", "em", "b", "i", "script", "style", "template", "noscript"}
 )
 # CMS taxonomy classes name the story's topic ("category-social-media", "tag-comments").
-_TAXONOMY_CLASS = r"(?<![a-z0-9])(?:entry-|post-)?(?:category|tag|tags|author|format|topic|section)-[\w-]+"
+# (but "author-bio", "author-note" are the bio's box, no author's taxonomy class)
+_TAXONOMY_CLASS = (
+    r"(?<![a-z0-9])(?:entry-|post-)?(?:category|tag|tags|author(?!-(?:bio|box|card|info|notes?|profile|details)\b)|"
+    r"format|topic|section)-[\w-]+"
+)
 
 
 @cache
@@ -194,6 +198,11 @@ def _chrome_names(values: Iterable[str]) -> set[str]:
     return chrome
 
 
+def is_named_chrome(element: HtmlElement) -> bool:
+    """The element's own class or id names a chrome container ("author-note", "promo-text")."""
+    return bool(_chrome_names({element.get("class", ""), element.get("id", "")}))
+
+
 def is_marked_hidden(element: HtmlElement) -> bool:
     """Hidden by an attribute (`hidden`, `aria-hidden="true"`), whatever its style says."""
     return element.get("hidden") is not None or element.get("aria-hidden") == "true"
@@ -297,18 +306,45 @@ class _Page:
                 yield box
 
     def _story_paragraph_quoting_a_pitch(self, box: HtmlElement) -> bool:
-        """A paragraph of the story's length standing among the story's paragraphs is no pitch box:
-        a pitch set in the story has a box of its own, or is a line ("Sign up for our newsletter")."""
-        if box.tag != "p" or count_words(box.text_content()) < _SUBSTANTIAL_PARAGRAPH_WORDS:
-            return False
+        """A paragraph standing among the story's paragraphs is no pitch box when it is of the story's
+        length, or when it quotes the pitch ('The banner read: „Newsletter abonnieren …“'): a pitch set
+        in the story has a box of its own, or is a line ("Sign up for our newsletter")."""
         parent = box.getparent()
-        return parent is not None and (parent.tag in _STORY_TAGS or self.story_paragraphs_in(parent) >= 2)
+        if box.tag != "p" or parent is None:
+            return False
+        text = box.text_content()
+        if parent.tag in _STORY_TAGS or self.story_paragraphs_in(parent) >= 2:
+            return count_words(text) >= _SUBSTANTIAL_PARAGRAPH_WORDS or self._quotes_a_pitch(text)
+        # a brief's paragraphs are short: a quoted pitch among sentences of the story is the story's
+        sentences = sum(
+            1
+            for sibling in parent
+            if sibling.tag == "p" and sibling is not box and _is_sentence(normalize_space(sibling.text_content()))
+        )
+        return sentences >= 2 and self._quotes_a_pitch(text)
+
+    def _quotes_a_pitch(self, text: str) -> bool:
+        """The pitch stands inside quotation marks, with the story's own words around it."""
+        quoted = [match[1] for match in _QUOTED.finditer(text)]
+        if not any(self.pitch.find(quote.lower()) for quote in quoted):
+            return False
+        return count_words(_QUOTED.sub(" ", text)) >= _WORDS_AROUND_A_QUOTE
 
     def _too_big_for_a_box(self, element: HtmlElement) -> bool:
         if self.story_paragraphs_in(element) >= 2:
             return True
         length = len(element.text_content())
         return length > _BOX_MAX_CHARS or length > _BOX_MAX_SHARE * max(self.paragraph_chars, 1)
+
+
+# A quotation between any kind of quotation marks, and the story's words a quoted pitch stands among.
+_QUOTED = re.compile(r"[\"“”„«»‹›]([^\"“”„«»‹›]{3,400})[\"“”„«»‹›]")
+_WORDS_AROUND_A_QUOTE = 4
+_SENTENCE_MIN_WORDS = 6
+
+
+def _is_sentence(text: str) -> bool:
+    return text.endswith(SENTENCE_ENDS) and count_words(text) >= _SENTENCE_MIN_WORDS
 
 
 _INLINE_PHRASE_TAGS = frozenset({"span", "small", "em", "i", "b", "strong", "label"})

@@ -18,6 +18,7 @@ from crawler.extraction.cleaning import (
     PageText,
     comparison_key,
     is_marked_hidden,
+    is_named_chrome,
     normalize_space,
     paragraph_texts,
 )
@@ -309,9 +310,10 @@ def _has_loose_text(container: HtmlElement) -> bool:
 
 
 def _outside_story(element: HtmlElement, wrappers: frozenset[HtmlElement] = frozenset()) -> bool:
-    """Inside a script, form, navigation, header, footer or sidebar, or hidden by an attribute (a form
-    in `wrappers` holds the whole story: it is the page's, not outside the story)."""
-    return any(
+    """Inside a script, form, navigation, header, footer or sidebar, hidden by an attribute, or itself
+    named as chrome ("author-note": trafilatura skipped it for that). A form in `wrappers` holds the
+    whole story: it is the page's, not outside the story."""
+    return is_named_chrome(element) or any(
         ancestor.tag in _OUTSIDE_STORY_TAGS and ancestor not in wrappers or is_marked_hidden(ancestor)
         for ancestor in (element, *element.iterancestors())
     )
@@ -398,10 +400,23 @@ def recover_standfirst(
         return False
     paragraph = etree.Element("p")
     paragraph.text = dek
-    body[position].addprevious(paragraph)
+    body[_first_block_after(page.whole, dek, texts, position)].addprevious(paragraph)
     if recovered is not None:
         recovered.append(paragraph)
     return True
+
+
+def _first_block_after(whole: str, dek: str, texts: list[str], position: int) -> int:
+    """Where the standfirst goes: before the first block the page shows after it, which may be a
+    short one ("Q: How close are they?", a live entry's heading) before the first paragraph."""
+    dek_at = whole.find(dek)
+    paragraph_at = whole.find(texts[position], dek_at) if texts[position] else -1
+    if dek_at < 0 or paragraph_at < 0:
+        return position
+    for index, text in enumerate(texts[:position]):
+        if text and dek_at < whole.find(text, dek_at + len(dek), paragraph_at + 1) < paragraph_at:
+            return index
+    return position
 
 
 def _shown_as_element(tree: HtmlElement, dek: str) -> HtmlElement | None:

@@ -34,6 +34,8 @@ CHROME_CLASS_ID_PARTS: tuple[str, ...] = (
     # accessibility helpers and site furniture that never holds the story
     r"sr-only", r"visually-?hidden", r"screen-?reader\w*", r"skip-?(?:link|to|nav)\w*",
     r"breadcrumbs?", r"toolbar", r"site-?(?:header|footer|nav)", r"masthead",
+    # the author's bio box or note under an op-ed (people, not story)
+    r"author-?(?:bio|box|card|info|note|notes|profile|details)", r"about-?(?:the-?)?authors?", r"bio(?:box|graphy)?",
 )
 
 # ARIA roles and tags whose whole subtree is chrome.
