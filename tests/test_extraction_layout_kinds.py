@@ -427,3 +427,14 @@ def test_an_error_page_of_a_few_short_sentences_is_still_no_story():
     body = "<p>Sorry, this page is not available.</p><p>The link you followed may be broken.</p>"
     article = extract_article(_page(body), "https://www.example.com/gone")
     assert not article.is_article and article.reason.startswith("no story body")
+
+
+def test_a_story_article_named_like_a_teaser_is_still_the_story():
+    # near-miss: the story's own <article>, of a story's length, whatever its class says
+    story = "".join(f"<p>{text}</p>" for text in LEAD + REST)
+    page = (
+        "<html><head><title>Iran receives Su-35 jets</title></head><body><main><h1>Iran receives Su-35 jets</h1>"
+        f"<article class='teaser-story promo'>{story}</article></main></body></html>"
+    )
+    article = extract_article(page)
+    assert all(text[:60] in article.text for text in LEAD + REST)

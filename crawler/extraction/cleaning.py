@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 from itertools import accumulate, chain
 
@@ -21,6 +21,7 @@ from crawler.extraction.article import count_words
 _STORY_TAGS = frozenset({"html", "body", "main", "article"})
 # Pitch boxes are short: a container larger than this is not treated as one.
 _BOX_MAX_CHARS = 1800
+_CARD_MAX_CHARS = 600
 _BOX_MAX_SHARE = 0.4
 _SUBSTANTIAL_PARAGRAPH_WORDS = 20
 _SANDWICH_MAX_LINK_SHARE = 0.1
@@ -257,7 +258,10 @@ class _Page:
         return links <= _SANDWICH_MAX_LINK_SHARE * max(len(text), 1)
 
     def holds_story(self, element: HtmlElement) -> bool:
-        """True when removing `element` would take story paragraphs with it."""
+        """True when removing `element` would take story paragraphs with it. An <article> is a
+        story's, unless it is a card: a teaser's headline and blurb, named like one ("teaser")."""
+        if element.tag == "article":
+            return self.story_paragraphs_in(element) >= 2 or len(element.text_content()) > _CARD_MAX_CHARS
         return element.tag in _STORY_TAGS or self.story_paragraphs_in(element) >= 3
 
     def chrome_containers(self, extra_xpaths: Sequence[etree.XPath]) -> Iterable[HtmlElement]:
@@ -402,13 +406,16 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
         for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
         if not page.holds_story(element) and not page.between_story_paragraphs(element)
     }
-    outermost = [element for element in chrome if not any(ancestor in chrome for ancestor in element.iterancestors())]
     return PageText(
-        chrome="\x00".join(normalize_space(element.text_content()) for element in outermost),
         whole=normalize_space(tree.text_content()),
         links=[normalize_space(anchor.text_content()) for anchor in _LINKS(tree, min_chars=_LINK_KEY_CHARS)],
         paragraphs=paragraphs,
+        chrome_elements=chrome,
     )
+
+
+def _outermost(elements: Collection[HtmlElement]) -> list[HtmlElement]:
+    return [element for element in elements if not any(ancestor in elements for ancestor in element.iterancestors())]
 
 
 class PageText:
@@ -426,8 +433,13 @@ class PageText:
         whole: str = "",
         links: Iterable[str] = (),
         paragraphs: dict[HtmlElement, str] | None = None,
+        chrome_elements: set[HtmlElement] | None = None,
     ) -> None:
-        self.chrome = chrome
+        # The page's chrome containers; `chrome` is the text of the outermost ones.
+        self._chrome_elements = chrome_elements or set()
+        self._chrome_boxes = _outermost(self._chrome_elements)
+        self._chrome_texts = [normalize_space(element.text_content()) for element in self._chrome_boxes]
+        self.chrome = "\x00".join(self._chrome_texts) if chrome_elements else chrome
         self.whole = whole
         self.paragraphs = paragraphs if paragraphs is not None else {}  # <p> of the page -> its text
         self._block_texts: dict[etree._Element, str] = {}
@@ -494,6 +506,26 @@ class PageText:
             1 for item in items if self.starts_with_link(item) or self.is_headline_teaser(item) or marker.search(item)
         )
         return teasers >= 0.75 * len(items)
+
+    def without_story_box(self, texts: Sequence[str]) -> PageText | None:
+        """The page seen with the chrome container holding most of `texts` taken for the story's (a
+        story body classed "paywall-article"), the chrome inside it still chrome; None when no
+        chrome container holds any of them."""
+        held = [
+            (sum(len(text) for text in texts if text and text in box_text), index)
+            for index, box_text in enumerate(self._chrome_texts)
+        ]
+        most, index = max(held, default=(0, -1))
+        if not most:
+            return None
+        story_box = self._chrome_boxes[index]
+        seen = PageText(
+            whole=self.whole,
+            paragraphs=self.paragraphs,
+            chrome_elements={element for element in self._chrome_elements if element is not story_box},
+        )
+        seen._block_texts, seen._links_by_start = self._block_texts, self._links_by_start
+        return seen
 
     def only_in_chrome(self, text: str) -> bool:
         """True when every copy of `text` on the page sits inside chrome."""
@@ -696,6 +728,25 @@ _HEADLINE_PREFIX_MIN_CHARS = 20  # a title this long that a heading opens with i
 Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
 
 
+def _in_chrome(texts: list[str], page: PageText, total: int) -> list[bool]:
+    """Which blocks sit only in chrome. When nearly everything does, the story's own container is
+    named like chrome ("paywall-article"): seen as the story's, the chrome around and inside it
+    still counts. Failing that, the "chrome" is the story: a photo page whose captions are it."""
+
+    def outside(flags: list[bool]) -> int:
+        return sum(len(text) for text, chrome in zip(texts, flags, strict=True) if not chrome)
+
+    in_chrome = [page.only_in_chrome(text) for text in texts]
+    if outside(in_chrome) >= _MIN_STORY_SHARE * total:
+        return in_chrome
+    seen = page.without_story_box(texts)
+    if seen is not None:
+        in_chrome = [seen.only_in_chrome(text) for text in texts]
+        if outside(in_chrome) >= _MIN_STORY_SHARE * total:
+            return in_chrome
+    return [False] * len(texts)
+
+
 def clean_blocks(
     body: etree._Element, page: PageText | None = None, decisions: Decisions | None = None
 ) -> etree._Element:
@@ -713,10 +764,7 @@ def clean_blocks(
     blocks = list(body)
     texts = [page.block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
-    in_chrome = [page.only_in_chrome(text) for text in texts]
-    if sum(len(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome) < _MIN_STORY_SHARE * total:
-        # Nearly everything sits in "chrome": a photo or video page whose captions are the story.
-        in_chrome = [False] * len(texts)
+    in_chrome = _in_chrome(texts, page, total)
     keys = [comparison_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]

@@ -570,12 +570,18 @@ def _without_credits(names: list[str], outlets: tuple[str | None, ...]) -> list[
     return people or names
 
 
+_BYLINE_LINE_MAX_WORDS = 12
+
+
 def _byline_names(bylines: list[HtmlElement]) -> list[str]:
     """The names of the story's own byline: the first one outside comments and related stories."""
     for element in bylines:
         if _others_byline(element):
             continue
-        names = clean_author_names(["\n".join(element.itertext())])
+        texts = list(element.itertext())
+        if any(len(text.split()) > _BYLINE_LINE_MAX_WORDS for text in texts):
+            continue  # an author box's bio ("… from our bureaus in Dubai, Doha and Riyadh."): no byline
+        names = clean_author_names(["\n".join(texts)])
         if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
             return names
     return []

@@ -33,7 +33,8 @@ CHROME_CLASS_ID_PARTS: tuple[str, ...] = (
     r"ad-?unit", r"adsbygoogle", r"dfp", r"sponsor\w*", r"native-?ad",
     # accessibility helpers and site furniture that never holds the story
     r"sr-only", r"visually-?hidden", r"screen-?reader\w*", r"skip-?(?:link|to|nav)\w*",
-    r"breadcrumbs?", r"toolbar", r"site-?(?:header|footer|nav)", r"masthead",
+    r"breadcrumbs?", r"toolbar", r"site-?(?:header|footer|nav)", r"masthead", r"(?:news-?)?tickers?",
+    r"breaking-?(?:news-?)?(?:bar|banner|strip)",
     # the author's bio box or note under an op-ed (people, not story)
     r"author-?(?:bio|box|card|info|note|notes|profile|details)", r"about-?(?:the-?)?authors?", r"bio(?:box|graphy)?",
 )
@@ -161,6 +162,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:followers|likes|fans|subscribers|contacts)\)?){2,}\W*$",
     r"(?:posted|filed|published) (?:in|under): .{0,80}$",
     r"this (?:entry|post|article) was posted (?:on|in|by)\b.{0,300}$",
+    # a press release's contact line ("For media inquiries, contact: Press Office, (202) …")
+    r"for (?:media|press) (?:inquiries|enquiries)(?:,| please)? (?:contact|call|e-?mail|write)\b.{0,160}$",
     # the author's bio under a label, and a sign-off pitch after the story (people and asks, not story)
     r"about the authors?: .{0,400}$", r"if you (?:enjoyed|liked) this (?:article|post|story)[,!.].{0,150}$",
     # a wire story's credit line: who reported, wrote and edited it (people, not story)
@@ -352,6 +355,8 @@ PROMO_LABEL_PATTERN = (
     r"[اأإ]قر[أا]|شاهد)(?: (?:from|on|at) [^:]{1,30})?\s?[:|] ?"
     r"|(?:читайте (?:также|еще|ещё|по теме)|смотрите также|читайте також|lesen sie (?:auch|mehr|dazu)|mehr zum thema|"
     r"auch interessant|(?:à )?lire aussi|voir aussi|sur le même sujet|lea también|ayr[ıi]ca (?:okuyun|bak[ıi]n[ıi]z)|"
+    r"həmçinin (?:oxuyun|oxu|bax(?:ın)?)|oxu(?:yun)? həmçinin|կարդացեք նաև|ასევე წაიკითხეთ|"
+    r"сондай-ақ оқыңыз|shuningdek o['‘’]qing|"
     r"i\u0307?lgili haber(?:ler)?|(?:ب[یي]شتر|همچن[یي]ن) بخوان[یي]د|(?:اخبار|مطالب) مرتبط|"
     r"[اأإ]قر[أا] [أا]يض[ا\u064b]{1,2}|شاهد (?:أيضا|أيض\u064bا|أيضا\u064b)|ذات صلة)\s?[:|»>–—-]?\s?"
     # zh, ja, ko, hi, ur, id/ms, vi, he ("【関連記事】", "相关阅读：", "यह भी पढ़ें:", "Baca juga:")
