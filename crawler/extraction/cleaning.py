@@ -511,11 +511,18 @@ class PageText:
         """The page seen with the chrome container holding most of `texts` taken for the story's (a
         story body classed "paywall-article"), the chrome inside it still chrome; None when no
         chrome container holds any of them."""
+        # the story's paragraphs are long, a box of teasers' blurbs short: long ones count first
+        long_texts = [text for text in texts if count_words(text) >= _SUBSTANTIAL_PARAGRAPH_WORDS]
         held = [
-            (sum(len(text) for text in texts if text and text in box_text), index)
+            (
+                sum(len(text) for text in long_texts if text in box_text),
+                sum(len(text) for text in texts if text and text in box_text),
+                -index,
+            )
             for index, box_text in enumerate(self._chrome_texts)
         ]
-        most, index = max(held, default=(0, -1))
+        _, most, index = max(held, default=(0, 0, 0))
+        index = -index
         if not most:
             return None
         story_box = self._chrome_boxes[index]

@@ -23,7 +23,7 @@ CHROME_CLASS_ID_PARTS: tuple[str, ...] = (
     r"(?:fig|img|image|photo|media)?-?captions?", r"credits?", r"photo-?credit", r"vjs", r"video-?js",
     r"jw-?player", r"video-?player", r"player-?(?:wrapper|container)",
     # teasers, recirculation, lists of other stories
-    r"recirc\w*", r"related\w*", r"read-?(?:more|next|also)", r"more-?(?:from|stories|news|on)",
+    r"recirc\w*", r"related\w*", r"read-?(?:more|next|also)", r"more-?(?:from|stories|news|on|videos?|articles?|posts?|episodes?)",
     r"trending", r"most-?(?:read|popular|viewed|shared)", r"popular-?(?:posts|stories|articles)",
     r"outbrain", r"taboola", r"recommend\w*", r"(?:story|article)-?(?:list|cards?|teasers?)",
     r"teasers?", r"up-?next", r"you-?may-?(?:also)?-?like",
