@@ -127,7 +127,12 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         paywalled=False,
         source=source or metadata.site_name,
     )
-    blocked = blocking_kind(tree, metadata.title, declared_article=bool(metadata.page_types & ARTICLE_TYPES))
+    blocked = blocking_kind(
+        tree,
+        metadata.title,
+        declared_article=metadata.declares_article,
+        typed_article=bool(metadata.page_types & ARTICLE_TYPES),
+    )
     if blocked:
         article.kind, article.reason = blocked
         article.explanation = [] if options.explain else None
@@ -155,9 +160,9 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
             article.markdown = xmltotxt(document.body, True).strip()
     article.language = article.language or detect_language(article.text or visible_text(tree))
 
-    if is_index_page(tree, metadata, article.text):
+    if is_index_page(tree, metadata, article.text, url):
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
-    elif (reason := no_story_reason(article.text)) is not None:
+    elif (reason := no_story_reason(article.text, page_text.is_link_text, tree)) is not None:
         _not_an_article(article, PageKind.EMPTY, reason)
     if options.explain:
         article.explanation = article.explanation or []

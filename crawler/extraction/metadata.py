@@ -32,7 +32,8 @@ ARTICLE_TYPES = frozenset(
         "report", "socialmediaposting",
     }
 )
-PAGE_COLLECTION_TYPES = frozenset({"collectionpage", "searchresultspage"})  # a whole page's kind, not a part's
+# a whole page's kind, not a part's
+PAGE_COLLECTION_TYPES = frozenset({"collectionpage", "searchresultspage", "profilepage"})
 _ORGANIZATION_TYPES = frozenset(rules.ORGANIZATION_TYPES)
 
 # meta tags, by the attribute that names them (name/property/itemprop), lower-cased.
@@ -249,6 +250,9 @@ class Metadata:
     canonical_url: str | None = None
     site_name: str | None = None
     page_types: set[str] = field(default_factory=set)  # JSON-LD @type values and og:type, lower-cased
+    # The page's structured data names it an article (JSON-LD, not only og:type: CMSs set og:type
+    # "article" on tag, section and author pages too).
+    declares_article: bool = False
     free_to_read: bool | None = None  # schema.org isAccessibleForFree of the article
     paywalled_selectors: list[str] = field(default_factory=list)  # hasPart cssSelectors behind the wall
 
@@ -260,6 +264,7 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
     article_ld = next((obj for obj in ld_objects if _types(obj) & ARTICLE_TYPES), {})
     result = Metadata()
     result.page_types = {t for obj in ld_objects for t in _types(obj)}
+    result.declares_article = bool(result.page_types & ARTICLE_TYPES)
     # og:type only where JSON-LD names no kind of page: front pages often keep og:type "article".
     if meta.get("og:type") and not result.page_types & (ARTICLE_TYPES | PAGE_COLLECTION_TYPES):
         result.page_types.add(meta["og:type"].lower())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -11,6 +15,7 @@ from crawler.extraction.cleaning import (
     HEADLINE_LINK_MIN_WORDS,
     SENTENCE_ENDS,
     any_of,
+    comparison_key,
     guarded_matcher,
     lowercase_matcher,
     normalize_space,
@@ -19,6 +24,9 @@ from crawler.extraction.metadata import ARTICLE_TYPES, PAGE_COLLECTION_TYPES, Me
 
 # A challenge or consent page says little besides its message.
 _BLOCKER_MAX_CHARS = 2500
+# A consent wall listing its partners runs longer, with many kinds of consent phrase.
+_LONG_WALL_MAX_CHARS = 5000
+_LONG_WALL_MIN_HITS = 4
 _CONSENT_MIN_HITS = 2
 # Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
 _BLOCKER_STORY_WORDS = 50
@@ -83,9 +91,31 @@ MIN_ARTICLE_WORDS = 15
 MIN_PROSE_LINE_WORDS = 10
 MIN_VERSE_WORDS = 150
 MIN_SHORT_SENTENCES_WORDS = 40
+# An error page titled so holds less prose than this (a story about a 404 page holds more).
+_NOT_FOUND_MAX_PROSE_WORDS = 120
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
 _INDEX_LINK_TEXT_SHARE = 0.5
+# A teaser card: a headline link's container up to this many levels up and this long.
+_CARD_MAX_LEVELS = 4
+_CARD_MAX_CHARS = 500
+_CARD_LINE_MIN_CHARS = 20
+_CARD_LEAD_MAX_CHARS = 40
+# A listing's address: a tag, topic, category or author page, a search, a later page of one
+# ("/archives/slug" is a WordPress post's permalink).
+_LISTING_PATH = re.compile(
+    r"(?:^|/)(?:tags?|topics?|categor(?:y|ies)|authors?|sections?|labels?|search)(?:/[^/]+){0,2}/?$"
+    r"|/page/\d+/?$",
+    re.IGNORECASE,
+)
+_LISTING_MAX_PROSE_WORDS = 300
+# A story's address: a date in its path, a slug of four or more words, a long numeric id, a page file.
+_ARTICLE_PATH = re.compile(
+    r"/(?:19|20)\d\d[/-]\d\d?(?:[/-]|$)|/(?:19|20)\d{6}|[^/]*\w[-_]\w+[-_]\w+[-_]\w+|\d{5,}|\.s?html?$|\.php$",
+    re.IGNORECASE,
+)
+_INDEX_MIN_CARDS = 2  # one card of its kind is a short blog post on its own page
+_LIST_MARK = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")  # how the text writes a list item
 # Script and style text sits directly in its element: the parent axis is enough, and cheap.
 _VISIBLE_TEXT = etree.XPath(
     "//body//text()[not(parent::script or parent::style or parent::template)]", smart_strings=False
@@ -117,25 +147,30 @@ def visible_text(tree: HtmlElement) -> str:
     return normalize_space(" ".join(_VISIBLE_TEXT(tree)))
 
 
-def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool = False) -> tuple[PageKind, str] | None:
+def blocking_kind(
+    tree: HtmlElement, title: str | None, declared_article: bool = False, typed_article: bool = False
+) -> tuple[PageKind, str] | None:
     """A bot challenge or consent wall standing where the story should be.
 
     A banner phrase alone decides nothing: an article with a cookie bar, a consent dialog or a
     "protected by reCAPTCHA" note is an article. The page is a blocker only when what is left once
     the banners are set aside holds no story. A page declaring an article in its structured data
-    (`declared_article`) is the outlet's own page, never a challenge served in its place (a consent
-    wall still can be one).
+    (`declared_article`, JSON-LD) is the outlet's own page, never a challenge served in its place (a
+    consent wall still can be one). On a page typed as an article (`typed_article`: og:type too),
+    less story beside a banner is enough: a brief of three sentences is one.
     """
-    if surely_longer_than(tree, _BLOCKER_MAX_CHARS):
+    if surely_longer_than(tree, _LONG_WALL_MAX_CHARS):
         return None
     text = visible_text(tree).lower()  # matched case-sensitively: far faster than IGNORECASE
-    if len(text) > _BLOCKER_MAX_CHARS:
+    if len(text) > _LONG_WALL_MAX_CHARS:
         return None
+    if len(text) > _BLOCKER_MAX_CHARS:
+        return _long_consent_wall(tree, text, declared_article or typed_article)
     title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
     challenges = guarded_matcher(rules.CHALLENGE_PATTERNS)
     challenge_in_title = challenge = None
     if not declared_article:
-        challenge_in_title = _challenge_title(challenges, title_text)
+        challenge_in_title = _titled_as(challenges, title_text)
         # a headline naming a block ("… request blocked by Kremlin"): only the rest of the page tells
         headline = title_text.split(" | ")[0].strip()
         challenge = challenge_in_title or challenges.find(text.replace(headline, " ") if len(headline) > 20 else text)
@@ -148,11 +183,11 @@ def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool =
     if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
         return None
     # A page titled as a challenge needs more story beside it to count as an article, and a page
-    # declaring one less: a brief of three sentences is one.
+    # typed as one less.
     if challenge_in_title:
         story_words = _BLOCKER_TITLED_STORY_WORDS
     else:
-        story_words = _BLOCKER_DECLARED_STORY_WORDS if declared_article else _BLOCKER_STORY_WORDS
+        story_words = _BLOCKER_DECLARED_STORY_WORDS if declared_article or typed_article else _BLOCKER_STORY_WORDS
     if prose_beside_banners(tree) >= story_words:
         return None
     if challenge:
@@ -160,11 +195,25 @@ def blocking_kind(tree: HtmlElement, title: str | None, declared_article: bool =
     return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
 
 
-def _challenge_title(challenges, title_text: str):
-    """The challenge phrase of a <title> that is mostly that phrase ("Just a moment...", "Access
-    denied | Site"); a headline that only mentions one ("… request blocked by Kremlin") is no challenge's."""
-    match = challenges.find(title_text)
-    if match is None or len(match.group(0)) < _CHALLENGE_TITLE_SHARE * len(title_text.split(" | ")[0].strip()):
+def _long_consent_wall(tree: HtmlElement, text: str, typed_article: bool) -> tuple[PageKind, str] | None:
+    """A consent wall made long by its list of partners and purposes (a TCF dialog): many kinds of
+    consent phrase, and no story beside them. A long page with a cookie bar holds a few kinds."""
+    if guarded_matcher(rules.CONSENT_PATTERNS).find(text) is None:
+        return None
+    consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
+    if len(consent_hits) < _LONG_WALL_MIN_HITS:
+        return None
+    if prose_beside_banners(tree) >= (_BLOCKER_DECLARED_STORY_WORDS if typed_article else _BLOCKER_STORY_WORDS):
+        return None
+    return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
+
+
+def _titled_as(patterns, title_text: str):
+    """The phrase of a <title> that is mostly that phrase ("Just a moment...", "Access denied | Site",
+    "Page not found – Outlet"); a headline that only mentions one ("… request blocked by Kremlin") is none."""
+    match = patterns.find(title_text)
+    headline = re.split(r" [|–—-] ", title_text)[0].strip()
+    if match is None or len(match.group(0)) < _CHALLENGE_TITLE_SHARE * len(headline):
         return None
     return match
 
@@ -257,13 +306,18 @@ def _banner_box(element: HtmlElement) -> list[HtmlElement]:
     return []
 
 
-def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
-    """A section or front page: many headline links, declared as a collection or made of links."""
-    if metadata.page_types & ARTICLE_TYPES:
+def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | None = None) -> bool:
+    """A section, tag, author or front page: many headline links, and declared as a collection, or
+    a text made mostly of them, or of the teasers' blurbs under them (trafilatura often keeps the
+    blurbs and not the links), or at a listing's address (/tag/…, /authors/…, /page/2) with no more
+    than a topic's intro of prose beside its cards. A page whose structured data declares an article
+    is one. A page typed as one by og:type alone (CMSs set it on tag and section pages too) is told
+    by its address only: a blog's roundup of links is a post."""
+    if metadata.declares_article:
         return False
     headlines = [
-        link_text
-        for link_text in (normalize_space(a.text_content()) for a in tree.iter("a"))
+        (anchor, link_text)
+        for anchor, link_text in ((a, normalize_space(a.text_content())) for a in tree.iter("a"))
         if len(link_text.split()) >= HEADLINE_LINK_MIN_WORDS
     ]
     if len(headlines) < _INDEX_MIN_HEADLINE_LINKS:
@@ -272,15 +326,77 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str) -> bool:
     # page (a carousel, the menu) that articles carry too: their text decides.
     if metadata.page_types & PAGE_COLLECTION_TYPES:
         return True
-    link_chars = sum(len(headline) for headline in headlines if headline in text)
-    return link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1)
+    # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
+    if not metadata.page_types & ARTICLE_TYPES:
+        link_chars = sum(len(headline) for _, headline in headlines if headline in text)
+        if link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1):
+            return True
+        # (at an article's address, with its date or its slug, a list of cards is a roundup post)
+        if not _ARTICLE_PATH.search(urlsplit(url or "").path) and (
+            _teaser_share(_teaser_cards(headlines), text) >= _INDEX_LINK_TEXT_SHARE
+        ):
+            return True
+    if _LISTING_PATH.search(urlsplit(url or "").path):
+        outside = _lines_outside(_teaser_cards(headlines), text)
+        return prose_words("\n".join(outside)) < _LISTING_MAX_PROSE_WORDS
+    return False
 
 
-def prose_words(text: str) -> int:
-    """Words in lines long enough to be sentences; menus and link lists do not count. A story told
-    in short sentences ("Ticket sales topped 2.6 million.") counts when there is enough of it: an
-    error page's two or three short sentences do not make one."""
+def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[str]:
+    """The text of the teaser card around each headline link: the link's nearest container of a
+    card's size holding no other headline link (its headline, blurb and date)."""
+    anchors = {anchor for anchor, _ in headlines}
+    cards: list[str] = []
+    for anchor, headline in headlines:
+        card_text = headline
+        for level, ancestor in enumerate(anchor.iterancestors()):
+            if level >= _CARD_MAX_LEVELS or ancestor.tag in _STORY_TAGS - {"article"}:
+                break
+            ancestor_text = normalize_space(ancestor.text_content())
+            if len(ancestor_text) > _CARD_MAX_CHARS or sum(a in anchors for a in ancestor.iter("a")) > 1:
+                break
+            card_text = ancestor_text
+        # a card opens with its headline (a kicker or a date may come first); a paragraph with a
+        # link inside a sentence is the story's
+        if 0 <= card_text.find(headline) <= _CARD_LEAD_MAX_CHARS:
+            cards.append(comparison_key(card_text))  # the page runs "headline</a><p>blurb" together
+    return cards
+
+
+def _text_lines(text: str) -> list[str]:
+    return [line for line in (_LIST_MARK.sub("", normalize_space(line)) for line in text.splitlines()) if line]
+
+
+def _card_of(line: str, cards: list[str]) -> int | None:
+    if len(line) < _CARD_LINE_MIN_CHARS:
+        return None
+    key = comparison_key(line)
+    return next((index for index, card in enumerate(cards) if key in card), None)
+
+
+def _lines_outside(cards: list[str], text: str) -> list[str]:
+    return [line for line in _text_lines(text) if _card_of(line, cards) is None]
+
+
+def _teaser_share(cards: list[str], text: str) -> float:
+    """The share of `text` found in the page's teaser cards, when it comes from several of them (a
+    short blog post on its own page is one card of its kind)."""
+    lines = _text_lines(text)
+    found = [(line, _card_of(line, cards)) for line in lines]
+    if len({card for _, card in found if card is not None}) < _INDEX_MIN_CARDS:
+        return 0.0
+    teaser_chars = sum(len(line) for line, card in found if card is not None)
+    return teaser_chars / max(sum(len(line) for line in lines), 1)
+
+
+def prose_words(text: str, is_link_text: Callable[[str], bool] | None = None) -> int:
+    """Words in lines long enough to be sentences; menus and link lists do not count, nor a line
+    that is the whole text of a link on the page (`is_link_text`: an "Up next" headline). A story
+    told in short sentences ("Ticket sales topped 2.6 million.") counts when there is enough of it:
+    an error page's two or three short sentences do not make one."""
     lines = [(count_words(line), line) for line in text.splitlines()]
+    if is_link_text is not None:
+        lines = [(count, line) for count, line in lines if not is_link_text(line.strip())]
     prose = sum(count for count, _ in lines if count >= MIN_PROSE_LINE_WORDS)
     short = sum(
         count
@@ -290,9 +406,16 @@ def prose_words(text: str) -> int:
     return prose + short if short >= MIN_SHORT_SENTENCES_WORDS else prose
 
 
-def no_story_reason(text: str) -> str | None:
-    """Why an extracted text is no story body, or None when it is one."""
-    prose = prose_words(text)
+def no_story_reason(
+    text: str, is_link_text: Callable[[str], bool] | None = None, tree: HtmlElement | None = None
+) -> str | None:
+    """Why an extracted text is no story body, or None when it is one. A page titled "Page not
+    found" (or "404") with little prose is the site's error page served with a 200."""
+    prose = prose_words(text, is_link_text)
     if prose < MIN_ARTICLE_WORDS and count_words(text) < MIN_VERSE_WORDS:
         return f"no story body ({prose} words of prose)"
+    if tree is not None and prose < _NOT_FOUND_MAX_PROSE_WORDS:
+        title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
+        if (match := _titled_as(guarded_matcher(rules.NOT_FOUND_TITLE_PATTERNS), title_text)) is not None:
+            return f"an error page ({match.group(0)!r} in its title)"
     return None

@@ -500,6 +500,21 @@ CHALLENGE_PATTERNS: tuple[str, ...] = (
     r"request (?:unsuccessful|blocked)", r"pardon our interruption", r"incapsula incident",
     r"unusual traffic from your (?:computer )?network", r"reference #\d+\.[0-9a-f.]+",
     r"403 forbidden", r"too many requests",
+    # DataDome's notice beside its captcha frame
+    r"please enable js and disable any ad ?blocker",
+    # a geographic block in the story's place ("This content is not available in your region")
+    r"(?:is |are )?(?:not|no longer|currently not) (?:available|accessible) (?:in|from) your (?:region|country|location|area)",
+    r"unavailable in your (?:region|country|location|area)",
+    r"недоступ(?:ен|на|но|ны) (?:в вашем (?:регионе|стране)|в вашей стране|для вашего (?:региона|страны))", r"in ihrem land nicht verfügbar",
+    r"n['’]est pas disponible dans votre (?:pays|région)",
+)
+# The <title> of a site's error page served with status 200 (a "soft 404"), when it is mostly this phrase.
+NOT_FOUND_TITLE_PATTERNS: tuple[str, ...] = (
+    r"(?:error )?404(?: error)?", r"(?:page|article|story|content|file) (?:was )?not found", r"not found",
+    r"(?:page|article|story) (?:cannot|could not|can't|couldn't) be found", r"(?:oops|sorry)!? .{0,40}not found",
+    r"страница не найдена", r"ошибка 404", r"сторінк[уа] не знайдено", r"seite nicht gefunden",
+    r"page (?:introuvable|non trouvée)", r"página no encontrada", r"sayfa bulunamad[ıi]",
+    r"صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد", r"الصفحة غير موجودة", r"لم يتم العثور على الصفحة",
 )
 CONSENT_PATTERNS: tuple[str, ...] = (
     r"we value your privacy", r"(?:this|our) (?:site|website) uses cookies", r"we use cookies",

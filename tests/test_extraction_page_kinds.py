@@ -1,0 +1,126 @@
+"""Is the page a story? Listings (tag, topic, author pages), error pages and access blocks are no
+article; a roundup post, a short blog post, a story about a 404 page or a geographic block is one.
+The fixtures hold whole pages of each kind (tests/fixtures/pages/index_*, empty_*, challenge_*)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import PageKind, extract_article
+
+_CARDS = [
+    ("Russia and Iran hold joint naval drill in the Caspian Sea",
+     "Six warships and two patrol aircraft took part in the three-day exercise off the port of Anzali."),
+    ("Alabuga drone plant expands output, satellite images suggest",
+     "New hangars at the Tatarstan site point to a doubling of production capacity since the spring."),
+    ("EU adds Iranian airline to sanctions list over missile transfers",
+     "Brussels says the carrier flew components for short-range ballistic missiles to Russian airfields."),
+    ("Tehran denies sending Fath-360 missiles to Moscow",
+     "The foreign ministry called the reports part of a Western campaign against the Islamic Republic."),
+    ("North-South corridor rail link to open next year, Moscow says",
+     "The Rasht-Astara section would complete a freight route from St Petersburg to Bandar Abbas."),
+    ("Ukraine shoots down 40 Shahed-type drones overnight",
+     "The air force said most of the drones were launched from Kursk and from the Primorsko-Akhtarsk base."),
+    ("What the Iran-Russia partnership treaty does and does not say",
+     "There is no mutual defence clause, but the text commits both sides to deny help to attackers."),
+    ("Russian Mir cards now accepted at Iranian cash machines",
+     "The link between the two national card systems was switched on for the first time on Monday."),
+    ("Iran receives first Yak-130 trainers from Russia, state media say",
+     "The jets are meant to prepare pilots for the Su-35 fighters that Tehran ordered from Moscow."),
+]
+_INTRO = (
+    "Relations between Iran and Russia have moved from wary pragmatism to a formal strategic partnership "
+    "over the past decade, and our coverage follows the arms trade, the sanctions that target it and the "
+    "trade corridors the two countries are building to work around Western restrictions."
+)
+
+
+def _listing(intro: str = "", og_type: str = "article", cards: list = _CARDS) -> str:
+    items = "".join(
+        f"<li class='card'><a href='/news/{n}'>{title}</a><p>{blurb}</p><time>14 Oct 2025</time></li>"
+        for n, (title, blurb) in enumerate(cards)
+    )
+    return (
+        f"<html lang='en'><head><title>Iran-Russia relations | Meridian Post</title>"
+        f"<meta property='og:type' content='{og_type}'></head><body><header><nav><a href='/'>Home</a></nav>"
+        f"</header><main><h1>Iran-Russia relations</h1><p class='intro'>{intro}</p><ul class='stream'>{items}"
+        "</ul></main><footer><p>&copy; 2025 Meridian Post</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("path", ["/tag/iran-russia-relations", "/topics/iran-russia", "/authors/leyla-karimova",
+                                  "/section/world/page/2", "/search"])
+def test_a_listing_address_with_cards_and_an_intro_is_an_index_even_typed_as_an_article(path):
+    # CMSs set og:type "article" on every page: at a listing's address, an intro beside cards is no story
+    article = extract_article(_listing(_INTRO), f"https://www.meridianpost.com{path}")
+    assert article.kind is PageKind.INDEX, article.text[:200]
+
+
+def test_a_page_of_teaser_cards_declaring_nothing_is_an_index_wherever_it_is():
+    article = extract_article(_listing(og_type="website"), "https://www.meridianpost.com/middle-east")
+    assert article.kind is PageKind.INDEX
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/2025/10/14/links-of-the-week", "/blog/links-of-the-week-on-iran-and-russia", "/archives/links-of-the-week"],
+)
+def test_a_roundup_post_of_linked_headlines_at_a_storys_address_is_an_article(path):
+    # near-miss: the same cards, as a blog's weekly roundup, with no structured data at all
+    article = extract_article(_listing(_INTRO, og_type="website"), f"https://blog.example.org{path}")
+    assert article.is_article, article.reason
+
+
+def test_a_roundup_post_typed_as_an_article_is_one_whatever_its_links():
+    article = extract_article(_listing(), "https://blog.example.org/links")
+    assert article.is_article, article.reason
+
+
+def test_a_short_blog_post_on_its_own_page_is_no_card_of_a_listing():
+    # a post under 500 characters led by its title link reads like one teaser card: one is no listing
+    post = (
+        "<html><head><title>Macbeth T-shirt</title></head><body><div class='post'><h2><a href='/p/1'>A Macbeth "
+        "inspired T-shirt from the Affair</a></h2><p>This is a pretty cool Macbeth inspired T-shirt from the Affair, "
+        "which in theatrical circles is referred to as the Scottish play for reasons of superstition.</p></div>"
+        + "<div class='widget'><ul>"
+        + "".join(f"<li><a href='/o/{n}'>{title}</a></li>" for n, (title, _) in enumerate(_CARDS))
+        + "</ul></div></body></html>"
+    )
+    assert extract_article(post, "https://tcritic.example/p/1").is_article
+
+
+_NOT_FOUND = (
+    "<html><head><title>{title}</title></head><body><header><nav><a href='/'>Home</a></nav></header><main>"
+    "<h1>{heading}</h1><p>{text}</p></main><footer><p>&copy; 2025 Meridian Post</p></footer></body></html>"
+)
+
+
+def test_a_page_titled_not_found_is_an_error_page_even_with_an_apology_sentence():
+    page = _NOT_FOUND.format(
+        title="Page not found | Meridian Post", heading="Sorry, we couldn't find that page",
+        text="The page you were looking for may have been moved, renamed or deleted, or the address may be "
+        "mistyped. Try our search, or go back to the home page to see today's top stories.",
+    )
+    article = extract_article(page, "https://www.meridianpost.com/world/2025/10/iran-russia-deal-collapses")
+    assert article.kind is PageKind.EMPTY and "error page" in article.reason
+
+
+def test_a_story_about_a_not_found_page_is_a_story():
+    # near-miss: "not found" only in a headline that says more, and a story's prose
+    page = _NOT_FOUND.format(
+        title="Bodies not found in search of Caspian wreck, officials say | Meridian Post",
+        heading="Bodies not found in search of Caspian wreck",
+        text=" ".join(blurb for _, blurb in _CARDS[:5]),
+    )
+    assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/caspian-wreck").is_article
+
+
+def test_a_story_about_geographic_blocking_is_a_story():
+    story = (
+        "<html><head><title>Russia blocks foreign news sites</title></head><body><main><h1>Russia blocks foreign "
+        "news sites</h1><p>Readers in Moscow on Tuesday saw a notice that the content is not available in your "
+        "region on several foreign news sites, after the media regulator added them to its register of banned "
+        "resources.</p><p>The regulator said the sites had spread false information about the war, and that "
+        "providers who failed to block them within a day would be fined.</p></main></body></html>"
+    )
+    assert extract_article(story, "https://www.meridianpost.com/world/2025/10/14/russia-blocks-sites").is_article
