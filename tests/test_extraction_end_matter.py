@@ -116,3 +116,40 @@ def test_think_tank_end_matter_is_dropped(line):
     text = _text(end=f"<p>{line}</p>" + "".join(f"<p>{near}</p>" for near in near_misses))
     assert not _leaked(line, text)
     assert all(near in text for near in near_misses)
+
+
+@pytest.mark.parametrize("line", [
+    "Carnegie does not take institutional positions on public policy issues; the views here are the author's.",
+    "Translated by Carnegie Politika from the Russian original.",
+    "Story by Lilia Yapparova",
+    "Translation by Sam Breazeale",
+    "[ Edited By: Press TV Online ]",
+    "When citing and using any materials on the Internet, links to the website not lower than the first paragraph are required.",
+    "При цитировании и использовании материалов ссылка на сайт обязательна.",
+    "Listen to this article 03:41",
+    "skip past newsletter promotion",
+    "Privacy Notice: Newsletters may contain info about charities, online ads, and content funded by outside parties.",
+    "Bloomberg AI summaries are generated automatically and reviewed by editors.",
+    "#Россия #БПЛА #Иран",
+    "View in Telegram",
+])
+def test_outlet_furniture_among_the_story_is_dropped(line):
+    near_misses = [
+        "Translated from Farsi, the note said the engines had been shipped through Astrakhan in May.",
+        "The story by the state broadcaster said the drones were made in Iran, officials confirmed.",
+        "Listen to the recordings, the prosecutor told the jury, and you will hear who gave the order.",
+        "When citing the ministry's figures, the report noted that deliveries had slowed since the spring.",
+    ]
+    text = _text(middle=f"<p>{line}</p>", end="".join(f"<p>{near}</p>" for near in near_misses))
+    assert not _leaked(line, text)
+    assert all(near in text for near in near_misses)
+
+
+def test_a_machine_summary_over_the_story_goes_with_its_bullets():
+    box = (
+        "<div class='gist-box'><h3>Takeaways by Bloomberg AI</h3><ul><li>Oil rose as traders assessed the risk "
+        "to Iranian supply.</li><li>Biden said strikes on oil facilities were being discussed.</li></ul></div>"
+    )
+    html = f"<html><body><article><h1>Oil surges</h1>{box}" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article></body></html>"
+    text = extract_article(html, "https://example.org/news/oil").text
+    assert "Takeaways" not in text and "traders assessed" not in text and all(p in text for p in PARAS)

@@ -97,3 +97,14 @@ def test_posted_by_lines_of_comments_name_no_author():
     )
     html = f"<html><body><article><h1>Ferry fares</h1>{BODY}</article><div id='talk'>{comments}</div></body></html>"
     assert extract_article(html).authors == []
+
+
+def test_a_weekday_beside_the_bylines_date_is_no_author():
+    page = (
+        "<html lang='uk'><head><title>Удар по Харкову</title></head><body><article><h1>Удар по Харкову</h1>"
+        "<div class='post__author'><span class='post__author-name'>Олег Павлюк</span> — <span class='post__time'>"
+        "Четвер, 3 жовтня 2024, 16:48</span></div><p>Російські війська вночі атакували Харків керованими авіабомбами, "
+        "повідомив голова обласної військової адміністрації, додавши, що поранено щонайменше шість людей.</p>"
+        "</article></body></html>"
+    )
+    assert extract_article(page, "https://www.pravda.com.ua/news/2024/10/3/7477000/").authors == ["Олег Павлюк"]

@@ -96,7 +96,8 @@ _HIDDEN_OR_ROLE = etree.XPath(
     f" | //@style[contains(translate(., {_UPPER_TO_LOWER}), 'display:none')"
     f" or contains(translate(., {_UPPER_TO_LOWER}), 'visibility:hidden')]/.."
 )
-_NAME_ATTRIBUTES = etree.XPath("//@class | //@id")  # smart strings: each knows its element
+# smart strings: each knows its element. (React sites name their components in data-component.)
+_NAME_ATTRIBUTES = etree.XPath("//@class | //@id | //@data-component")
 _TEXT_NODES = etree.XPath("//text()")
 _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
@@ -245,8 +246,8 @@ class _Page:
         """Story paragraphs (two or more, few links) in a wrapper standing between the story's own
         paragraphs: a part of the story whose class name happens to read like chrome ("expert-comments")."""
         parent = element.getparent()
-        if parent is None or self.story_paragraphs_in(element) < 2:
-            return False
+        if parent is None or self.story_paragraphs_in(element) < 2 or self._is_pitch(element.text_content().lower()):
+            return False  # (a donation box set between the paragraphs is the pitch it makes)
         siblings = [child for child in parent if child.tag == "p" and self._story_counts.get(child)]
         if not siblings:
             return False
@@ -766,6 +767,7 @@ def clean_blocks(
     boilerplate = guarded_matcher(rules.BOILERPLATE_BLOCK_PATTERNS, anchored=True)
     end_of_article = lowercase_matcher(rules.END_OF_ARTICLE_PATTERNS, anchored=True)
     mid_story = lowercase_matcher(rules.MID_STORY_BOX_PATTERNS, anchored=True)
+    machine_summary = lowercase_matcher(rules.AI_SUMMARY_HEADINGS, anchored=True)
     comments_heading = lowercase_matcher(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
     page = page or PageText()
     blocks = list(body)
@@ -807,6 +809,8 @@ def clean_blocks(
         )
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
+            if machine_summary.match(lowered) and box_end < len(blocks) and blocks[box_end].tag == "list":
+                box_end += 1  # a machine summary's box is its list of bullets, however long
             prose_after = _prose_words(blocks, texts, not_story, box_end, page)
             in_story_box = mid_story.match(lowered) is not None
             if in_story_box and prose_after >= _PROSE_AFTER_MIN_WORDS:
