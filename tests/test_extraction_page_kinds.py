@@ -124,3 +124,59 @@ def test_a_story_about_geographic_blocking_is_a_story():
         "providers who failed to block them within a day would be fined.</p></main></body></html>"
     )
     assert extract_article(story, "https://www.meridianpost.com/world/2025/10/14/russia-blocks-sites").is_article
+
+
+_STORY = (
+    "<p>A fire broke out at the Caspian port of Anzali on Thursday night, destroying two warehouses used by "
+    "Russian freight firms, the provincial governor said on Friday morning.</p><p>Firefighters took six hours to "
+    "bring the blaze under control, and officials said there was no sign of sabotage, though an investigation "
+    "had been opened by the prosecutor's office in Rasht.</p>"
+)
+_MOST_READ = "<aside class='most-read'><h3>Most read</h3><ol>" + "".join(
+    f"<li><a href='/m/{n}'>{title}</a></li>" for n, (title, _) in enumerate(_CARDS)
+) + "</ol></aside>"
+
+
+@pytest.mark.parametrize("path", [
+    "/topics/iran/iran-russia-drone-deal-explained", "/category/news/port-fire/", "/2024/10/03/port-fire/page/2",
+])
+def test_a_story_at_a_listing_like_address_beside_a_most_read_rail_is_an_article(path):
+    # near-miss: a listing shows cards with blurbs; a "Most read" rail of bare headlines makes none
+    page = (
+        "<html><head><title>Fire at Anzali port</title><meta property='og:type' content='article'></head><body>"
+        f"<main><h1>Fire at Anzali port</h1>{_STORY}</main>{_MOST_READ}</body></html>"
+    )
+    article = extract_article(page, f"https://caspianherald.example{path}")
+    assert article.is_article, article.reason
+
+
+@pytest.mark.parametrize("wall", [
+    "<h1>Вы не робот?</h1><p>Нам очень жаль, но запросы, поступившие с вашего IP-адреса, похожи на "
+    "автоматические.</p><div class='SmartCaptcha'></div>",
+    "<h1>Нажмите и удерживайте</h1><p>Подтвердите, что вы человек.</p>",
+    "<h1>Press &amp; Hold</h1><p>Please press and hold the button to confirm you are a human.</p>",
+])
+def test_press_and_hold_checks_and_yandex_captcha_are_challenges(wall):
+    page = f"<html><head><title>Доступ ограничен</title></head><body>{wall}</body></html>"
+    assert extract_article(page, "https://ria.example/20241003/drony-123456.html").kind is PageKind.CHALLENGE
+
+
+def test_a_page_titled_content_removed_is_an_error_page():
+    page = _NOT_FOUND.format(
+        title="Content removed | Meridian Post", heading="This content has been removed",
+        text="This content has been removed at the request of the publisher and is no longer available here.",
+    )
+    assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/x").kind is PageKind.EMPTY
+
+
+def test_a_live_blog_of_short_entries_is_a_story():
+    entries = [
+        "Air raid sirens sounded across Kyiv just after midnight.", "Explosions were heard in the western suburbs.",
+        "The mayor said debris fell on two districts.", "Power was cut in parts of the left bank.",
+        "Air defence units shot down most of the drones, the army said in a statement.",
+        "The all-clear was given shortly before four.",
+    ]
+    body = "".join(f"<div class='entry'><time>0{n}:10</time><p>{entry}</p></div>" for n, entry in enumerate(entries))
+    page = f"<html><head><title>Live: drones over Kyiv</title></head><body><main><h1>Live: drones over Kyiv</h1>{body}</main></body></html>"
+    article = extract_article(page, "https://www.meridianpost.com/live/2025/10/14/kyiv-drones")
+    assert article.is_article, article.reason

@@ -92,7 +92,7 @@ MIN_PROSE_LINE_WORDS = 10
 MIN_VERSE_WORDS = 150
 MIN_SHORT_SENTENCES_WORDS = 40
 # An error page titled so holds less prose than this (a story about a 404 page holds more).
-_NOT_FOUND_MAX_PROSE_WORDS = 120
+_NOT_FOUND_MAX_PROSE_WORDS = 200
 # An index page: many headline links, and a text made mostly of them.
 _INDEX_MIN_HEADLINE_LINKS = 8
 _INDEX_LINK_TEXT_SHARE = 0.5
@@ -101,6 +101,7 @@ _CARD_MAX_LEVELS = 4
 _CARD_MAX_CHARS = 500
 _CARD_LINE_MIN_CHARS = 20
 _CARD_LEAD_MAX_CHARS = 40
+_BLURB_MIN_CHARS = 40  # a card holds a blurb: this much text beside its headline
 # A listing's address: a tag, topic, category or author page, a search, a later page of one
 # ("/archives/slug" is a WordPress post's permalink).
 _LISTING_PATH = re.compile(
@@ -336,15 +337,19 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
             _teaser_share(_teaser_cards(headlines), text) >= _INDEX_LINK_TEXT_SHARE
         ):
             return True
-    if _LISTING_PATH.search(urlsplit(url or "").path):
-        outside = _lines_outside(_teaser_cards(headlines), text)
-        return prose_words("\n".join(outside)) < _LISTING_MAX_PROSE_WORDS
+    path = urlsplit(url or "").path
+    if _LISTING_PATH.search(path) and not _ARTICLE_PATH.search(path):
+        # a listing shows its stories as cards with blurbs; a "Most read" rail is headline links only
+        cards = _teaser_cards(headlines)
+        if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
+            return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
     return False
 
 
-def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[str]:
-    """The text of the teaser card around each headline link: the link's nearest container of a
-    card's size holding no other headline link (its headline, blurb and date)."""
+def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[tuple[str, bool]]:
+    """The text of the teaser card around each headline link (as a comparison key), and whether it
+    holds a blurb: the link's nearest container of a card's size holding no other headline link
+    (its headline, blurb and date)."""
     anchors = {anchor for anchor, _ in headlines}
     cards: list[str] = []
     for anchor, headline in headlines:
@@ -359,7 +364,8 @@ def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[str]:
         # a card opens with its headline (a kicker or a date may come first); a paragraph with a
         # link inside a sentence is the story's
         if 0 <= card_text.find(headline) <= _CARD_LEAD_MAX_CHARS:
-            cards.append(comparison_key(card_text))  # the page runs "headline</a><p>blurb" together
+            # (as a key: the page runs "headline</a><p>blurb" together)
+            cards.append((comparison_key(card_text), len(card_text) >= len(headline) + _BLURB_MIN_CHARS))
     return cards
 
 
@@ -367,18 +373,18 @@ def _text_lines(text: str) -> list[str]:
     return [line for line in (_LIST_MARK.sub("", normalize_space(line)) for line in text.splitlines()) if line]
 
 
-def _card_of(line: str, cards: list[str]) -> int | None:
+def _card_of(line: str, cards: list[tuple[str, bool]]) -> int | None:
     if len(line) < _CARD_LINE_MIN_CHARS:
         return None
     key = comparison_key(line)
-    return next((index for index, card in enumerate(cards) if key in card), None)
+    return next((index for index, (card, _) in enumerate(cards) if key in card), None)
 
 
-def _lines_outside(cards: list[str], text: str) -> list[str]:
+def _lines_outside(cards: list[tuple[str, bool]], text: str) -> list[str]:
     return [line for line in _text_lines(text) if _card_of(line, cards) is None]
 
 
-def _teaser_share(cards: list[str], text: str) -> float:
+def _teaser_share(cards: list[tuple[str, bool]], text: str) -> float:
     """The share of `text` found in the page's teaser cards, when it comes from several of them (a
     short blog post on its own page is one card of its kind)."""
     lines = _text_lines(text)
@@ -403,7 +409,7 @@ def prose_words(text: str, is_link_text: Callable[[str], bool] | None = None) ->
         for count, line in lines
         if _SHORT_SENTENCE_WORDS <= count < MIN_PROSE_LINE_WORDS and line.rstrip().endswith(SENTENCE_ENDS)
     )
-    return prose + short if short >= MIN_SHORT_SENTENCES_WORDS else prose
+    return prose + short if prose + short >= MIN_SHORT_SENTENCES_WORDS else prose
 
 
 def no_story_reason(

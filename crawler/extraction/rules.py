@@ -524,6 +524,9 @@ CHALLENGE_PATTERNS: tuple[str, ...] = (
     r"request (?:unsuccessful|blocked)", r"pardon our interruption", r"incapsula incident",
     r"unusual traffic from your (?:computer )?network", r"reference #\d+\.[0-9a-f.]+",
     r"403 forbidden", r"too many requests",
+    # press-and-hold checks and Yandex's SmartCaptcha (ru)
+    r"press (?:&|and) hold\b", r"нажмите и удерживайте", r"smartcaptcha", r"вы не робот",
+    r"запросы, поступившие с вашего (?:ip-адреса|устройства)", r"похожи на автоматические",
     # DataDome's notice beside its captcha frame
     r"please enable js and disable any ad ?blocker",
     # a geographic block in the story's place ("This content is not available in your region")
@@ -536,6 +539,7 @@ CHALLENGE_PATTERNS: tuple[str, ...] = (
 NOT_FOUND_TITLE_PATTERNS: tuple[str, ...] = (
     r"(?:error )?404(?: error)?", r"(?:page|article|story|content|file) (?:was )?not found", r"not found",
     r"(?:page|article|story) (?:cannot|could not|can't|couldn't) be found", r"(?:oops|sorry)!? .{0,40}not found",
+    r"(?:410 )?gone", r"(?:content|page|article|story) (?:removed|deleted|no longer available|unavailable)",
     r"страница не найдена", r"ошибка 404", r"сторінк[уа] не знайдено", r"seite nicht gefunden",
     r"page (?:introuvable|non trouvée)", r"página no encontrada", r"sayfa bulunamad[ıi]",
     r"صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد", r"الصفحة غير موجودة", r"لم يتم العثور على الصفحة",
