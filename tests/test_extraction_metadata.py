@@ -23,6 +23,13 @@ def test_ui_words_are_not_authors(word):
 
 def test_written_by_prefix_is_dropped():
     assert clean_author_names(["Written by Nina Aliyeva"]) == ["Nina Aliyeva"]
+    assert clean_author_names(["Interview by Jack Mills"]) == ["Jack Mills"]
+    assert clean_author_names(["Story by Lilia Yapparova"]) == ["Lilia Yapparova"]
+
+
+def test_a_photographers_credit_beside_the_byline_is_no_author():
+    assert clean_author_names(["By Eric Yang | Photo by NWS"]) == ["Eric Yang"]
+    assert clean_author_names(["Photographs by Maryam Sadeghi, text by Omid Rahimi"]) == ["Omid Rahimi"]
 
 
 @pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00Z", "0001-01-01", "1066-10-14"])

@@ -633,6 +633,8 @@ NOT_AUTHOR_PATTERNS: tuple[str, ...] = (
     r"(?:share|tweet|reply|name|e-?mail|website|comments?|print|menu|search|home|log ?in|sign ?in|subscribe|"
     r"like|loading|related|view|more|learn more|tagged|posted in|posted by|author|anonymous|guest|admin|"
     r"par|por|von|suivre|follow author|us|on|this|it|here)$",
+    # a photographer's credit beside the byline ("Photo by NWS", "Photographs by …"): no writer
+    r"(?:photo|photos|photograph|photographs|pictures|images?|video|illustrations?) by\b.*",
     # a weekday beside the byline's date ("Олег Павлюк — Четвер, 3 жовтня 2024")
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|понедельник|вторник|среда|четверг|пятница|"
     r"суббота|воскресенье|понеділок|вівторок|середа|четвер|п['’]ятниця|субота|неділя|montag|dienstag|mittwoch|"
@@ -679,7 +681,7 @@ BYLINE_NOISE_PATTERNS: tuple[str, ...] = (
 # Words that open a byline before its names ("By", "Von", "Par", "Автор:", "بقلم"): stripped, a colon
 # or dash after them optional.
 BYLINE_PREFIX_PATTERNS: tuple[str, ...] = (
-    r"(?:written|posted|reported|edited) by", r"by", r"from", r"автор", r"авторы", r"от", r"par", r"por", r"von", r"door",
+    r"(?:written|posted|reported|edited|interview|interviewed|text|words|story) by", r"by", r"from", r"автор", r"авторы", r"от", r"par", r"por", r"von", r"door",
     r"propos recueillis par", r"un (?:article|reportage) de", r"écrit par", r"ein (?:bericht|kommentar|gastbeitrag) von",
     r"(?:материал )?подготовил[аи]?", r"беседовал[аи]?", r"yazan", r"hazırlayan", r"بقلم", r"به قلم", r"كتب", r"كتبت",
 )
