@@ -153,3 +153,12 @@ def test_a_machine_summary_over_the_story_goes_with_its_bullets():
     html = f"<html><body><article><h1>Oil surges</h1>{box}" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article></body></html>"
     text = extract_article(html, "https://example.org/news/oil").text
     assert "Takeaways" not in text and "traders assessed" not in text and all(p in text for p in PARAS)
+
+
+def test_a_tables_source_line_stays_and_a_photo_credit_goes():
+    table = (
+        "<table><tr><th>Year</th><th>Entities designated</th></tr><tr><td>2023</td><td>412</td></tr>"
+        "<tr><td>2024</td><td>527</td></tr></table><p>Source: US Treasury, Council of the EU.</p>"
+    )
+    text = _text(middle=table, end="<p>Source: Reuters</p>")
+    assert "Source: US Treasury, Council of the EU." in text and "Source: Reuters" not in text

@@ -777,7 +777,8 @@ def clean_blocks(
     keys = [comparison_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
-    boilerplate_at = _BoilerplateFlags(lowered_texts, boilerplate)
+    after_table = [index > 0 and blocks[index - 1].tag == "table" for index in range(len(blocks))]
+    boilerplate_at = _BoilerplateFlags(lowered_texts, boilerplate, after_table)
     # Story prose after a heading is neither chrome nor boilerplate ("This entry was posted in …").
     not_story = _NotStory(in_chrome, boilerplate_at)
 
@@ -977,18 +978,28 @@ def _contained_in_larger(keys: list[str]) -> dict[int, int]:
 class _BoilerplateFlags:
     """Whether each block matches the boilerplate table, matched only when asked (most blocks never are)."""
 
-    def __init__(self, lowered_texts: list[str], matcher: GuardedMatcher) -> None:
+    def __init__(self, lowered_texts: list[str], matcher: GuardedMatcher, after_table: list[bool]) -> None:
         self._lowered = lowered_texts
         self._matcher = matcher
+        self._after_table = after_table
         self._flags: list[bool | None] = [None] * len(lowered_texts)
 
     def __getitem__(self, index: int) -> bool:
         flag = self._flags[index]
         if flag is None:
             lowered = self._lowered[index]
-            flag = bool(lowered) and self._matcher.find(lowered) is not None and not _reports_speech(lowered)
+            flag = (
+                bool(lowered)
+                and self._matcher.find(lowered) is not None
+                and not _reports_speech(lowered)
+                # a table's "Source: Central Bank of Russia" is the data's source, no photo credit
+                and not (self._after_table[index] and _DATA_SOURCE.match(lowered))
+            )
             self._flags[index] = flag
         return flag
+
+
+_DATA_SOURCE = re.compile(r"(?:sources?|data|источники?|джерела?|quellen?|منبع|المصدر)\s?:")
 
 
 def _reports_speech(lowered: str) -> bool:
