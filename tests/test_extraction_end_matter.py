@@ -132,6 +132,9 @@ def test_think_tank_end_matter_is_dropped(line):
     "Bloomberg AI summaries are generated automatically and reviewed by editors.",
     "#Россия #БПЛА #Иран",
     "View in Telegram",
+    "This week: Iran's air defence after the October strikes | View this email in your browser",
+    "You are receiving this email because you opted in via our website.",
+    "You can update your preferences or unsubscribe from this list.",
 ])
 def test_outlet_furniture_among_the_story_is_dropped(line):
     near_misses = [

@@ -166,6 +166,10 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # an embed's signature line ("— Seyed Abbas Araghchi (@araghchi) October 3, 2024") and a post's hashtags
     r"[—–-]\s?.{1,60}\(@\w{1,15}\)\s?(?:[a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [a-z]+ \d{4})$", r"(?:#[\w-]+\s*){2,}$",
     r"view in telegram$", r"if you have telegram, you can (?:view|join|contact)\b.{0,80}$",
+    # a newsletter's web version: its preheader link and its footer
+    r".{0,150}\bview this (?:email|e-mail|newsletter) in your browser\.?$",
+    r"you are receiving this (?:email|e-mail|newsletter) because\b.{0,250}$",
+    r"(?:you can )?update your preferences or unsubscribe from this list\.?$",
     # a newsletter box's skip links and privacy note; an audio player's label
     r"(?:skip past|after) newsletter promotion$", r"privacy notice: newsletters may contain\b.{0,300}$",
     r"listen to (?:this|the) (?:article|story)\W{0,3}(?:\d{1,2}:\d\d|\d{1,3} ?min(?:ute)?s?)?(?: listen)?$",
