@@ -314,7 +314,12 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     than a topic's intro of prose beside its cards. A page whose structured data declares an article
     is one. A page typed as one by og:type alone (CMSs set it on tag and section pages too) is told
     by its address only: a blog's roundup of links is a post."""
-    if metadata.declares_article:
+    path = urlsplit(url or "").path
+    story_address = _ARTICLE_PATH.search(path) is not None
+    listing_address = not story_address and _LISTING_PATH.search(path) is not None
+    typed_article = bool(metadata.page_types & ARTICLE_TYPES)
+    # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
+    if metadata.declares_article or typed_article and not listing_address:
         return False
     headlines = [
         (anchor, link_text)
@@ -327,18 +332,14 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     # page (a carousel, the menu) that articles carry too: their text decides.
     if metadata.page_types & PAGE_COLLECTION_TYPES:
         return True
-    # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
-    if not metadata.page_types & ARTICLE_TYPES:
+    if not typed_article:
         link_chars = sum(len(headline) for _, headline in headlines if headline in text)
         if link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1):
             return True
         # (at an article's address, with its date or its slug, a list of cards is a roundup post)
-        if not _ARTICLE_PATH.search(urlsplit(url or "").path) and (
-            _teaser_share(_teaser_cards(headlines), text) >= _INDEX_LINK_TEXT_SHARE
-        ):
+        if not story_address and _teaser_share(_teaser_cards(headlines), text) >= _INDEX_LINK_TEXT_SHARE:
             return True
-    path = urlsplit(url or "").path
-    if _LISTING_PATH.search(path) and not _ARTICLE_PATH.search(path):
+    if listing_address:
         # a listing shows its stories as cards with blurbs; a "Most read" rail is headline links only
         cards = _teaser_cards(headlines)
         if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
