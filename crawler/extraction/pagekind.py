@@ -27,6 +27,7 @@ _BLOCKER_MAX_CHARS = 2500
 # A consent wall listing its partners runs longer, with many kinds of consent phrase.
 _LONG_WALL_MAX_CHARS = 5000
 _LONG_WALL_MIN_HITS = 4
+_PARTNER_LIST_WORDS = ("partner", "vendor", "legitimate interest", "партнер", "partenaire", "anbieter")
 _CONSENT_MIN_HITS = 2
 # Beside its banners, an article has at least this much prose (more when its <title> is a challenge's).
 _BLOCKER_STORY_WORDS = 50
@@ -189,7 +190,7 @@ def blocking_kind(
         story_words = _BLOCKER_TITLED_STORY_WORDS
     else:
         story_words = _BLOCKER_DECLARED_STORY_WORDS if declared_article or typed_article else _BLOCKER_STORY_WORDS
-    if prose_beside_banners(tree) >= story_words:
+    if prose_beside_banners(tree, enough=story_words) >= story_words:
         return None
     if challenge:
         return PageKind.CHALLENGE, f"bot challenge or access block ({challenge.group(0)!r})"
@@ -199,12 +200,16 @@ def blocking_kind(
 def _long_consent_wall(tree: HtmlElement, text: str, typed_article: bool) -> tuple[PageKind, str] | None:
     """A consent wall made long by its list of partners and purposes (a TCF dialog): many kinds of
     consent phrase, and no story beside them. A long page with a cookie bar holds a few kinds."""
+    # (a wall's list is of partners or vendors: a page with a cookie bar names none, and is not walked)
+    if not any(word in text for word in _PARTNER_LIST_WORDS):
+        return None
     if guarded_matcher(rules.CONSENT_PATTERNS).find(text) is None:
         return None
     consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
     if len(consent_hits) < _LONG_WALL_MIN_HITS:
         return None
-    if prose_beside_banners(tree) >= (_BLOCKER_DECLARED_STORY_WORDS if typed_article else _BLOCKER_STORY_WORDS):
+    story_words = _BLOCKER_DECLARED_STORY_WORDS if typed_article else _BLOCKER_STORY_WORDS
+    if prose_beside_banners(tree, enough=story_words) >= story_words:
         return None
     return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
 
@@ -219,7 +224,7 @@ def _titled_as(patterns, title_text: str):
     return match
 
 
-def prose_beside_banners(tree: HtmlElement) -> int:
+def prose_beside_banners(tree: HtmlElement, enough: int | None = None) -> int:
     """Words of prose on the page outside challenge and consent banners.
 
     Text is grouped by its nearest block element; a block holding a banner phrase is set aside,
@@ -261,10 +266,13 @@ def prose_beside_banners(tree: HtmlElement) -> int:
         for block in list(words):
             if block in set_aside or any(ancestor in boxes for ancestor in block.iterancestors()):
                 del words[block]
-    return sum(
+    long_lines = sum(count for count in words.values() if count >= MIN_PROSE_LINE_WORDS)
+    if enough is not None and long_lines >= enough:
+        return long_lines  # the short sentences need not be read
+    return long_lines + sum(
         count
         for block, count in words.items()
-        if count >= MIN_PROSE_LINE_WORDS or block in story_lines and _short_story_sentence(block, count)
+        if count < MIN_PROSE_LINE_WORDS and block in story_lines and _short_story_sentence(block, count)
     )
 
 
@@ -314,7 +322,7 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     than a topic's intro of prose beside its cards. A page whose structured data declares an article
     is one. A page typed as one by og:type alone (CMSs set it on tag and section pages too) is told
     by its address only: a blog's roundup of links is a post."""
-    path = urlsplit(url or "").path
+    path = _path_of(url)
     story_address = _ARTICLE_PATH.search(path) is not None
     listing_address = not story_address and _LISTING_PATH.search(path) is not None
     typed_article = bool(metadata.page_types & ARTICLE_TYPES)
@@ -345,6 +353,13 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
         if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
             return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
     return False
+
+
+def _path_of(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").path
+    except ValueError:  # a malformed address ("http://[::1") names no path
+        return ""
 
 
 def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[tuple[str, bool]]:
