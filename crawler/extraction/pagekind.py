@@ -166,12 +166,16 @@ def blocking_kind(
     text = visible_text(tree).lower()  # matched case-sensitively: far faster than IGNORECASE
     if len(text) > _LONG_WALL_MAX_CHARS:
         return None
-    if len(text) > _BLOCKER_MAX_CHARS:
-        return _long_consent_wall(tree, text, declared_article or typed_article)
-    title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
+    # A page this long is a blocker only as a consent wall made long by its list of partners and
+    # purposes (a TCF dialog): many kinds of consent phrase. A page with a cookie bar names no
+    # partners, and is not walked.
+    long_page = len(text) > _BLOCKER_MAX_CHARS
+    if long_page and not any(word in text for word in _PARTNER_LIST_WORDS):
+        return None
     challenges = guarded_matcher(rules.CHALLENGE_PATTERNS)
     challenge_in_title = challenge = None
-    if not declared_article:
+    if not declared_article and not long_page:
+        title_text = _title_text(tree)
         challenge_in_title = _titled_as(challenges, title_text)
         # a headline naming a block ("… request blocked by Kremlin"): only the rest of the page tells
         headline = title_text.split(" | ")[0].strip()
@@ -182,7 +186,7 @@ def blocking_kind(
         consent_hits = {match.group(0) for match in consent.finditer(text)}
     else:
         consent_hits = set()
-    if not challenge and len(consent_hits) < _CONSENT_MIN_HITS:
+    if not challenge and len(consent_hits) < (_LONG_WALL_MIN_HITS if long_page else _CONSENT_MIN_HITS):
         return None
     # A page titled as a challenge needs more story beside it to count as an article, and a page
     # typed as one less.
@@ -197,21 +201,8 @@ def blocking_kind(
     return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
 
 
-def _long_consent_wall(tree: HtmlElement, text: str, typed_article: bool) -> tuple[PageKind, str] | None:
-    """A consent wall made long by its list of partners and purposes (a TCF dialog): many kinds of
-    consent phrase, and no story beside them. A long page with a cookie bar holds a few kinds."""
-    # (a wall's list is of partners or vendors: a page with a cookie bar names none, and is not walked)
-    if not any(word in text for word in _PARTNER_LIST_WORDS):
-        return None
-    if guarded_matcher(rules.CONSENT_PATTERNS).find(text) is None:
-        return None
-    consent_hits = {match.group(0) for match in lowercase_matcher(rules.CONSENT_PATTERNS).finditer(text)}
-    if len(consent_hits) < _LONG_WALL_MIN_HITS:
-        return None
-    story_words = _BLOCKER_DECLARED_STORY_WORDS if typed_article else _BLOCKER_STORY_WORDS
-    if prose_beside_banners(tree, enough=story_words) >= story_words:
-        return None
-    return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
+def _title_text(tree: HtmlElement) -> str:
+    return " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
 
 
 def _titled_as(patterns, title_text: str):
@@ -344,12 +335,13 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
         link_chars = sum(len(headline) for _, headline in headlines if headline in text)
         if link_chars >= _INDEX_LINK_TEXT_SHARE * max(len(text), 1):
             return True
-        # (at an article's address, with its date or its slug, a list of cards is a roundup post)
-        if not story_address and _teaser_share(_teaser_cards(headlines), text) >= _INDEX_LINK_TEXT_SHARE:
-            return True
+    if story_address and not listing_address:
+        return False  # (at an article's address, with its date or its slug, a list of cards is a roundup post)
+    cards = _teaser_cards(headlines)
+    if not typed_article and _teaser_share(cards, text) >= _INDEX_LINK_TEXT_SHARE:
+        return True
     if listing_address:
         # a listing shows its stories as cards with blurbs; a "Most read" rail is headline links only
-        cards = _teaser_cards(headlines)
         if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
             return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
     return False
@@ -437,7 +429,6 @@ def no_story_reason(
     if prose < MIN_ARTICLE_WORDS and count_words(text) < MIN_VERSE_WORDS:
         return f"no story body ({prose} words of prose)"
     if tree is not None and prose < _NOT_FOUND_MAX_PROSE_WORDS:
-        title_text = " ".join(normalize_space(t.text_content()) for t in tree.iter("title")).lower()
-        if (match := _titled_as(guarded_matcher(rules.NOT_FOUND_TITLE_PATTERNS), title_text)) is not None:
+        if (match := _titled_as(guarded_matcher(rules.NOT_FOUND_TITLE_PATTERNS), _title_text(tree))) is not None:
             return f"an error page ({match.group(0)!r} in its title)"
     return None
