@@ -99,7 +99,7 @@ _INDEX_MIN_HEADLINE_LINKS = 8
 _INDEX_LINK_TEXT_SHARE = 0.5
 # A teaser card: a headline link's container up to this many levels up and this long.
 _CARD_MAX_LEVELS = 4
-_CARD_MAX_CHARS = 500
+_TEASER_CARD_MAX_CHARS = 500
 _CARD_LINE_MIN_CHARS = 20
 _CARD_LEAD_MAX_CHARS = 40
 _BLURB_MIN_CHARS = 40  # a card holds a blurb: this much text beside its headline
@@ -366,7 +366,7 @@ def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[tuple[str, b
             if level >= _CARD_MAX_LEVELS or ancestor.tag in _STORY_TAGS - {"article"}:
                 break
             ancestor_text = normalize_space(ancestor.text_content())
-            if len(ancestor_text) > _CARD_MAX_CHARS or sum(a in anchors for a in ancestor.iter("a")) > 1:
+            if len(ancestor_text) > _TEASER_CARD_MAX_CHARS or sum(a in anchors for a in ancestor.iter("a")) > 1:
                 break
             card_text = ancestor_text
         # a card opens with its headline (a kicker or a date may come first); a paragraph with a
