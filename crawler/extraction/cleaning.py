@@ -100,6 +100,7 @@ _HIDDEN_OR_ROLE = etree.XPath(
 _NAME_ATTRIBUTES = etree.XPath("//@class | //@id | //@data-component")
 _TEXT_NODES = etree.XPath("//text()")
 _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
+_CODE_TEXTS = etree.XPath("//script//text() | //style//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
 _LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
 _PARAGRAPHS = etree.XPath("//body//p")
@@ -282,6 +283,10 @@ class _Page:
     def pitch_boxes(self) -> Iterable[HtmlElement]:
         """Small containers around text that pitches a subscription, newsletter or donation."""
         strings = _TEXT_STRINGS(self.tree)
+        # Script and style text pitches nothing, and is more than half of many pages' text: blanked
+        # (in place, so the strings stay in step with the page's text nodes).
+        if code := set(_CODE_TEXTS(self.tree)):
+            strings = ["" if string in code else string for string in strings]
         lowered = "\x00".join(strings).lower()  # text nodes never hold NUL
         match = self.keywords.search(lowered)
         if match is None:
@@ -364,6 +369,7 @@ _SCREEN_READER_CLASS = re.compile(
 # Class attributes holding a part every screen-reader class name has (the exact names are checked
 # after; a test keeps these parts in step with rules.SCREEN_READER_CLASSES).
 SCREEN_READER_NAME_PARTS = ("sr-only", "idden", "creen", "a11y", "assistive", "offscreen", "invisible")
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 _SCREEN_READER_CANDIDATES = etree.XPath(
     "//@class[" + " or ".join(f"contains(., '{part}')" for part in SCREEN_READER_NAME_PARTS) + "]/parent::*"
 )
@@ -374,6 +380,9 @@ def drop_screen_reader_phrases(tree: HtmlElement) -> int:
 
     They read as part of the sentence in extracted text. Returns how many were taken out.
     """
+    # Most pages use no screen-reader class: one search over all their class values says so.
+    if _SCREEN_READER_CLASS.search(" ".join(_CLASS_VALUES(tree))) is None:
+        return 0
     dropped = 0
     for element in _SCREEN_READER_CANDIDATES(tree):
         if _SCREEN_READER_CLASS.search(element.get("class", "")) is None:
@@ -393,8 +402,11 @@ def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
     return {paragraph: normalize_space(paragraph.text_content()) for paragraph in _PARAGRAPHS(tree)}
 
 
-def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> PageText:
-    """The text of the page's chrome containers (never the story's), beside the page's whole text.
+def chrome_text(
+    tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = (), whole: str | None = None
+) -> PageText:
+    """The text of the page's chrome containers (never the story's), beside the page's whole text
+    (`whole`, normalised, when the caller has read it from the tree as it is now).
 
     The tree is only read: trafilatura picks the story from the page as it is, and what it picked
     is filtered afterwards by `clean_blocks` (pruning first changed its choice of container on
@@ -408,7 +420,7 @@ def chrome_text(tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = ()) -> 
         if not page.holds_story(element) and not page.between_story_paragraphs(element)
     }
     return PageText(
-        whole=normalize_space(tree.text_content()),
+        whole=normalize_space(tree.text_content()) if whole is None else whole,
         links=[normalize_space(anchor.text_content()) for anchor in _LINKS(tree, min_chars=_LINK_KEY_CHARS)],
         paragraphs=paragraphs,
         chrome_elements=chrome,

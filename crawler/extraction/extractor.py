@@ -16,6 +16,7 @@ from crawler.extraction.cleaning import (
     clean_blocks,
     drop_heading_blocks,
     drop_screen_reader_phrases,
+    normalize_space,
     unwrap_layout_tables,
 )
 from crawler.extraction.decoding import decode_html
@@ -127,11 +128,13 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         paywalled=False,
         source=source or metadata.site_name,
     )
+    whole = normalize_space(tree.text_content())  # read once for the stages below, while the tree is unchanged
     blocked = blocking_kind(
         tree,
         metadata.title,
         declared_article=metadata.declares_article,
         typed_article=bool(metadata.page_types & ARTICLE_TYPES),
+        whole=whole,
     )
     if blocked:
         article.kind, article.reason = blocked
@@ -139,9 +142,10 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
-    article.paywalled = judge_paywall(tree, metadata)
-    drop_screen_reader_phrases(tree)
-    page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors))
+    article.paywalled, cut = judge_paywall(tree, metadata, whole)
+    if drop_screen_reader_phrases(tree) or cut:
+        whole = None  # the tree changed: chrome_text reads it again
+    page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors), whole)
     document = extract_body(tree, url, formatting=options.markdown)
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:

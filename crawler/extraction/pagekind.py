@@ -125,7 +125,7 @@ _VISIBLE_TEXT = etree.XPath(
 
 
 _NOT_VISIBLE_TEXT = etree.XPath(
-    "//body//script//text() | //body//style//text() | //body//template//text()", smart_strings=False
+    "//head//text() | //body//script//text() | //body//style//text() | //body//template//text()", smart_strings=False
 )
 # Each text node's normalised length is counted apart: joining them may merge this many spaces.
 _LENGTH_SLACK = 200
@@ -135,13 +135,12 @@ def _normalized_length(texts: list[str]) -> int:
     return sum(len(normalize_space(text)) + 1 for text in texts)
 
 
-def surely_longer_than(tree: HtmlElement, chars: int) -> bool:
-    """True when the page's visible text is certainly longer than `chars`, told without building it."""
-    body = next(tree.iter("body"), None)
-    if body is None:
-        return False
-    visible = _normalized_length([body.text_content()]) - _normalized_length(_NOT_VISIBLE_TEXT(tree))
-    return visible > chars + _LENGTH_SLACK
+def surely_longer_than(tree: HtmlElement, chars: int, whole: str | None = None) -> bool:
+    """True when the page's visible text is certainly longer than `chars`, told without building it
+    (`whole`: the page's whole text, normalised, when it is at hand)."""
+    if whole is None:
+        whole = normalize_space(tree.text_content())
+    return len(whole) - _normalized_length(_NOT_VISIBLE_TEXT(tree)) > chars + _LENGTH_SLACK
 
 
 def visible_text(tree: HtmlElement) -> str:
@@ -150,7 +149,11 @@ def visible_text(tree: HtmlElement) -> str:
 
 
 def blocking_kind(
-    tree: HtmlElement, title: str | None, declared_article: bool = False, typed_article: bool = False
+    tree: HtmlElement,
+    title: str | None,
+    declared_article: bool = False,
+    typed_article: bool = False,
+    whole: str | None = None,
 ) -> tuple[PageKind, str] | None:
     """A bot challenge or consent wall standing where the story should be.
 
@@ -159,9 +162,10 @@ def blocking_kind(
     the banners are set aside holds no story. A page declaring an article in its structured data
     (`declared_article`, JSON-LD) is the outlet's own page, never a challenge served in its place (a
     consent wall still can be one). On a page typed as an article (`typed_article`: og:type too),
-    less story beside a banner is enough: a brief of three sentences is one.
+    less story beside a banner is enough: a brief of three sentences is one. `whole` is the page's
+    whole text, normalised, when the caller has read it.
     """
-    if surely_longer_than(tree, _LONG_WALL_MAX_CHARS):
+    if surely_longer_than(tree, _LONG_WALL_MAX_CHARS, whole):
         return None
     text = visible_text(tree).lower()  # matched case-sensitively: far faster than IGNORECASE
     if len(text) > _LONG_WALL_MAX_CHARS:
