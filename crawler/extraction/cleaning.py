@@ -82,10 +82,6 @@ def split_name_parts(names: str) -> str:
     return lowered if lowered == names else _CAMEL_HUMP.sub("-", names).lower()
 
 
-def class_and_id(element: HtmlElement) -> str:
-    return split_name_parts(f"{element.get('class', '')} {element.get('id', '')}")
-
-
 # The page is read with a few XPath queries and at most one walk over its elements: building a
 # Python proxy for each element, or testing every class name with a regex, cost more than all the
 # rules together. (Queries scan attributes, `//@role/..`, because libxml2 tests long
@@ -190,15 +186,43 @@ def guarded_matcher(patterns: tuple[str, ...], anchored: bool = False) -> Guarde
     return GuardedMatcher(patterns, anchored)
 
 
+def _named_values(values: Sequence[str], joined: str, parts: tuple[str, ...]) -> set[str]:
+    """Which of `values` (joined by NUL into `joined`, split into name parts) hold one of `parts`
+    (tested together, in one regex pass)."""
+    ends = list(accumulate(len(part) + 1 for part in joined.split("\x00")))
+    return {values[bisect_right(ends, match.start())] for match in class_id_matcher(parts).finditer(joined)}
+
+
 def _chrome_names(values: Iterable[str]) -> set[str]:
-    """The class or id values that name a chrome container (tested together, in one regex pass)."""
+    """The class or id values that name a chrome container."""
     values = [value for value in values if value.strip() and "\x00" not in value]
     joined = re.sub(_TAXONOMY_CLASS, " ", split_name_parts("\x00".join(values)))
-    ends = list(accumulate(len(part) + 1 for part in joined.split("\x00")))
-    chrome = set()
-    for match in class_id_matcher(rules.CHROME_CLASS_ID_PARTS).finditer(joined):
-        chrome.add(values[bisect_right(ends, match.start())])
-    return chrome
+    return _named_values(values, joined, rules.CHROME_CLASS_ID_PARTS)
+
+
+class PageNames:
+    """The page's class, id and data-component values, read once for every table of name parts
+    (chrome containers, subscription walls). Read again once the tree changes."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._attributes = _NAME_ATTRIBUTES(tree)  # smart strings: each knows its element
+        self._values = [value for value in dict.fromkeys(self._attributes) if value.strip() and "\x00" not in value]
+        self._parts = split_name_parts("\x00".join(self._values))
+        self._without_taxonomy: str | None = None
+
+    def elements_named(self, parts: tuple[str, ...], *, taxonomy: bool = True) -> list[HtmlElement]:
+        """The elements (in page order, each once) a value of which holds one of `parts`; with
+        `taxonomy=False`, WordPress's category and tag classes ("tag-newsletter") name nothing."""
+        if taxonomy:
+            joined = self._parts
+        else:
+            if self._without_taxonomy is None:
+                self._without_taxonomy = re.sub(_TAXONOMY_CLASS, " ", self._parts)
+            joined = self._without_taxonomy
+        names = _named_values(self._values, joined, parts)
+        if not names:
+            return []
+        return list(dict.fromkeys(value.getparent() for value in self._attributes if value in names))
 
 
 def is_named_chrome(element: HtmlElement) -> bool:
@@ -266,17 +290,14 @@ class _Page:
             return self.story_paragraphs_in(element) >= 2 or len(element.text_content()) > _CARD_MAX_CHARS
         return element.tag in _STORY_TAGS or self.story_paragraphs_in(element) >= 3
 
-    def chrome_containers(self, extra_xpaths: Sequence[etree.XPath]) -> Iterable[HtmlElement]:
+    def chrome_containers(self, extra_xpaths: Sequence[etree.XPath], names: PageNames) -> Iterable[HtmlElement]:
         roles = frozenset(rules.CHROME_ROLES)
         for element in _HIDDEN_OR_ROLE(self.tree):
             if element.tag not in _NEVER_CHROME_TAGS and (element.get("role") in roles or is_hidden(element)):
                 yield element
-        attributes = _NAME_ATTRIBUTES(self.tree)
-        names = _chrome_names(set(attributes))
-        if names:
-            for value in attributes:
-                if value in names and (element := value.getparent()).tag not in _NEVER_CHROME_TAGS:
-                    yield element
+        for element in names.elements_named(rules.CHROME_CLASS_ID_PARTS, taxonomy=False):
+            if element.tag not in _NEVER_CHROME_TAGS:
+                yield element
         for xpath in extra_xpaths:
             yield from xpath(self.tree)
 
@@ -403,10 +424,13 @@ def paragraph_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
 
 
 def chrome_text(
-    tree: HtmlElement, extra_xpaths: Sequence[etree.XPath] = (), whole: str | None = None
+    tree: HtmlElement,
+    extra_xpaths: Sequence[etree.XPath] = (),
+    whole: str | None = None,
+    names: PageNames | None = None,
 ) -> PageText:
-    """The text of the page's chrome containers (never the story's), beside the page's whole text
-    (`whole`, normalised, when the caller has read it from the tree as it is now).
+    """The text of the page's chrome containers (never the story's), beside the page's whole text.
+    `whole` (normalised) and `names` are what the caller has read of the tree as it is now, if any.
 
     The tree is only read: trafilatura picks the story from the page as it is, and what it picked
     is filtered afterwards by `clean_blocks` (pruning first changed its choice of container on
@@ -416,7 +440,7 @@ def chrome_text(
     page = _Page(tree, paragraphs)
     chrome = {
         element
-        for element in [*page.chrome_containers(extra_xpaths), *page.pitch_boxes()]
+        for element in [*page.chrome_containers(extra_xpaths, names or PageNames(tree)), *page.pitch_boxes()]
         if not page.holds_story(element) and not page.between_story_paragraphs(element)
     }
     return PageText(

@@ -11,6 +11,7 @@ from trafilatura.xml import xmltotxt
 
 from crawler.extraction.article import Article, ExtractionError, PageKind
 from crawler.extraction.cleaning import (
+    PageNames,
     PageText,
     chrome_text,
     clean_blocks,
@@ -142,10 +143,11 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
-    article.paywalled, cut = judge_paywall(tree, metadata, whole)
+    names = PageNames(tree)
+    article.paywalled, cut = judge_paywall(tree, metadata, whole, names)
     if drop_screen_reader_phrases(tree) or cut:
-        whole = None  # the tree changed: chrome_text reads it again
-    page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors), whole)
+        whole = names = None  # the tree changed: chrome_text reads it again
+    page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors), whole, names)
     document = extract_body(tree, url, formatting=options.markdown)
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:

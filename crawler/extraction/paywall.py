@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
-from crawler.extraction.cleaning import (
-    class_and_id,
-    class_id_matcher,
-    guarded_matcher,
-    normalize_space,
-    split_name_parts,
-)
+from crawler.extraction.cleaning import PageNames, guarded_matcher, normalize_space
 from crawler.extraction.metadata import Metadata
 
-_MARKED = etree.XPath("//*[@class or @id]")
-_NAMES = etree.XPath("//@class | //@id", smart_strings=False)
 
-
-def wall_elements(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class or id names a subscription wall."""
-    matcher = class_id_matcher(rules.PAYWALL_CLASS_ID_PARTS)
-    # Most pages name no wall: one search over all their names says so.
-    if matcher.search(split_name_parts("\x00".join(_NAMES(tree)))) is None:
-        return []
-    return [element for element in _MARKED(tree) if matcher.search(class_and_id(element))]
+def wall_elements(names: PageNames) -> list[HtmlElement]:
+    """Elements whose class, id or data-component names a subscription wall."""
+    return names.elements_named(rules.PAYWALL_CLASS_ID_PARTS)
 
 
 # A declared paywalled part holding this many words is served on the page, not behind the wall.
@@ -62,17 +48,19 @@ _SERVED_STORY_MIN_PARAGRAPHS = 4
 _STORY_PARAGRAPH_MIN_WORDS = 15
 
 
-def _story_served(tree: HtmlElement, whole: str) -> bool:
+def _story_served(tree: HtmlElement, whole: str, walls: list[HtmlElement]) -> bool:
     """The whole story on a page declared not free with no part named: enough story paragraphs, and no
     wall in sight (no notice or pitch in words, no wall element but the one holding the story itself)."""
     counts = [n for p in tree.iter("p") if (n := len(p.text_content().split())) >= _STORY_PARAGRAPH_MIN_WORDS]
     if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS or _wall_shown(whole):
         return False
     # an empty or short wall box (a stripped body, an offer) shows the wall; one holding the story does not
-    return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in wall_elements(tree))
+    return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in walls)
 
 
-def judge_paywall(tree: HtmlElement, metadata: Metadata, whole: str | None = None) -> tuple[bool, bool]:
+def judge_paywall(
+    tree: HtmlElement, metadata: Metadata, whole: str | None = None, names: PageNames | None = None
+) -> tuple[bool, bool]:
     """Whether a subscription wall cuts the story short; the parts schema.org marks as behind it are
     taken out of `tree`, so the text is the free part only.
 
@@ -81,17 +69,18 @@ def judge_paywall(tree: HtmlElement, metadata: Metadata, whole: str | None = Non
     paywalled but serves it in full (its text is there and no wall says the story goes on elsewhere)
     keeps it: that text is on the page.
 
-    Returns (paywalled, whether parts were taken out). `whole` is the page's whole text, normalised,
-    when the caller has read it.
+    Returns (paywalled, whether parts were taken out). `whole` (the page's whole text, normalised)
+    and `names` are what the caller has read of the tree, if any.
     """
     if whole is None:
         whole = normalize_space(tree.text_content())  # read once, before any part is taken out
+    walls = wall_elements(names or PageNames(tree))
     cut = False
     served = bool(metadata.paywalled_selectors) and _served_in_full(tree, metadata, whole)
-    paywalled = _is_paywalled(tree, metadata, whole, served)
+    paywalled = _is_paywalled(tree, metadata, whole, served, walls)
     if metadata.paywalled_selectors and not served:
         parts = _declared_parts(tree, metadata)
-        if _free_part_outside(tree, parts):  # else the declared part holds the teaser: all the page shows
+        if _free_part_outside(tree, parts, walls):  # else the declared part holds the teaser: all the page shows
             for element in parts:
                 if element.getparent() is not None:
                     element.drop_tree()
@@ -99,12 +88,12 @@ def judge_paywall(tree: HtmlElement, metadata: Metadata, whole: str | None = Non
     return paywalled, cut
 
 
-def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement]) -> bool:
+def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement], walls: list[HtmlElement]) -> bool:
     """A story paragraph outside the parts declared paywalled: the free part the page shows.
 
     Publishers that declare the whole body paywalled serve the teaser inside it, and taking the part
     out would leave the offer box and the byline as the story."""
-    elsewhere = [*parts, *wall_elements(tree), *tree.iter(*_PAGE_FURNITURE)]  # an offer box or a footer is no free part
+    elsewhere = [*parts, *walls, *tree.iter(*_PAGE_FURNITURE)]  # an offer box or a footer is no free part
     inside = {element for part in elsewhere for element in part.iter()}
     return any(
         paragraph not in inside and len(paragraph.text_content().split()) >= _STORY_PARAGRAPH_MIN_WORDS
@@ -115,15 +104,17 @@ def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement]) -> bool:
 _PAGE_FURNITURE = ("header", "footer", "nav", "aside")
 
 
-def _is_paywalled(tree: HtmlElement, metadata: Metadata, whole: str, served: bool) -> bool:
+def _is_paywalled(
+    tree: HtmlElement, metadata: Metadata, whole: str, served: bool, walls: list[HtmlElement]
+) -> bool:
     if metadata.free_to_read is False or metadata.paywalled_selectors:
         if metadata.paywalled_selectors:
             if not served:
                 return True
-        elif not _story_served(tree, whole):
+        elif not _story_served(tree, whole, walls):
             return True
     pitch = guarded_matcher(rules.PAYWALL_TEXT_PATTERNS)
-    for element in wall_elements(tree):
+    for element in walls:
         if pitch.find(normalize_space(element.text_content()).lower()):
             return True
     # "The rest of this article is for subscribers" says so wherever it sits, whatever its class,
