@@ -180,3 +180,38 @@ def test_a_live_blog_of_short_entries_is_a_story():
     page = f"<html><head><title>Live: drones over Kyiv</title></head><body><main><h1>Live: drones over Kyiv</h1>{body}</main></body></html>"
     article = extract_article(page, "https://www.meridianpost.com/live/2025/10/14/kyiv-drones")
     assert article.is_article, article.reason
+
+
+_WALL_ONLY = """<html><head><title>Iran takes delivery of first Su-35 jets - The Daily Ledger</title>
+<meta property="og:type" content="article"></head><body>
+<header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header>
+<main><article><h1>Iran takes delivery of first Su-35 jets</h1>
+<p class="byline">By Jane Doe · 12 March 2026</p>
+<div class="{wall}"><h2>Subscribe to read</h2>
+<p>Get unlimited access to award-winning journalism for just $1 a week.</p>
+<a class="btn" href="/subscribe">Subscribe now</a>
+<p>Already a subscriber? <a href="/login">Sign in</a></p></div>
+</article></main><footer><p>© 2026 The Daily Ledger.</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize("wall", ["paywall-offer", "offer-box"])
+def test_a_page_serving_only_the_headline_and_a_subscription_offer_is_no_article(wall):
+    # trafilatura hands the whole <article> back as one paragraph; split, each line meets its rule
+    article = extract_article(_WALL_ONLY.replace("{wall}", wall))
+    assert article.kind is PageKind.EMPTY and article.text == ""
+    if wall == "paywall-offer":  # a wall the markup names: the reason says where the story is
+        assert article.paywalled and "subscription wall" in article.reason
+
+
+def test_a_brief_handed_back_as_one_block_keeps_its_story_and_loses_the_pitch_inside():
+    story = (
+        "Iran said on Sunday it had tested a jet-powered version of its Shahed drone, which state "
+        "television showed flying over a desert range near Semnan."
+    )
+    page = f"""<html><head><title>Iran tests new drone - Gulf Wire</title></head><body>
+    <nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Iran tests new drone</h1>
+    <div class="text">{story}</div>
+    <div class="signup"><strong>Get our morning briefing</strong> Sign up for the newsletter, free every weekday.</div>
+    </article><footer>© Gulf Wire 2026</footer></body></html>"""
+    article = extract_article(page)
+    assert article.is_article and article.text == story

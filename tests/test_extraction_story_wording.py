@@ -58,7 +58,12 @@ def test_a_pitch_line_among_the_story_paragraphs_still_goes():
 )
 def test_a_short_story_paragraph_quoting_a_pitch_is_no_pitch_box(quoting: str):
     # a brief's paragraphs are short; the pitch stands in quotation marks among the story's own words
-    short = ["The court ruled on Tuesday against the retailer.", "Its lawyers said they would appeal the ruling."]
+    short = [
+        "The court ruled on Tuesday against the retailer.",
+        "Its lawyers said they would appeal the ruling.",
+        "The retailer must pay a fine of two million roubles.",
+        "It has thirty days to remove the posts from its channel.",
+    ]
     article = extract_article(_page(_paragraphs(short[:1] + [quoting] + short[1:])), URL)
     assert quoting[:30] in article.text
 

@@ -27,7 +27,7 @@ from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import judge_paywall
-from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst
+from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst, split_lumped_block
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 MAX_PAGE_ELEMENTS = 60_000  # a big news page has under 10,000
@@ -152,6 +152,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
+        split_lumped_block(tree, document.body, page_text)
         recovered: list = []
         live_blog = "liveblogposting" in metadata.page_types
         recover_missed_paragraphs(tree, document.body, page_text, recovered, live_blog=live_blog)
@@ -169,6 +170,8 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     if is_index_page(tree, metadata, article.text, url):
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
     elif (reason := no_story_reason(article.text, page_text.is_link_text, tree)) is not None:
+        if article.paywalled:  # the story is there for subscribers: say so, it is no empty page
+            reason = f"behind a subscription wall: the page serves no story text ({reason})"
         _not_an_article(article, PageKind.EMPTY, reason)
     if options.explain:
         article.explanation = article.explanation or []

@@ -442,3 +442,88 @@ def _shown_as_element(tree: HtmlElement, dek: str) -> HtmlElement | None:
             continue
         return element
     return None
+
+
+# trafilatura's last fallback hands back a whole container (the <article>, or the body) as one block:
+# the headline, the byline and any wall or pitch inside it run together in one paragraph, out of
+# reach of the block rules. Such a block is split back into the container's own blocks.
+_LUMP_MIN_WORDS = 12
+_LUMP_CONTAINERS = ("article", "main", "body")
+_LUMP_MIN_SHARE = 0.8  # of the container's text the block holds
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+        "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)
+_UNREAD_TAGS = frozenset({"script", "style", "template", "noscript"})
+
+
+def split_lumped_block(tree: HtmlElement, body: etree._Element, page: PageText) -> int:
+    """When trafilatura's text is one block holding the whole text of a container of the page, put
+    the container's own blocks (headings, paragraphs, lines) in its place; returns how many."""
+    if len(body) != 1 or len(body[0]):
+        return 0
+    lump = page.block_text(body[0])
+    if count_words(lump) < _LUMP_MIN_WORDS:
+        return 0
+    compact = "".join(lump.split())
+    found: list[tuple[int, list[tuple[str, str]]]] = []
+    for container in tree.iter(*_LUMP_CONTAINERS):
+        runs = _block_runs(container)
+        whole = "".join("".join(run.split()) for _, run in runs)
+        if len(runs) > 1 and compact in whole and len(compact) >= _LUMP_MIN_SHARE * len(whole):
+            found.append((len(whole), runs))
+    if not found:
+        return 0
+    runs = min(found, key=lambda candidate: candidate[0])[1]  # the innermost: the <article>, not the body around it
+    body.remove(body[0])
+    for tag, run in runs:
+        block = etree.SubElement(body, "head" if tag in _HEADING_TAGS else "p")
+        if tag in _HEADING_TAGS:
+            block.set("rend", tag)
+        block.text = run
+    return len(runs)
+
+
+def _block_runs(container: HtmlElement) -> list[tuple[str, str]]:
+    """The container's text cut at every block boundary: (the tag of the block each run is in, its text)."""
+    runs: list[tuple[str, str]] = []
+    words: list[str] = []
+    owners: list[str] = [container.tag]
+
+    def flush() -> None:
+        if text := normalize_space(" ".join(words)):
+            runs.append((owners[-1], text))
+        words.clear()
+
+    skipped: HtmlElement | None = None
+    for event, element in etree.iterwalk(container, events=("start", "end")):
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            if event == "end" and element.tail and skipped is None:
+                words.append(element.tail)
+            continue
+        if skipped is not None:
+            if event == "end" and element is skipped:
+                skipped = None
+                if element.tail:
+                    words.append(element.tail)
+            continue
+        if event == "start":
+            if element.tag in _UNREAD_TAGS:
+                skipped = element
+                continue
+            if element.tag in _BLOCK_TAGS:
+                flush()
+                owners.append(element.tag)
+            if element.text:
+                words.append(element.text)
+        else:
+            if element.tag in _BLOCK_TAGS and element is not container:
+                flush()
+                owners.pop()
+            if element.tail and element is not container:
+                words.append(element.tail)
+    flush()
+    return runs
