@@ -215,3 +215,72 @@ def test_a_brief_handed_back_as_one_block_keeps_its_story_and_loses_the_pitch_in
     </article><footer>© Gulf Wire 2026</footer></body></html>"""
     article = extract_article(page)
     assert article.is_article and article.text == story
+
+
+_POSTS = [
+    ("Russia delivers more Su-35 jets to Iran",
+     "Two more Su-35 fighters landed at Hamadan this week, according to flight-tracking enthusiasts who followed "
+     "the transport aircraft. The jets are the first of a batch of up to 24 ordered in 2023."),
+    ("Shahed production moves to Tatarstan",
+     "The Alabuga special economic zone now assembles most of the Geran-2 drones Russia launches at Ukraine, "
+     "satellite images and leaked documents suggest."),
+    ("New sanctions target drone parts suppliers",
+     "The Treasury added eleven companies in China, Turkey and the UAE to its sanctions list for shipping engines "
+     "and electronics used in Iranian drones."),
+    ("S-400 talks stall over price",
+     "Iranian officials have asked for a discount on the S-400 air defence system, a Russian newspaper reported, "
+     "citing two people familiar with the negotiations."),
+]
+
+
+def _blog_post(number: int, title: str, body: str, *, dated: bool = True, heading: str = "h3") -> str:
+    date = f"<span class='post-timestamp'>March {number + 3}, 2026</span>" if dated else ""
+    return (
+        f"<div class='post-outer'><div class='post hentry'><{heading} class='post-title'>"
+        f"<a href='/2026/03/post-{number}.html'>{title}</a></{heading}>"
+        f"<div class='post-header'>Posted by Arms Watcher {date}</div>"
+        f"<div class='post-body'><p>{body}</p><p>{body.split('.')[0]}, the report added.</p></div>"
+        f"<div class='jump-link'><a href='/2026/03/post-{number}.html#more'>Read more »</a></div></div></div>"
+    )
+
+
+def _blog(title: str, main: str) -> str:
+    return (
+        f"<html><head><title>{title}</title><meta property='og:type' content='website'></head><body>"
+        "<div class='header'><h1><a href='/'>Arms Watch</a></h1><p>Tracking the arms trade</p></div>"
+        f"{main}<div class='blog-pager'><a href='/search?updated-max=2026'>Older Posts</a></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("url", ["https://armswatch.example.org/search/label/drones", None])
+def test_a_label_page_of_four_dated_posts_is_an_index(url):
+    posts = "".join(_blog_post(n, title, body) for n, (title, body) in enumerate(_POSTS))
+    page = _blog("Arms Watch: drones", f"<div class='status-msg'>Showing posts with label drones</div>{posts}")
+    article = extract_article(page, url)
+    assert article.kind is PageKind.INDEX and article.text == ""
+
+
+def test_a_post_with_dated_related_posts_under_it_is_an_article():
+    title, body = _POSTS[0]
+    story = " ".join([body] * 3)
+    related = "".join(_blog_post(n, t, b) for n, (t, b) in enumerate(_POSTS[1:], start=1))
+    main = (
+        f"<div class='post'><h3 class='post-title'>{title}</h3><div class='post-body'><p>{story}</p></div></div>"
+        f"<div class='related'><h2>Related posts</h2>{related}</div>"
+    )
+    article = extract_article(_blog(f"Arms Watch: {title}", main), "https://armswatch.example.org/2026/03/su35.html")
+    assert article.is_article and story[:80] in article.text
+
+
+def test_a_list_article_of_linked_items_without_dates_is_an_article():
+    # a listicle's items link to the site's own reviews, but carry no date of their own
+    items = "".join(_blog_post(n, title, body, dated=False, heading="h2") for n, (title, body) in enumerate(_POSTS))
+    article = extract_article(_blog("Four stories that explain the Iran-Russia arms trade", items), None)
+    assert article.is_article
+
+
+def test_a_story_with_more_stories_streamed_under_it_is_that_story():
+    # infinite scroll: the page's own story comes first, titled as the page, then others in full
+    posts = "".join(_blog_post(n, title, body) for n, (title, body) in enumerate(_POSTS))
+    article = extract_article(_blog(f"{_POSTS[0][0]} - Arms Watch", posts), None)
+    assert article.is_article

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -324,6 +324,8 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
     if metadata.declares_article or typed_article and not listing_address:
         return False
+    if _post_archive(tree, text, url, metadata.title):
+        return True
     headlines = [
         (anchor, link_text)
         for anchor, link_text in ((a, normalize_space(a.text_content())) for a in tree.iter("a"))
@@ -349,6 +351,79 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
         if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
             return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
     return False
+
+
+# A blog's label, month or front page: a run of like posts, each under a heading linking to its own
+# address and each dated, with the extracted text from among them. (A post with "related posts"
+# under it has its text outside them; a listicle's items carry no dates of their own.)
+_ARCHIVE_MIN_POSTS = 3
+_ARCHIVE_HEADLINE_MIN_WORDS = 2
+_ARCHIVE_LINK_SHARE = 0.8  # of the heading's text its link holds
+_ARCHIVE_TEXT_SHARE = 0.5  # of the extracted text found in the posts
+_POST_DATE_CLASS_PARTS = ("date", "time", "posted", "published")
+_HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def _post_archive(tree: HtmlElement, text: str, url: str | None, title: str | None) -> bool:
+    """A run of like posts, the text from among them, none of them the page's own (titled as the page:
+    a story with more stories streamed under it)."""
+    title_key = comparison_key(" ".join([title or "", _title_text(tree)]))
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
+    own = _address_key(url) if url else None
+    for heading in tree.iter(*_HEADINGS):
+        link = next(heading.iter("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if not href or href.startswith("#") or (own is not None and _address_key(href, url) == own):
+            continue
+        heading_text = normalize_space(heading.text_content())
+        link_text = normalize_space(link.text_content())
+        if len(link_text.split()) < _ARCHIVE_HEADLINE_MIN_WORDS or len(link_text) < _ARCHIVE_LINK_SHARE * len(heading_text):
+            continue
+        groups.setdefault((heading.tag, heading.get("class", "")), []).append(heading)
+    lines = _text_lines(text)
+    total = sum(map(len, lines))
+    for headings in groups.values():
+        if len(headings) < _ARCHIVE_MIN_POSTS:
+            continue
+        if any((key := comparison_key(heading.text_content())) and key in title_key for heading in headings):
+            continue
+        posts = [_post_of(heading, headings) for heading in headings]
+        if sum(_is_dated(post) for post in posts) < _ARCHIVE_MIN_POSTS:
+            continue
+        post_text = "\x00".join(normalize_space(post.text_content()) for post in posts)
+        inside = sum(len(line) for line in lines if line in post_text)
+        if total and inside >= _ARCHIVE_TEXT_SHARE * total:
+            return True
+    return False
+
+
+def _address_key(href: str, base: str | None = None) -> tuple[str, str] | None:
+    try:
+        parts = urlsplit(urljoin(base, href) if base else href)
+    except ValueError:
+        return None
+    return parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/")
+
+
+def _post_of(heading: HtmlElement, headings: list[HtmlElement]) -> HtmlElement:
+    """The largest container around `heading` holding no other of the run's headings: its post."""
+    others = set(headings) - {heading}
+    post = heading
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in ("body", "html") or any(element in others for element in ancestor.iter(*_HEADINGS)):
+            break
+        post = ancestor
+    return post
+
+
+def _is_dated(post: HtmlElement) -> bool:
+    if next(post.iter("time"), None) is not None:
+        return True
+    return any(
+        any(part in (element.get("class") or "").lower() for part in _POST_DATE_CLASS_PARTS)
+        for element in post.iter()
+        if isinstance(element.tag, str)
+    )
 
 
 def _path_of(url: str | None) -> str:
