@@ -377,7 +377,8 @@ def _post_archive(tree: HtmlElement, text: str, url: str | None, title: str | No
             continue
         heading_text = normalize_space(heading.text_content())
         link_text = normalize_space(link.text_content())
-        if len(link_text.split()) < _ARCHIVE_HEADLINE_MIN_WORDS or len(link_text) < _ARCHIVE_LINK_SHARE * len(heading_text):
+        too_short = len(link_text.split()) < _ARCHIVE_HEADLINE_MIN_WORDS
+        if too_short or len(link_text) < _ARCHIVE_LINK_SHARE * len(heading_text):
             continue
         groups.setdefault((heading.tag, heading.get("class", "")), []).append(heading)
     lines = _text_lines(text)
