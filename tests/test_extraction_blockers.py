@@ -129,7 +129,44 @@ def test_a_consent_wall_of_short_sentences_stays_one():
     assert extract_article(page).kind is PageKind.CONSENT
 
 
-def test_a_brief_under_a_banner_on_a_page_declaring_no_article_needs_more_story():
-    # near-miss: the same 40 words, undeclared, could be a wall's own lines
+def test_a_brief_under_a_banner_and_under_the_headline_its_title_names_is_a_story():
+    # undeclared, but the <h1> is the headline the <title> names: the page is the story's
     undeclared = _COURT_BRIEF.replace("<meta property='og:type' content='article'>", "")
+    assert extract_article(with_banner(undeclared, BANNERS["cookie bar"])).is_article
+
+
+def test_a_brief_under_a_banner_on_a_page_declaring_no_article_and_titled_otherwise_needs_more_story():
+    # near-miss: the same 40 words, undeclared, under a title that names no headline (the site's
+    # name), could be a wall's own lines
+    undeclared = _COURT_BRIEF.replace("<meta property='og:type' content='article'>", "").replace(
+        "<title>Former mayoral aide sentenced to 18 months</title>", "<title>City Courier</title>"
+    )
     assert extract_article(with_banner(undeclared, BANNERS["cookie bar"])).kind is PageKind.CONSENT
+
+
+_ODESA = (
+    "<html lang='en'><head><title>Drone strike hits Odesa port | Black Sea Monitor</title></head><body>"
+    "<header><a href='/'>Black Sea Monitor</a></header><main><h1>{headline}</h1><p>{text}</p></main>"
+    "<footer>© Black Sea Monitor</footer></body></html>"
+)
+_ODESA_STORY = (
+    "Russian Geran-2 drones struck grain silos in the port of Odesa overnight, the regional governor said on "
+    "Tuesday. Two workers were injured and a fire was put out by morning."
+)
+
+
+@pytest.mark.parametrize("banner", ["cookie bar", "consent dialog"])
+def test_a_one_paragraph_brief_on_an_untyped_page_under_a_banner_is_a_story(banner):
+    page = with_banner(_ODESA.format(headline="Drone strike hits Odesa port", text=_ODESA_STORY), BANNERS[banner])
+    article = extract_article(page)
+    assert article.is_article and article.text == _ODESA_STORY
+
+
+def test_a_wall_headed_as_a_wall_is_a_wall_whatever_its_title():
+    # near-miss: the <h1> is a consent dialog's heading, and the lines under it are the dialog's
+    wall = _ODESA.format(
+        headline="We value your privacy",
+        text="We and our partners store and access information on your device, such as cookies, to "
+        "personalise ads and content. Accept all or manage your preferences to continue.",
+    ).replace("Drone strike hits Odesa port | ", "We value your privacy | ")
+    assert extract_article(with_banner(wall, BANNERS["cookie bar"])).kind is PageKind.CONSENT

@@ -196,13 +196,30 @@ def blocking_kind(
     # typed as one less.
     if challenge_in_title:
         story_words = _BLOCKER_TITLED_STORY_WORDS
+    elif declared_article or typed_article or _headline_of_the_title(tree, consent, challenges):
+        story_words = _BLOCKER_DECLARED_STORY_WORDS
     else:
-        story_words = _BLOCKER_DECLARED_STORY_WORDS if declared_article or typed_article else _BLOCKER_STORY_WORDS
+        story_words = _BLOCKER_STORY_WORDS
     if prose_beside_banners(tree, enough=story_words) >= story_words:
         return None
     if challenge:
         return PageKind.CHALLENGE, f"bot challenge or access block ({challenge.group(0)!r})"
     return PageKind.CONSENT, f"consent wall ({', '.join(sorted(consent_hits)[:3])})"
+
+
+_HEADLINE_MIN_WORDS = 4  # a site's name ("The City Courier") is no headline
+
+
+def _headline_of_the_title(tree: HtmlElement, consent, challenges) -> bool:
+    """The page's <h1> is the headline its <title> names, and no banner's heading ("Before you
+    continue"): the page is a story's, typed or not, and a brief under the headline is its story."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return False
+    headline = normalize_space(h1.text_content()).lower()
+    if len(headline.split()) < _HEADLINE_MIN_WORDS or consent.search(headline) or challenges.find(headline):
+        return False
+    return comparison_key(headline) in comparison_key(_title_text(tree))
 
 
 def _title_text(tree: HtmlElement) -> str:
