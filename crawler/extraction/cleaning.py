@@ -243,6 +243,11 @@ def is_hidden(element: HtmlElement) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
+def hidden_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """The page's hidden elements (by attribute or inline style), the outermost of each nest."""
+    return _outermost([element for element in _HIDDEN_OR_ROLE(tree) if is_hidden(element)])
+
+
 class _Page:
     """What pruning needs to know about a parsed page, measured once."""
 

@@ -584,7 +584,8 @@ def _byline_names(bylines: list[HtmlElement]) -> list[str]:
         if _others_byline(element):
             continue
         texts = list(element.itertext())
-        if any(len(text.split()) > _BYLINE_LINE_MAX_WORDS for text in texts):
+        # (a byline's parts are set apart by dots or bars: "A in Tehran and B in Riga · November 29 2025")
+        if any(len(part.split()) > _BYLINE_LINE_MAX_WORDS for text in texts for part in _BYLINE_PARTS.split(text)):
             continue  # an author box's bio ("… from our bureaus in Dubai, Doha and Riyadh."): no byline
         names = clean_author_names(["\n".join(texts)])
         if 1 <= len(names) <= MAX_BYLINE_AUTHORS:
@@ -660,7 +661,7 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
         for part in _NAME_SPLIT.split(_BY_PREFIX.sub("", candidate)):
             part = _strip_label(_BY_PREFIX.sub("", normalize_space(part)))
             name = _unbracket(normalize_space(noise.sub(" ", part)).strip(" .:-–—|·•"))
-            name = _ROLE_SUFFIX.sub("", name)
+            name = _PLACE_SUFFIX.sub("", _ROLE_SUFFIX.sub("", name))
             words = name.split()
             if not name or not 1 <= len(words) <= 5 or not name[0].isupper() and name[0].isascii():
                 continue
@@ -675,6 +676,9 @@ def clean_author_names(candidates: Iterable[str]) -> list[str]:
 
 # An e-mail address beside a name ("김지현 기자 jihyun@example.kr", "Jane Doe (jane@example.com)").
 _EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+# Where the reporter wrote from, after the name ("Max Seddon in Riga", "Anna Petrova aus Moskau").
+_PLACE_SUFFIX = re.compile(r"\s+(?:in|from|en|aus|из|в)\s+[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:\s+[A-ZÀ-ÞА-ЯЁ][\w'’.-]*){0,2}$")
+_BYLINE_PARTS = re.compile(r"\s[·•|]\s")
 # A reporter's role after the name in ko, ja and zh ("김지현 기자", "田中太郎 記者", "李明 特派员").
 _ROLE_SUFFIXES = ("기자", "記者", "记者", "特派员", "特派員")
 _ROLE_SUFFIX = re.compile(rf"\s*(?:{'|'.join(_ROLE_SUFFIXES)})$")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
-from crawler.extraction.cleaning import PageNames, guarded_matcher, normalize_space
+from crawler.extraction.cleaning import PageNames, guarded_matcher, hidden_elements, is_hidden, normalize_space
 from crawler.extraction.metadata import Metadata
 
 
@@ -29,17 +30,29 @@ def _declared_parts(tree: HtmlElement, metadata: Metadata) -> list[HtmlElement]:
     return [part for part in parts if part.getparent() is not None and part.tag not in ("html", "body")]
 
 
-def _wall_shown(whole: str) -> bool:
-    """The page (its normalised text, `whole`) says, in words, that the story goes on behind a subscription."""
+def _wall_shown(tree: HtmlElement, whole: str) -> bool:
+    """The page (its normalised text, `whole`) says, in words a reader sees, that the story goes on
+    behind a subscription. An offer box shipped hidden on every page (display:none) shows nothing."""
     # lower-cased and guarded: one IGNORECASE search of the whole table took ~14 ms on a news page
-    return guarded_matcher(rules.PAYWALL_TEXT_PATTERNS).find(whole.lower()) is not None
+    pitch = guarded_matcher(rules.PAYWALL_TEXT_PATTERNS)
+    if pitch.find(whole.lower()) is None:
+        return False
+    shown = whole
+    for element in hidden_elements(tree):
+        if text := normalize_space(element.text_content()):
+            shown = shown.replace(text, " ", 1)
+    return shown is whole or pitch.find(shown.lower()) is not None
+
+
+def _shown_walls(walls: list[HtmlElement]) -> list[HtmlElement]:
+    return [wall for wall in walls if not any(is_hidden(e) for e in (wall, *wall.iterancestors()))]
 
 
 def _served_in_full(tree: HtmlElement, metadata: Metadata, whole: str) -> bool:
     """Declared paywalled parts that are on the page in full: text there and no wall in sight."""
     parts = _declared_parts(tree, metadata)
     words = sum(len(part.text_content().split()) for part in parts)
-    return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(whole)
+    return bool(parts) and words >= _SERVED_PART_MIN_WORDS and not _wall_shown(tree, whole)
 
 
 # A page declared not free, naming no paywalled part, that serves this much story and shows no wall is read in full.
@@ -52,10 +65,12 @@ def _story_served(tree: HtmlElement, whole: str, walls: list[HtmlElement]) -> bo
     """The whole story on a page declared not free with no part named: enough story paragraphs, and no
     wall in sight (no notice or pitch in words, no wall element but the one holding the story itself)."""
     counts = [n for p in tree.iter("p") if (n := len(p.text_content().split())) >= _STORY_PARAGRAPH_MIN_WORDS]
-    if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS or _wall_shown(whole):
+    if len(counts) < _SERVED_STORY_MIN_PARAGRAPHS or sum(counts) < _SERVED_STORY_MIN_WORDS:
+        return False
+    if _wall_shown(tree, whole):
         return False
     # an empty or short wall box (a stripped body, an offer) shows the wall; one holding the story does not
-    return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in walls)
+    return all(len(wall.text_content().split()) >= _SERVED_PART_MIN_WORDS for wall in _shown_walls(walls))
 
 
 def judge_paywall(
@@ -93,7 +108,9 @@ def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement], walls: list[
 
     Publishers that declare the whole body paywalled serve the teaser inside it, and taking the part
     out would leave the offer box and the byline as the story."""
-    elsewhere = [*parts, *walls, *tree.iter(*_PAGE_FURNITURE)]  # an offer box or a footer is no free part
+    # an offer box, a footer, a cookie dialog or anything hidden is no free part
+    banners = [element for element in _WITH_ROLE(tree) if element.get("role") in rules.BANNER_ROLES]
+    elsewhere = [*parts, *walls, *tree.iter(*_PAGE_FURNITURE), *banners, *hidden_elements(tree)]
     inside = {element for part in elsewhere for element in part.iter()}
     return any(
         paragraph not in inside and len(paragraph.text_content().split()) >= _STORY_PARAGRAPH_MIN_WORDS
@@ -102,6 +119,7 @@ def _free_part_outside(tree: HtmlElement, parts: list[HtmlElement], walls: list[
 
 
 _PAGE_FURNITURE = ("header", "footer", "nav", "aside")
+_WITH_ROLE = etree.XPath("//@role/..")
 
 
 def _is_paywalled(
@@ -114,7 +132,7 @@ def _is_paywalled(
         elif not _story_served(tree, whole, walls):
             return True
     pitch = guarded_matcher(rules.PAYWALL_TEXT_PATTERNS)
-    for element in walls:
+    for element in _shown_walls(walls):
         if pitch.find(normalize_space(element.text_content()).lower()):
             return True
     # "The rest of this article is for subscribers" says so wherever it sits, whatever its class,

@@ -1,0 +1,31 @@
+"""Paywall judgement on a page declaring its body paywalled (schema.org hasPart): an offer box a
+reader cannot see, or a cookie dialog, is no wall and no free part; a wall in sight is one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.extraction import extract_article
+
+PAGE = (Path(__file__).parent / "fixtures" / "pages" / "paywall_declared_served_hidden_upsell.html").read_text()
+URL = "https://www.financialreview.example/content/2025/11/29/how-iran-sanctions-evasion-funds-russian-war-machine"
+LAST = "Iran had earned more than $4bn from military sales to Russia"
+
+
+def test_a_hidden_upsell_box_shows_no_wall_and_the_served_body_stays():
+    article = extract_article(PAGE, URL)
+    assert not article.paywalled and LAST in article.text
+
+
+def test_an_upsell_box_in_sight_is_a_wall():
+    shown = PAGE.replace('<div class="barrier-upsell" style="display:none">', '<div class="barrier-upsell">')
+    assert shown != PAGE
+    assert extract_article(shown, URL).paywalled
+
+
+def test_a_cookie_dialog_is_no_free_part_beside_a_declared_wall():
+    # with the wall in sight and the whole body declared paywalled, the body is the teaser the page
+    # shows: kept, as the cookie dialog's paragraph is no free part that would stand in its place
+    shown = PAGE.replace('<div class="barrier-upsell" style="display:none">', '<div class="barrier-upsell">')
+    article = extract_article(shown, URL)
+    assert article.is_article and "Ocean Jewel" in article.text and "We use cookies" not in article.text
