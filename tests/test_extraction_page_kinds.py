@@ -284,3 +284,16 @@ def test_a_story_with_more_stories_streamed_under_it_is_that_story():
     posts = "".join(_blog_post(n, title, body) for n, (title, body) in enumerate(_POSTS))
     article = extract_article(_blog(f"{_POSTS[0][0]} - Arms Watch", posts), None)
     assert article.is_article
+
+
+def test_a_story_about_an_anti_ddos_service_is_a_story():
+    # near-miss: the challenge's words, in a story's sentences under its headline
+    story = (
+        "<p>The regional news site went offline for six hours on Tuesday after its anti-DDoS provider, "
+        "DDoS-Guard, cut off the account over unpaid bills, the editor said in a statement.</p>"
+        "<p>Readers who opened the site saw a page reading 'Проверка браузера перед переходом на сайт' "
+        "that never went away, and the editors moved their reports to a Telegram channel.</p>"
+    )
+    page = f"<html><head><title>News site offline after DDoS-Guard dispute</title></head><body><h1>News site " \
+        f"offline after DDoS-Guard dispute</h1>{story}</body></html>"
+    assert extract_article(page, "https://caspianherald.example/2025/12/01/site-offline").is_article

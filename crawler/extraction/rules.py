@@ -530,6 +530,8 @@ CHALLENGE_PATTERNS: tuple[str, ...] = (
     r"403 forbidden", r"too many requests",
     # press-and-hold checks and Yandex's SmartCaptcha (ru)
     r"press (?:&|and) hold\b", r"нажмите и удерживайте", r"smartcaptcha", r"вы не робот",
+    # DDoS-Guard's and other anti-DDoS interstitials (ru, en)
+    r"проверка браузера перед", r"ddos protection by", r"ddos-guard",
     r"запросы, поступившие с вашего (?:ip-адреса|устройства)", r"похожи на автоматические",
     # DataDome's notice beside its captcha frame
     r"please enable js and disable any ad ?blocker",
@@ -558,6 +560,10 @@ CONSENT_PATTERNS: tuple[str, ...] = (
     r"(?:diese|unsere) (?:website|webseite|seite) (?:verwendet|nutzt) cookies", r"alle (?:akzeptieren|ablehnen)",
     r"(?:akzeptieren|zustimmen) und weiter", r"einwilligung", r"mit werbung und tracking",
     r"(?:cookie|datenschutz)-?einstellungen", r"ihre privatsphäre",
+    r"ihre zustimmung zur (?:verwendung|nutzung|speicherung)", r"wir und unsere (?:\d+ )?partner", r"werbefrei mit",
+    # the partner line of a TCF dialog in other languages
+    r"we and our (?:\d+ )?partners", r"nous et nos (?:\d+ )?partenaires", r"мы и наши (?:\d+ )?партн[её]р",
+    r"nosotros y nuestros (?:\d+ )?socios",
     # fr
     r"nous (?:utilisons|déposons) des (?:cookies|traceurs)", r"(?:ce|notre) site (?:web )?utilise des cookies",
     r"tout (?:accepter|refuser)", r"accepter et (?:continuer|fermer)", r"continuer sans accepter",
