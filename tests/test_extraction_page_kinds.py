@@ -297,3 +297,42 @@ def test_a_story_about_an_anti_ddos_service_is_a_story():
     page = f"<html><head><title>News site offline after DDoS-Guard dispute</title></head><body><h1>News site " \
         f"offline after DDoS-Guard dispute</h1>{story}</body></html>"
     assert extract_article(page, "https://caspianherald.example/2025/12/01/site-offline").is_article
+
+
+_BIO = (
+    "Dana Khalil covers defence industries and arms transfers in the Middle East and the former Soviet Union. "
+    "She joined the Monitor in 2019 after ten years with a wire agency in Beirut and Moscow."
+)
+
+
+@pytest.mark.parametrize("path", ["/author/dkhalil/", "/authors/dana-khalil", "/tag/shahed", "/writers/dkhalil"])
+def test_an_author_or_tag_page_of_four_cards_is_an_index(path):
+    article = extract_article(_listing(_BIO, cards=_CARDS[:4]), f"https://www.gulfmonitor.example{path}")
+    assert article.kind is PageKind.INDEX, article.text[:200]
+
+
+def test_a_short_story_at_a_topic_address_beside_four_related_cards_is_an_article():
+    # near-miss: a story's address under a topic ("/topics/iran/…"), four related cards under the story
+    story = " ".join(text for _, text in _CARDS[4:]) + " " + _BIO
+    article = extract_article(_listing(story, cards=_CARDS[:4]), "https://www.gulfmonitor.example/topics/iran/jets")
+    assert article.is_article, article.reason
+
+
+@pytest.mark.parametrize("address", ["/fa/search?q=%D8%B3%D9%88-%DB%B3%DB%B5", "/search?q=su-35", "/suche?query=drohnen"])
+def test_a_sites_search_results_are_an_index_however_few(address):
+    results = "".join(
+        f"<div class='result'><h3><a href='/news/{n}'>{title}</a></h3><p>{blurb}</p></div>"
+        for n, (title, blurb) in enumerate(_CARDS[:3])
+    )
+    page = (
+        "<html><head><title>Search results | Khabar</title></head><body><h1>Search results for “Su-35”</h1>"
+        f"<p>3 results found</p>{results}</body></html>"
+    )
+    assert extract_article(page, f"https://www.khabar.example{address}").kind is PageKind.INDEX
+
+
+def test_a_story_about_a_search_is_a_story():
+    # near-miss: "search" in a story's slug, a query string on its address
+    page = f"<html><head><title>Search for the pilot</title></head><body><h1>Search for the pilot</h1><p>{_BIO}</p></body></html>"
+    article = extract_article(page, "https://www.khabar.example/news/search-for-downed-pilot-resumes?utm_source=x")
+    assert article.is_article

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -106,11 +106,28 @@ _BLURB_MIN_CHARS = 40  # a card holds a blurb: this much text beside its headlin
 # A listing's address: a tag, topic, category or author page, a search, a later page of one
 # ("/archives/slug" is a WordPress post's permalink).
 _LISTING_PATH = re.compile(
-    r"(?:^|/)(?:tags?|topics?|categor(?:y|ies)|authors?|sections?|labels?|search)(?:/[^/]+){0,2}/?$"
+    r"(?:^|/)(?:tags?|topics?|categor(?:y|ies)|authors?|writers?|columnists?|sections?|labels?|search)(?:/[^/]+){0,2}/?$"
     r"|/page/\d+/?$",
     re.IGNORECASE,
 )
 _LISTING_MAX_PROSE_WORDS = 300
+# An author's, tag's or label's own page (the listing's word, then at most its one name): there, three
+# cards with blurbs make a listing. ("/topics/iran/russia-deal" may be a story's address.)
+_TAG_PATH = re.compile(
+    r"(?:^|/)(?:tags?|topics?|categor(?:y|ies)|authors?|labels?|writers?|columnists?)(?:/[^/]+)?/?$", re.IGNORECASE
+)
+_TAG_PAGE_MIN_CARDS = 3
+# A site search's address: its last path segment names a search, and a query asks for something.
+_SEARCH_SEGMENT = re.compile(r"^(?:search|suche|recherche|buscar|busca|poisk|arama|ara|جستجو|بحث)$", re.IGNORECASE)
+
+
+def _is_search_address(url: str | None) -> bool:
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return False
+    segments = [segment for segment in unquote(parts.path).split("/") if segment]
+    return bool(parts.query) and bool(segments) and _SEARCH_SEGMENT.match(segments[-1]) is not None
 # A story's address: a date in its path, a slug of four or more words, a long numeric id, a page file.
 _ARTICLE_PATH = re.compile(
     r"/(?:19|20)\d\d[/-]\d\d?(?:[/-]|$)|/(?:19|20)\d{6}|[^/]*\w[-_]\w+[-_]\w+[-_]\w+|\d{5,}|\.s?html?$|\.php$",
@@ -341,14 +358,18 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
     if metadata.declares_article or typed_article and not listing_address:
         return False
+    if not story_address and _is_search_address(url):
+        return True  # a site search's results: no story lives at /search?q=…
     if _post_archive(tree, text, url, metadata.title):
         return True
+    # an author's or a tag's own page lists few stories as often as many
+    min_cards = _TAG_PAGE_MIN_CARDS if listing_address and _TAG_PATH.search(path) else _INDEX_MIN_HEADLINE_LINKS
     headlines = [
         (anchor, link_text)
         for anchor, link_text in ((a, normalize_space(a.text_content())) for a in tree.iter("a"))
         if len(link_text.split()) >= HEADLINE_LINK_MIN_WORDS
     ]
-    if len(headlines) < _INDEX_MIN_HEADLINE_LINKS:
+    if len(headlines) < min_cards:
         return False
     # A collection page is one by its kind; an ItemList or a SiteNavigationElement is a part of a
     # page (a carousel, the menu) that articles carry too: their text decides.
@@ -365,7 +386,7 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
         return True
     if listing_address:
         # a listing shows its stories as cards with blurbs; a "Most read" rail is headline links only
-        if sum(has_blurb for _, has_blurb in cards) >= _INDEX_MIN_HEADLINE_LINKS:
+        if sum(has_blurb for _, has_blurb in cards) >= min_cards:
             return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
     return False
 
