@@ -3,6 +3,8 @@ think tanks, wires) that once cost story text or a whole article: each test is o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crawler.extraction import extract_article
@@ -438,3 +440,31 @@ def test_a_story_article_named_like_a_teaser_is_still_the_story():
     )
     article = extract_article(page)
     assert all(text[:60] in article.text for text in LEAD + REST)
+
+
+_GALLERY = Path(__file__).parent / "fixtures" / "pages" / "gallery_captions_are_the_story.html"
+_CAPTIONS = [
+    "Iranian soldiers march past a display of Shahed-136 drones",
+    "A truck carries a Kheibar Shekan ballistic missile.",
+    "Visitors photograph a model of the Su-35 fighter jet",
+    "Members of the Revolutionary Guards stand beside a Bavar-373",
+    "Spectators watch a flypast of F-4 Phantom and MiG-29 aircraft",
+]
+
+
+def test_a_photo_pages_captions_are_its_story_whatever_their_class():
+    # each caption sits in a "gallery-caption" box (a chrome name); between slide counters, with no
+    # story outside the slides, they are the page's story, and the counters and credits go
+    article = extract_article(_GALLERY.read_text(), "https://www.pictureworld.example/gallery/2025/11/28/parade")
+    assert all(caption in article.text for caption in _CAPTIONS)
+    assert "1 / 5" not in article.text and "Photo: Vahid Salemi/AP" not in article.text
+
+
+def test_a_slideshow_beside_a_story_stays_the_storys_chrome():
+    # near-miss: the same slides inside a story of its own: the captions are a gallery's, not the story
+    html = _GALLERY.read_text().replace(
+        '<div class="gallery">', "".join(f"<p>{text}</p>" for text in LEAD + REST) + '<div class="gallery">'
+    )
+    article = extract_article(html, "https://www.pictureworld.example/world/2025/11/28/parade")
+    assert LEAD[0] in article.text and REST[-1] in article.text
+    assert not any(caption in article.text for caption in _CAPTIONS)

@@ -796,6 +796,29 @@ def _in_chrome(texts: list[str], page: PageText, total: int) -> list[bool]:
     return [False] * len(texts)
 
 
+def _photo_page_counters(texts: list[str], in_chrome: list[bool]) -> set[int]:
+    """On a photo page, the slide counters ("1 / 5") among the blocks; the captions between them are
+    its story, wherever their class puts them (`in_chrome` is cleared for them, in place).
+
+    A slideshow is the page's story when no story prose stands outside it; beside a story, it is a
+    gallery in the story's chrome, and nothing changes."""
+    counter = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
+    found = [(index, match) for index, text in enumerate(texts) if (match := counter.fullmatch(text))]
+    numbers = [(int(match[1]), int(match[2])) for _, match in found]
+    if len(found) < rules.SLIDESHOW_MIN_SLIDES or any(
+        total != numbers[0][1] or number != numbers[0][0] + offset for offset, (number, total) in enumerate(numbers)
+    ):
+        return set()
+    first, last = found[0][0], found[-1][0]
+    end = min(len(texts), last + 1 + (last - first) // (len(found) - 1))  # the last slide's caption too
+    outside = [text for index, text in enumerate(texts) if not first <= index < end]
+    if any(count_words(text) >= _SUBSTANTIAL_PARAGRAPH_WORDS for text in outside):
+        return set()
+    for index in range(first, end):
+        in_chrome[index] = False
+    return {index for index, _ in found}
+
+
 def clean_blocks(
     body: etree._Element, page: PageText | None = None, decisions: Decisions | None = None
 ) -> etree._Element:
@@ -815,6 +838,7 @@ def clean_blocks(
     texts = [page.block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
     in_chrome = _in_chrome(texts, page, total)
+    counters = _photo_page_counters(texts, in_chrome)
     keys = [comparison_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
@@ -887,7 +911,9 @@ def clean_blocks(
         position += len(text)
         key = keys[index]
         words = count_words(text)
-        if chrome:
+        if index in counters:
+            drop(block, "slideshow", "a photo page's slide counter")
+        elif chrome:
             drop(block, "chrome-only", "all its copies on the page sit in chrome containers")
         elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
             drop(block, "duplicate", f"repeats block {seen[key] + 1}")

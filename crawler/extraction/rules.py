@@ -124,6 +124,9 @@ _NAMES = _NAME + r"(?:(?:,| and|, and| &) " + _NAME + r"){0,5}"
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"skip to (?:main )?(?:content|navigation|article|main|sidebar|footer)\b.{0,40}$",
+    # a photo or video page's count line ("5 photos · November 28, 2025", "12 фото", "3 min read")
+    r"\d{1,3} (?:photos?|pictures|images|videos|фото|фотографий|снимков|bilder|fotos) ?(?:[·•|,-] ?.{0,40})?$",
+    r"\d{1,3} (?:min|minutes?|мин\.?|минут[ы]?) (?:read|чтения|lesezeit)\b.{0,40}$",
     r"already (?:a|an) (?:member|subscriber|customer|user)\b",
     r"not your account\??$",
     r"you are (?:commenting|logged in|signed in) as\b",
