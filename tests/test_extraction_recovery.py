@@ -287,3 +287,19 @@ def test_a_description_that_is_the_lead_or_a_short_tagline_is_not_added():
         description="News from the Caspian",
     )
     assert "News from the Caspian" not in extract_article(tagline).text
+
+
+def test_a_skipped_subheading_goes_back_over_its_paragraph_inside_the_story_only():
+    from crawler.extraction.recovery import recover_missed_headings
+
+    tree = fromstring(
+        "<html><body><h2 class='date-header'>November 01, 2012</h2><div class='post'>"
+        f"<p>{SENTENCES[0]}</p><h3>The release plan</h3><p>{SENTENCES[1]}</p>"
+        f"<h3><a href='/other'>A teaser headline elsewhere</a></h3><p>{SENTENCES[2]}</p></div></body></html>"
+    )
+    body = _body(*SENTENCES[:3])
+    recovered: list = []
+    assert recover_missed_headings(tree, body, chrome_text(tree), recovered) == 1
+    assert [block.tag for block in body] == ["p", "head", "p", "p"] and body[1].text == "The release plan"
+    # the date header over the story and the linked teaser heading stay out
+    assert recovered == [body[1]]

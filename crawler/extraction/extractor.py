@@ -27,7 +27,12 @@ from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
 from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
 from crawler.extraction.paywall import judge_paywall
-from crawler.extraction.recovery import recover_missed_paragraphs, recover_standfirst, split_lumped_block
+from crawler.extraction.recovery import (
+    recover_missed_headings,
+    recover_missed_paragraphs,
+    recover_standfirst,
+    split_lumped_block,
+)
 
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 MAX_PAGE_ELEMENTS = 60_000  # a big news page has under 10,000
@@ -156,6 +161,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         recovered: list = []
         live_blog = "liveblogposting" in metadata.page_types
         recover_missed_paragraphs(tree, document.body, page_text, recovered, live_blog=live_blog)
+        recover_missed_headings(tree, document.body, page_text, recovered)
         recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)

@@ -527,3 +527,54 @@ def _block_runs(container: HtmlElement) -> list[tuple[str, str]]:
                 words.append(element.tail)
     flush()
     return runs
+
+
+# A subheading of the story trafilatura left out (a live blog's entry headings, often): a heading
+# of a few words whose next paragraph on the page, in the same container, opens a kept block.
+_SUBHEADING_TAGS = ("h2", "h3", "h4")
+_SUBHEADING_WORDS = (2, 20)
+_NEXT_PARAGRAPH = etree.XPath("following::p[1]")
+
+
+def recover_missed_headings(
+    tree: HtmlElement, body: etree._Element, page: PageText, recovered: list[etree._Element] | None = None
+) -> int:
+    """Put back, before the kept block it heads, each story subheading trafilatura skipped; returns how many."""
+    blocks = list(body)
+    if len(blocks) < 2:
+        return 0
+    # Only inside the story: after its first paragraph (a headline, a date header or a credit line
+    # over the story is no subheading).
+    first_prose = next((i for i, block in enumerate(blocks) if count_words(page.block_text(block)) >= 10), None)
+    if first_prose is None:
+        return 0
+    opening = {}
+    for block in blocks[first_prose + 1 :]:
+        if (text := page.block_text(block)) and len(text) >= 20:
+            opening.setdefault(text[:_KEY_CHARS], block)
+    present = {comparison_key(page.block_text(block)) for block in blocks}
+    added = 0
+    for heading in tree.iter(*_SUBHEADING_TAGS):
+        text = normalize_space(heading.text_content())
+        if not _SUBHEADING_WORDS[0] <= len(text.split()) <= _SUBHEADING_WORDS[1] or comparison_key(text) in present:
+            continue
+        if page.only_in_chrome(text) or is_marked_hidden(heading) or heading.find(".//a") is not None:
+            continue  # (a linked heading is a teaser's headline)
+        following = next(iter(_NEXT_PARAGRAPH(heading)), None)
+        container = heading.getparent()
+        if following is None or container is None or container not in following.iterancestors():
+            continue
+        block = opening.get(page.paragraphs.get(following, normalize_space(following.text_content()))[:_KEY_CHARS])
+        if block is None or block.getparent() is not body:
+            continue
+        previous = block.getprevious()
+        if previous is not None and previous.tag == "head":
+            continue  # the block has its heading already
+        head = etree.Element("head", rend=heading.tag)
+        head.text = text
+        block.addprevious(head)
+        present.add(comparison_key(text))
+        if recovered is not None:
+            recovered.append(head)
+        added += 1
+    return added
