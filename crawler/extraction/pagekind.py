@@ -405,23 +405,19 @@ _HEADINGS = ("h1", "h2", "h3", "h4")
 def _post_archive(tree: HtmlElement, text: str, url: str | None, title: str | None) -> bool:
     """A run of like posts, the text from among them, none of them the page's own (titled as the page:
     a story with more stories streamed under it)."""
-    title_key = comparison_key(" ".join([title or "", _title_text(tree)]))
-    groups: dict[tuple[str, str], list[HtmlElement]] = {}
-    own = _address_key(url) if url else None
+    linked: dict[tuple[str, str], list[HtmlElement]] = {}
     for heading in tree.iter(*_HEADINGS):
-        link = next(heading.iter("a"), None)
-        href = (link.get("href") or "").strip() if link is not None else ""
-        if not href or href.startswith("#") or (own is not None and _address_key(href, url) == own):
-            continue
-        heading_text = normalize_space(heading.text_content())
-        link_text = normalize_space(link.text_content())
-        too_short = len(link_text.split()) < _ARCHIVE_HEADLINE_MIN_WORDS
-        if too_short or len(link_text) < _ARCHIVE_LINK_SHARE * len(heading_text):
-            continue
-        groups.setdefault((heading.tag, heading.get("class", "")), []).append(heading)
+        if next(heading.iter("a"), None) is not None:
+            linked.setdefault((heading.tag, heading.get("class", "")), []).append(heading)
+    runs = [run for run in linked.values() if len(run) >= _ARCHIVE_MIN_POSTS]
+    if not runs:
+        return False
+    title_key = comparison_key(" ".join([title or "", _title_text(tree)]))
     lines = _text_lines(text)
     total = sum(map(len, lines))
-    for headings in groups.values():
+    own = _address_key(url) if url else None
+    for run in runs:
+        headings = [heading for heading in run if _links_elsewhere(heading, url, own)]
         if len(headings) < _ARCHIVE_MIN_POSTS:
             continue
         if any((key := comparison_key(heading.text_content())) and key in title_key for heading in headings):
@@ -434,6 +430,18 @@ def _post_archive(tree: HtmlElement, text: str, url: str | None, title: str | No
         if total and inside >= _ARCHIVE_TEXT_SHARE * total:
             return True
     return False
+
+
+def _links_elsewhere(heading: HtmlElement, url: str | None, own: tuple[str, str] | None) -> bool:
+    """The heading is its link, of a headline's words, to another page than this one."""
+    link = next(heading.iter("a"))
+    href = (link.get("href") or "").strip()
+    if not href or href.startswith("#") or (own is not None and _address_key(href, url) == own):
+        return False
+    link_text = normalize_space(link.text_content())
+    if len(link_text.split()) < _ARCHIVE_HEADLINE_MIN_WORDS:
+        return False
+    return len(link_text) >= _ARCHIVE_LINK_SHARE * len(normalize_space(heading.text_content()))
 
 
 def _address_key(href: str, base: str | None = None) -> tuple[str, str] | None:

@@ -533,7 +533,16 @@ def _block_runs(container: HtmlElement) -> list[tuple[str, str]]:
 # of a few words whose next paragraph on the page, in the same container, opens a kept block.
 _SUBHEADING_TAGS = ("h2", "h3", "h4")
 _SUBHEADING_WORDS = (2, 20)
-_NEXT_PARAGRAPH = etree.XPath("following::p[1]")
+
+
+def _next_paragraph(heading: HtmlElement) -> HtmlElement | None:
+    """The first <p> after `heading` in its own container (its later siblings and what they hold)."""
+    for sibling in heading.itersiblings():
+        if sibling.tag == "p":
+            return sibling
+        if isinstance(sibling.tag, str) and (paragraph := next(sibling.iter("p"), None)) is not None:
+            return paragraph
+    return None
 
 
 def recover_missed_headings(
@@ -555,17 +564,20 @@ def recover_missed_headings(
     present = {comparison_key(page.block_text(block)) for block in blocks}
     added = 0
     for heading in tree.iter(*_SUBHEADING_TAGS):
+        if next(heading.iter("a"), None) is not None or is_marked_hidden(heading):
+            continue  # (a linked heading is a teaser's headline)
+        following = _next_paragraph(heading)
+        if following is None:
+            continue
+        block = opening.get(page.paragraphs.get(following, normalize_space(following.text_content()))[:_KEY_CHARS])
+        if block is None:
+            continue
         text = normalize_space(heading.text_content())
         if not _SUBHEADING_WORDS[0] <= len(text.split()) <= _SUBHEADING_WORDS[1] or comparison_key(text) in present:
             continue
-        if page.only_in_chrome(text) or is_marked_hidden(heading) or heading.find(".//a") is not None:
-            continue  # (a linked heading is a teaser's headline)
-        following = next(iter(_NEXT_PARAGRAPH(heading)), None)
-        container = heading.getparent()
-        if following is None or container is None or container not in following.iterancestors():
+        if page.only_in_chrome(text):
             continue
-        block = opening.get(page.paragraphs.get(following, normalize_space(following.text_content()))[:_KEY_CHARS])
-        if block is None or block.getparent() is not body:
+        if block.getparent() is not body:
             continue
         previous = block.getprevious()
         if previous is not None and previous.tag == "head":
