@@ -47,3 +47,14 @@ def test_a_wall_named_by_a_react_component_is_a_wall():
 def test_a_page_naming_no_wall_is_free():
     tree = _tree(f'<p class="lead">{STORY}</p><div class="share">Share</div>')
     assert judge_paywall(tree, Metadata()) == (False, False)
+
+
+def test_classed_containing_finds_class_substrings_in_page_order_as_contains_would():
+    tree = _tree(
+        '<div class="post-date">1</div><span id="date">not a class</span><meta class="dateModified">'
+        '<p class="entry-dateline">2</p><div class="Date">3</div><div class="post-date">4</div>'
+    )
+    names = PageNames(tree)
+    found = names.classed_containing(("date", "dateline"), frozenset({"meta"}))
+    assert [element.text for element in found] == ["1", "2", "4"]  # as written: "Date" is another substring
+    assert [element.text for element in names.classed_containing(("Date",))] == ["3"]

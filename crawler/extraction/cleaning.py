@@ -209,6 +209,7 @@ class PageNames:
         self._values = [value for value in dict.fromkeys(self._attributes) if value.strip() and "\x00" not in value]
         self._parts = split_name_parts("\x00".join(self._values))
         self._without_taxonomy: str | None = None
+        self._class_positions: dict[str, list[int]] | None = None
 
     def elements_named(self, parts: tuple[str, ...], *, taxonomy: bool = True) -> list[HtmlElement]:
         """The elements (in page order, each once) a value of which holds one of `parts`; with
@@ -223,6 +224,25 @@ class PageNames:
         if not names:
             return []
         return list(dict.fromkeys(value.getparent() for value in self._attributes if value in names))
+
+    def classed_containing(
+        self, substrings: tuple[str, ...], skip_tags: frozenset[str] = frozenset()
+    ) -> list[HtmlElement]:
+        """The elements (in page order) whose class attribute holds one of `substrings` as written,
+        as `//@class[contains(., s) or …]/..` finds them, without libxml2 testing every class."""
+        if self._class_positions is None:
+            self._class_positions = {}
+            for position, value in enumerate(self._attributes):
+                if value.attrname == "class":
+                    self._class_positions.setdefault(value, []).append(position)
+        positions = sorted(
+            position
+            for value, found in self._class_positions.items()
+            if any(substring in value for substring in substrings)
+            for position in found
+        )
+        elements = (self._attributes[position].getparent() for position in positions)
+        return [element for element in elements if element.tag not in skip_tags]
 
 
 def is_named_chrome(element: HtmlElement) -> bool:

@@ -121,7 +121,8 @@ def _parse(html: str, max_elements: int = MAX_PAGE_ELEMENTS) -> HtmlElement:
 
 
 def _extract(tree: HtmlElement, url: str | None, source: str | None, options: ExtractOptions) -> Article:
-    metadata = extract_metadata(tree, url, options.now)
+    names = PageNames(tree)  # the class and id values, read once for metadata, paywall and chrome
+    metadata = extract_metadata(tree, url, options.now, names)
     article = Article(
         url=url,
         canonical_url=metadata.canonical_url,
@@ -148,7 +149,6 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
-    names = PageNames(tree)
     article.paywalled, cut = judge_paywall(tree, metadata, whole, names)
     if drop_screen_reader_phrases(tree) or cut:
         whole = names = None  # the tree changed: chrome_text reads it again

@@ -23,7 +23,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction import rules
-from crawler.extraction.cleaning import any_of, normalize_space
+from crawler.extraction.cleaning import PageNames, any_of, normalize_space
 
 ARTICLE_TYPES = frozenset(
     {
@@ -60,23 +60,18 @@ BYLINE_XPATH = etree.XPath(  # attributes scanned, then their elements: libxml2 
 # Class names that hold "autor" or "utor" and name no author ("autoresize", "autorotate", "tutorial").
 _NOT_BYLINE_CLASS = re.compile(r"autor(?:esiz|efresh|eload|un|otat|oll|ows)|tutor", re.IGNORECASE)
 # Elements holding a visible publication date, and a visible standfirst.
-DATE_XPATH = etree.XPath(
-    "//@class[contains(., 'date') or contains(., 'Date') or contains(., 'time') or contains(., 'publish')"
-    " or contains(., 'posted') or contains(., 'dateline') or contains(., 'datum') or contains(., 'Datum')"
-    " or contains(., 'tarih') or contains(., 'Tarih')]/parent::*[not(self::meta or self::script or self::style)]"
-)
+_DATE_CLASS_PARTS = ("date", "Date", "time", "publish", "posted", "dateline", "datum", "Datum", "tarih", "Tarih")
+_NOT_SHOWN_TAGS = frozenset({"meta", "script", "style"})
 # Last resort for a visible date: a short info/meta line ("news-info", "article__info", "entry-meta").
-_INFO_LINE_XPATH = etree.XPath(
-    "//@class[contains(., 'info') or contains(., 'Info') or contains(., 'meta') or contains(., 'Meta')]"
-    "/parent::*[not(self::meta or self::script or self::style)]"
-)
+_INFO_LINE_CLASS_PARTS = ("info", "Info", "meta", "Meta")
 _INFO_LINE_MAX_CHARS = 200
 _STORY_PARAGRAPH_CHARS = 150
-STANDFIRST_XPATH = etree.XPath(
-    "//@class[contains(., 'standfirst') or contains(., 'summary') or contains(., 'dek') or contains(., 'subheadline')"
-    " or contains(., 'subtitle') or contains(., 'intro') or contains(., 'excerpt') or contains(., 'lede')"
-    " or contains(., 'sub-headline') or contains(., 'teaser-text')]/parent::*[self::p or self::div or self::h2]"
+# Elements holding a standfirst: a <p>, <div> or <h2> whose class holds one of these.
+_STANDFIRST_CLASS_PARTS = (
+    "standfirst", "summary", "dek", "subheadline", "subtitle", "intro", "excerpt", "lede", "sub-headline",
+    "teaser-text",
 )
+_STANDFIRST_TAGS = frozenset({"p", "div", "h2"})
 _STANDFIRST_WORDS = (5, 80)
 _LESSER_HEADINGS = etree.XPath("//h2 | //h3 | //h4")
 _DATE_HEADING_MAX_CHARS = 40
@@ -257,8 +252,12 @@ class Metadata:
     paywalled_selectors: list[str] = field(default_factory=list)  # hasPart cssSelectors behind the wall
 
 
-def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = None) -> Metadata:
-    """Read the page's metadata. `now` bounds the published date (a future date is rejected)."""
+def extract_metadata(
+    tree: HtmlElement, url: str | None, now: datetime | None = None, names: PageNames | None = None
+) -> Metadata:
+    """Read the page's metadata. `now` bounds the published date (a future date is rejected);
+    `names` is the page's class and id values, when the caller has read them."""
+    names = names or PageNames(tree)
     meta = _meta_tags(tree)
     ld_objects = list(_json_ld_objects(tree))
     article_ld = next((obj for obj in ld_objects if _types(obj) & ARTICLE_TYPES), {})
@@ -275,14 +274,14 @@ def extract_metadata(tree: HtmlElement, url: str | None, now: datetime | None = 
     # The standfirst is looked for on the page only when no description is declared.
     result.description = _first_text(
         [article_ld.get("description"), *(meta.get(n) for n in DESCRIPTION_META)]
-    ) or _first_text([_standfirst(tree)])
+    ) or _first_text([_standfirst(names)])
     bylines = cache(lambda: _bylines(tree))  # read by both, when needed: it names the writer, often dates the story
     ld_nodes = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str) and len(obj) > 1}
     result.authors = _authors(tree, meta, article_ld, bylines, ld_nodes, result.site_name)
     result.language = _language(tree, meta, article_ld)
     result.canonical_url = _canonical(tree, meta, url)
     result.published = _published(
-        tree, meta, article_ld, now or datetime.now(UTC), bylines, result.language, (url, result.canonical_url)
+        tree, meta, article_ld, now or datetime.now(UTC), bylines, result.language, (url, result.canonical_url), names
     )
     result.free_to_read, result.paywalled_selectors = _access(article_ld)
     return result
@@ -735,8 +734,10 @@ def _strip_label(part: str) -> str:
     return part
 
 
-def _standfirst(tree: HtmlElement) -> str | None:
-    for element in STANDFIRST_XPATH(tree):
+def _standfirst(names: PageNames) -> str | None:
+    for element in names.classed_containing(_STANDFIRST_CLASS_PARTS):
+        if element.tag not in _STANDFIRST_TAGS:
+            continue
         text = normalize_space(element.text_content())
         if _STANDFIRST_WORDS[0] <= len(text.split()) <= _STANDFIRST_WORDS[1]:
             return text
@@ -751,6 +752,7 @@ def _published(
     bylines: Callable[[], list[HtmlElement]],
     language: str | None,
     urls: Iterable[str | None],
+    names: PageNames,
 ) -> str | None:
     candidates: list[str] = []
     for key in _LD_PUBLISHED_KEYS:
@@ -758,7 +760,7 @@ def _published(
             candidates.append(article_ld[key])
     candidates += [meta[name] for name in PUBLISHED_META if name in meta]
     # A date labelled as an update is used only when no other one is found in the same places.
-    places = (bylines, lambda: tree.iter("time"), lambda: DATE_XPATH(tree))
+    places = (bylines, lambda: tree.iter("time"), lambda: names.classed_containing(_DATE_CLASS_PARTS, _NOT_SHOWN_TAGS))
     searches: tuple[Callable[[], Iterable[tuple[datetime | date | None, bool]]], ...] = (  # each run only if need be
         lambda: chain(
             ((parse_date(candidate), False) for candidate in candidates),
@@ -771,7 +773,7 @@ def _published(
         ),
         lambda: (
             (parse_date_in_text(normalize_space(element.text_content()), language), False)
-            for element in chain(_info_lines_above_story(tree), _datelines_above_story(tree))
+            for element in chain(_info_lines_above_story(tree, names), _datelines_above_story(tree))
         ),
         lambda: ((date_in_url(url), False) for url in urls),  # the page's address, then its canonical one
     )
@@ -844,9 +846,10 @@ def _without_updates(text: str) -> str:
     return _UPDATE_SEGMENT.sub(" ", text) if _UPDATE_LABEL.search(text) else text
 
 
-def _info_lines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:
+def _info_lines_above_story(tree: HtmlElement, names: PageNames) -> Iterator[HtmlElement]:
     """Short info/meta lines before the story's first paragraph (boxes further down date other things)."""
-    return _above_story(tree, set(_INFO_LINE_XPATH(tree)), _INFO_LINE_MAX_CHARS)
+    lines = set(names.classed_containing(_INFO_LINE_CLASS_PARTS, _NOT_SHOWN_TAGS))
+    return _above_story(tree, lines, _INFO_LINE_MAX_CHARS)
 
 
 def _datelines_above_story(tree: HtmlElement) -> Iterator[HtmlElement]:
