@@ -248,6 +248,25 @@ def test_disclaimers_labels_and_skip_links_are_boilerplate(line):
     assert line not in text and "Paragraph 6 of the story" in text
 
 
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Если вам важна независимая журналистика, поддержите нас. Каждый рубль идет на новые расследования.", True),
+        ("Підписуйтеся на наш Telegram-канал, щоб першими дізнаватися головні новини.", True),
+        ("If you value independent reporting on Iran, please support us with a monthly gift.", True),
+        ("5 photos · November 28, 2025", True),
+        ("4 min read", True),
+        # near-misses: a story's sentences about support, channels and photos
+        ("Russia will support Iran's bid for the S-400, the deputy minister said, if the talks succeed.", False),
+        ("Если Россия поддержит Иран, Вашингтон введет новые санкции, предупредил сенатор.", False),
+        ("5 photos of the plant were published by the ministry on Monday, showing new hangars.", False),
+    ],
+)
+def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_not(line, dropped):
+    text = _text_with_line(line)
+    assert (line not in text) is dropped and "Paragraph 6 of the story" in text
+
+
 def test_an_early_end_heading_ends_the_story_when_only_teasers_follow_it():
     from lxml import etree
 
