@@ -468,3 +468,15 @@ def test_a_slideshow_beside_a_story_stays_the_storys_chrome():
     article = extract_article(html, "https://www.pictureworld.example/world/2025/11/28/parade")
     assert LEAD[0] in article.text and REST[-1] in article.text
     assert not any(caption in article.text for caption in _CAPTIONS)
+
+
+def test_a_block_of_paragraphs_set_apart_by_blank_lines_is_split_and_a_single_break_is_not():
+    from lxml import etree
+
+    from crawler.extraction.cleaning import split_at_blank_lines
+
+    body = etree.fromstring(
+        "<body><p>One.<lb/><lb/>Two, <hi>bold</hi> words.<lb/>Still two.<lb/> <lb/>Three.</p><p>Alone.</p></body>"
+    )
+    assert split_at_blank_lines(body) == 2
+    assert ["".join(block.itertext()) for block in body] == ["One.", "Two, bold words.Still two.", "Three.", "Alone."]

@@ -9,7 +9,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from functools import cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -692,6 +692,42 @@ def is_wrapper_paragraph(block: etree._Element) -> bool:
     if block.tag in _DIVISIONS:
         return True
     return block.tag in ("p", "head") and any(child.tag in _WRAPPER_MARKS or child.tag in _DIVISIONS for child in block)
+
+
+def split_at_blank_lines(body: etree._Element) -> int:
+    """Split each paragraph block written as several paragraphs set apart by blank lines (`<br><br>`,
+    as old CMSs write a story in one <div>) into blocks of their own, so each meets the block
+    rules ("Читайте также: …" between two of them); returns how many blocks were added."""
+    added = 0
+    for block in list(body):
+        if block.tag != "p" or len(block) < 2:
+            continue
+        children = list(block)
+        cuts = {
+            index
+            for index, (child, after) in enumerate(pairwise(children))
+            if child.tag == "lb" and after.tag == "lb" and not (child.tail or "").strip()
+        }
+        if not cuts:
+            continue
+        pieces = [etree.Element("p")]
+        pieces[0].text = block.text
+        index = 0
+        while index < len(children):
+            if index in cuts:
+                piece = etree.Element("p")
+                piece.text = (children[index + 1].tail or "").lstrip()
+                pieces.append(piece)
+                index += 2
+                continue
+            pieces[-1].append(children[index])  # with its tail
+            index += 1
+        pieces = [piece for piece in pieces if "".join(piece.itertext()).strip()]
+        for piece in pieces:
+            block.addprevious(piece)
+        body.remove(block)
+        added += len(pieces) - 1
+    return added
 
 
 def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> int:

@@ -18,6 +18,7 @@ from crawler.extraction.cleaning import (
     drop_heading_blocks,
     drop_screen_reader_phrases,
     normalize_space,
+    split_at_blank_lines,
     unwrap_layout_tables,
 )
 from crawler.extraction.decoding import decode_html
@@ -157,6 +158,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     decisions: dict | None = {} if options.explain else None
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
+        split_at_blank_lines(document.body)
         split_lumped_block(tree, document.body, page_text)
         recovered: list = []
         live_blog = "liveblogposting" in metadata.page_types

@@ -535,6 +535,10 @@ _SUBHEADING_TAGS = ("h2", "h3", "h4")
 _SUBHEADING_WORDS = (2, 20)
 
 
+def _compact_key(text: str) -> str:
+    return "".join(text.split())[:_KEY_CHARS]
+
+
 def _next_paragraph(heading: HtmlElement) -> HtmlElement | None:
     """The first <p> after `heading` in its own container (its later siblings and what they hold)."""
     for sibling in heading.itersiblings():
@@ -557,10 +561,10 @@ def recover_missed_headings(
     first_prose = next((i for i, block in enumerate(blocks) if count_words(page.block_text(block)) >= 10), None)
     if first_prose is None:
         return 0
-    opening = {}
+    opening = {}  # (keyed without spaces: a <br> between words reads as none in a paragraph's text)
     for block in blocks[first_prose + 1 :]:
         if (text := page.block_text(block)) and len(text) >= 20:
-            opening.setdefault(text[:_KEY_CHARS], block)
+            opening.setdefault(_compact_key(text), block)
     present = {comparison_key(page.block_text(block)) for block in blocks}
     added = 0
     for heading in tree.iter(*_SUBHEADING_TAGS):
@@ -569,7 +573,7 @@ def recover_missed_headings(
         following = _next_paragraph(heading)
         if following is None:
             continue
-        block = opening.get(page.paragraphs.get(following, normalize_space(following.text_content()))[:_KEY_CHARS])
+        block = opening.get(_compact_key(page.paragraphs.get(following) or following.text_content()))
         if block is None:
             continue
         text = normalize_space(heading.text_content())
