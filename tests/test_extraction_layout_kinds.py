@@ -480,3 +480,22 @@ def test_a_block_of_paragraphs_set_apart_by_blank_lines_is_split_and_a_single_br
     )
     assert split_at_blank_lines(body) == 2
     assert ["".join(block.itertext()) for block in body] == ["One.", "Two, bold words.Still two.", "Three.", "Alone."]
+
+
+def test_a_data_table_beside_a_story_laid_out_in_tables_stays():
+    # near-miss: the menu shell and the column of rubrics go, a grid of figures stays
+    from lxml import etree
+
+    from crawler.extraction.cleaning import unwrap_layout_tables
+
+    story = "".join(f"<p>{text}</p>" for text in LEAD)
+    body = etree.fromstring(
+        "<body><table><row><cell>Home | News | Contacts</cell><cell/></row><row><cell>© 2025 Outlet</cell><cell/></row></table>"
+        "<table><row><cell>Rubrics<p>Politics</p><p>Economy</p></cell></row></table>"
+        f"<table><row><cell><head rend='h1'>Jets</head>{story}</cell></row></table>"
+        "<table><row><cell>Year</cell><cell>Drones</cell></row><row><cell>2024</cell><cell>6,000</cell></row></table></body>"
+    )
+    unwrap_layout_tables(body)
+    texts = [" ".join(block.itertext()) for block in body]
+    assert texts[0] == "Jets" and texts[1:4] == LEAD and body[-1].tag == "table" and "6,000" in texts[-1]
+    assert len(body) == 5

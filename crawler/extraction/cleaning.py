@@ -739,16 +739,48 @@ def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> 
     Unwrapped, each part meets the rules on its own. Returns how many blocks were unwrapped.
     """
     page = page or PageText()
-    unwrapped = 0
-    for block in list(body):
-        if not (is_layout_table(block) or is_wrapper_paragraph(block)):
-            continue
+    layouts = {
+        block: _layout_blocks(block, page) for block in body if is_layout_table(block) or is_wrapper_paragraph(block)
+    }
+    # An old page laid out as a table of tables: the one holding the story, and the menus, columns
+    # and footer around it, each a table of its own. Those holding no story paragraph are its chrome.
+    story = {block: _story_paragraphs(pieces, page) for block, pieces in layouts.items() if block.tag == "table"}
+    furniture: set[etree._Element] = set()
+    if max(story.values(), default=0) >= _LAYOUT_STORY_TABLE_PARAGRAPHS:
+        furniture = {block for block, count in story.items() if count < _LAYOUT_STORY_MIN_PARAGRAPHS}
+        # and the page's shell: a table of one filled cell a row (the menu, the footer) is no data
+        shells = [block for block in body if block.tag == "table" and block not in layouts and _one_cell_rows(block)]
+        furniture.update(shells)
+        for block in furniture - set(layouts):
+            body.remove(block)
+    for block, pieces in layouts.items():
         index = body.index(block)
         body.remove(block)
-        for offset, piece in enumerate(_layout_blocks(block, page)):
+        if block in furniture:
+            continue
+        for offset, piece in enumerate(pieces):
             body.insert(index + offset, piece)
-        unwrapped += 1
-    return unwrapped
+    return len(layouts)
+
+
+# A layout table holding this many story paragraphs is the story's; beside it, one holding fewer than
+# the minimum is the page's furniture (a menu row, a column of rubrics and a poll, the footer).
+_LAYOUT_STORY_TABLE_PARAGRAPHS = 3
+_LAYOUT_STORY_MIN_PARAGRAPHS = 2
+
+
+def _one_cell_rows(table: etree._Element) -> bool:
+    rows = list(table.iterchildren("row"))
+    filled = [sum(1 for cell in row.iterchildren("cell") if "".join(cell.itertext()).strip()) for row in rows]
+    return bool(rows) and max(filled) <= 1
+
+
+def _story_paragraphs(pieces: list[etree._Element], page: PageText) -> int:
+    return sum(
+        1
+        for piece in pieces
+        if count_words(text := page.block_text(piece)) >= _SUBSTANTIAL_PARAGRAPH_WORDS and text.endswith(SENTENCE_ENDS)
+    )
 
 
 def _layout_blocks(block: etree._Element, page: PageText) -> list[etree._Element]:
