@@ -112,6 +112,9 @@ def test_think_tank_end_matter_is_dropped(line):
         "John Smith is a senior fellow at the institute who said the engines were Iranian.",
         "Pinned posts on the ministry's channel showed the launch sites.",
         "See https://example.org/report for the ministry's full statement.",
+        # an interview's intro of its guest
+        "Hanna Notte is the director of the Eurasia Nonproliferation Program at the Martin Center. She spoke to "
+        "us about military cooperation between Moscow and Tehran.",
     ]
     text = _text(end=f"<p>{line}</p>" + "".join(f"<p>{near}</p>" for near in near_misses))
     assert not _leaked(line, text)

@@ -216,7 +216,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"directors?|professors?|lecturers?|advisers?|advisors?|chairs?|experts?|editors?|contributors?)|"
     r"(?:the )?(?:[\w-]+ ){0,3}(?:director|chair|head|lead|manager)s? (?:of|for) (?:the )?(?:[\w'’-]+ ){0,6}"
     r"(?:program|programme|project|initiative|center|centre|studies|institute)) "
-    r"(?:at|with|of|in|for)\b(?![^.]*\b(?:said|says|told|according|who|when|which|where|was|were)\b).{0,250}$",
+    # (an interview's intro of its guest is the story's: "… She spoke to us about …")
+    r"(?:at|with|of|in|for)\b(?![^.]*\b(?:said|says|told|according|who|when|which|where|was|were)\b)"
+    r"(?!.*\b(?:(?:spoke|talked|speaks|talks) (?:to|with)|interview(?:ed)?)\b).{0,250}$",
     r"this (?:report|paper|brief|study|publication|research|project|commentary|analysis|work) (?:is|was) "
     r"(?:made possible|funded|supported|sponsored|produced)(?: in part)?(?: by| through| with)\b.{0,300}$",
     r"have an idea for (?:a |an )?(?:commentary|article|story|op-?ed|piece|column|post|essay)\b.{0,250}$",
