@@ -499,3 +499,17 @@ def test_a_data_table_beside_a_story_laid_out_in_tables_stays():
     texts = [" ".join(block.itertext()) for block in body]
     assert texts[0] == "Jets" and texts[1:4] == LEAD and body[-1].tag == "table" and "6,000" in texts[-1]
     assert len(body) == 5
+
+
+def test_the_pages_headline_goes_when_the_declared_title_words_it_otherwise():
+    # JSON-LD's headline is shortened for search; the <h1> above the story is still the headline
+    ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Iran gets Su-35s"}'
+    page = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
+        "<h1>Iran receives its first Su-35 fighter jets from Russia</h1>"
+        + "".join(f"<p>{text}</p>" for text in LEAD + REST)
+        + "</article></body></html>"
+    )
+    article = extract_article(page, "https://www.example-news.com/world/2026/03/04/iran-su35")
+    assert article.title == "Iran gets Su-35s"
+    assert "first Su-35 fighter jets from Russia" not in article.text and LEAD[0] in article.text

@@ -167,7 +167,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
-        drop_heading_blocks(document.body, metadata.title, decisions=decisions, page=page_text)
+        drop_heading_blocks(document.body, metadata.title, _headline(tree), decisions=decisions, page=page_text)
         if options.explain:
             article.explanation = _explain(given, decisions, recovered, page_text)
         article.text = xmltotxt(document.body, False).strip()
@@ -188,6 +188,17 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
                 if entry["kept"]:
                     entry.update(kept=False, rule=f"page-kind:{article.kind}", detail=article.reason)
     return article
+
+
+def _headline(tree: HtmlElement) -> str | None:
+    """The page's first <h1> of a headline's length: the headline, where the declared title is
+    another wording of it (a JSON-LD headline shortened for search)."""
+    h1 = next(tree.iter("h1"), None)
+    text = normalize_space(h1.text_content()) if h1 is not None else ""
+    return text if len(text.split()) >= _HEADLINE_MIN_WORDS else None
+
+
+_HEADLINE_MIN_WORDS = 3
 
 
 def _explain(given: list, decisions: dict, recovered: list, page: PageText) -> list[dict]:
