@@ -66,3 +66,21 @@ def test_a_press_releases_about_the_company_ends_the_text():
     body = "".join(PROSE.format(n=n) for n in range(1, 6)) + tail
     text = extract_article(f"<html><body><article>{body}</article></body></html>").text
     assert "Paragraph 5 says" in text and "leading provider" not in text and "press@" not in text
+
+
+def test_a_deck_the_lead_repeats_after_an_agency_prefix_is_kept_once():
+    deck = "The air force commander announced a new air-defence system deployed in the west of the country."
+    lead = f"<p>According to the news agency, {deck[0].lower()}{deck[1:]} It was built by domestic engineers.</p>"
+    body = f"<h3 class='lead'>{deck}</h3>{lead}" + "".join(PROSE.format(n=n) for n in range(1, 4))
+    text = extract_article(f"<html><body><article>{body}</article></body></html>").text
+    assert text.count("new air-defence system deployed") == 1 and "According to the news agency" in text
+
+
+def test_a_short_line_repeated_later_in_the_story_stays():
+    # near-miss: a sentence of the story quoted again inside a later paragraph is no deck
+    line = "<p>The ferry carried more lorries this winter than in any year before in its history.</p>"
+    later = ("<p>Paragraph 9 repeats that the ferry carried more lorries this winter than in any year before "
+             "in its history, and adds that the port plans a new berth.</p>")
+    body = "".join(PROSE.format(n=n) for n in range(1, 3)) + line + PROSE.format(n=3) + later
+    text = extract_article(f"<html><body><article>{body}</article></body></html>").text
+    assert text.count("The ferry carried more lorries this winter") == 1 and "Paragraph 9 repeats" in text

@@ -851,6 +851,7 @@ def comparison_key(text: str) -> str:
 # the line before it or the lead. Shorter repeats are a template's (recipes, Q&A, spec lists).
 _DUPLICATE_MIN_WORDS = 20
 _LEAD_BLOCKS = 3
+_LEAD_REPEAT_MIN_WORDS = 8
 _LABEL_OR_QUESTION = re.compile(r"^[^:]{1,40}:|\?$")
 # A recirculation heading sits inside the story when this much prose (in blocks of this many words)
 # follows its box; then only the heading and its box go.
@@ -1006,7 +1007,12 @@ def clean_blocks(
         elif key and key in seen and _is_duplicate(text, words, index, seen[key], block, page):
             drop(block, "duplicate", f"repeats block {seen[key] + 1}")
             repeat_of[index] = seen[key]
-        elif words >= _DUPLICATE_MIN_WORDS and block.tag == "p" and index in contained:
+        elif index in contained and (
+            words >= _DUPLICATE_MIN_WORDS
+            and block.tag == "p"
+            # a deck over the lead that the lead repeats ("X said …" / "According to the agency, X said …")
+            or index < _LEAD_BLOCKS and contained[index] == index + 1 and words >= _LEAD_REPEAT_MIN_WORDS
+        ):
             contained_in.append((block, contained[index]))  # dropped at the end, if the larger block stays
         elif _is_slideshow(block, page):
             drop(block, "slideshow", "gallery captions with slide counters")
