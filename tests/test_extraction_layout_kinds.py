@@ -486,7 +486,7 @@ def test_a_data_table_beside_a_story_laid_out_in_tables_stays():
     # near-miss: the menu shell and the column of rubrics go, a grid of figures stays
     from lxml import etree
 
-    from crawler.extraction.cleaning import unwrap_layout_tables
+    from crawler.extraction.cleaning import PageText, clean_blocks, unwrap_layout_tables
 
     story = "".join(f"<p>{text}</p>" for text in LEAD)
     body = etree.fromstring(
@@ -495,10 +495,15 @@ def test_a_data_table_beside_a_story_laid_out_in_tables_stays():
         f"<table><row><cell><head rend='h1'>Jets</head>{story}</cell></row></table>"
         "<table><row><cell>Year</cell><cell>Drones</cell></row><row><cell>2024</cell><cell>6,000</cell></row></table></body>"
     )
-    unwrap_layout_tables(body)
-    texts = [" ".join(block.itertext()) for block in body]
+    shell, rubrics = body[0], body[1]
+    page = PageText()
+    unwrap_layout_tables(body, page)
+    assert page.layout_furniture == {shell, rubrics}  # left whole, for clean_blocks to drop by name
+    texts = [" ".join(block.itertext()) for block in body[2:]]
     assert texts[0] == "Jets" and texts[1:4] == LEAD and body[-1].tag == "table" and "6,000" in texts[-1]
-    assert len(body) == 5
+    assert len(body) == 7
+    clean_blocks(body, page)
+    assert shell.getparent() is None and rubrics.getparent() is None and "6,000" in " ".join(body[-1].itertext())
 
 
 def test_the_pages_headline_goes_when_the_declared_title_words_it_otherwise():

@@ -505,6 +505,8 @@ class PageText:
         self.whole = whole
         self.paragraphs = paragraphs if paragraphs is not None else {}  # <p> of the page -> its text
         self._block_texts: dict[etree._Element, str] = {}
+        # layout tables beside the story's holding none of it (unwrap_layout_tables), for clean_blocks to drop
+        self.layout_furniture: set[etree._Element] = set()
         self._first_paragraph_of: dict[str, HtmlElement] | None = None
         self._links_by_start: dict[str, list[str]] = {}
         self._phrase_links: list[str] | None = None
@@ -751,13 +753,12 @@ def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> 
         # and the page's shell: a table of one filled cell a row (the menu, the footer) is no data
         shells = [block for block in body if block.tag == "table" and block not in layouts and _one_cell_rows(block)]
         furniture.update(shells)
-        for block in furniture - set(layouts):
-            body.remove(block)
+        page.layout_furniture.update(furniture)  # left whole, for clean_blocks to drop by name
     for block, pieces in layouts.items():
-        index = body.index(block)
-        body.remove(block)
         if block in furniture:
             continue
+        index = body.index(block)
+        body.remove(block)
         for offset, piece in enumerate(pieces):
             body.insert(index + offset, piece)
     return len(layouts)
@@ -1000,7 +1001,9 @@ def clean_blocks(
         position += len(text)
         key = keys[index]
         words = count_words(text)
-        if index in counters:
+        if block in page.layout_furniture:
+            drop(block, "layout-furniture", "a layout table beside the story's, holding none of it")
+        elif index in counters:
             drop(block, "slideshow", "a photo page's slide counter")
         elif chrome:
             drop(block, "chrome-only", "all its copies on the page sit in chrome containers")

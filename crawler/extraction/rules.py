@@ -523,6 +523,7 @@ BLOCK_RULES: dict[str, str] = {
     "end-of-article": "a late END_OF_ARTICLE_PATTERNS heading and everything after it",
     "trailing-teasers": "the run of link teasers after the story",
     "postal-address": "a short late block of addresses, phone numbers and postcodes (POSTAL_ADDRESS_PATTERNS)",
+    "layout-furniture": "a layout table beside the one holding the story, holding no story paragraph (menu, columns, footer)",
     # not a drop: recovery.py puts back story paragraphs trafilatura skipped (--explain flags them)
 }
 
