@@ -29,3 +29,30 @@ def test_a_cookie_dialog_is_no_free_part_beside_a_declared_wall():
     shown = PAGE.replace('<div class="barrier-upsell" style="display:none">', '<div class="barrier-upsell">')
     article = extract_article(shown, URL)
     assert article.is_article and "Ocean Jewel" in article.text and "We use cookies" not in article.text
+
+
+_WALLED = (
+    "<html><head><title>Inside the secret deal | The Ledger</title>"
+    "<meta name='description' content='Documents seen by The Ledger reveal how a network of front companies "
+    "arranged the transfer.'><script type='application/ld+json'>{{\"@type\": \"NewsArticle\", \"headline\": "
+    "\"Inside the secret deal\", \"isAccessibleForFree\": false}}</script></head><body><article>"
+    "<h1>Inside the secret deal</h1><p class='standfirst'>Documents seen by The Ledger reveal how a network of "
+    "front companies arranged the transfer.</p><p class='byline'>By Helen Marsh in London · December 1 2026</p>"
+    "{free}<div class='paywall'><h3>Subscribe to unlock this article</h3><p>Try unlimited access for $1.</p></div>"
+    "</article></body></html>"
+)
+
+
+def test_a_walled_page_showing_only_its_deck_and_byline_has_no_story():
+    article = extract_article(_WALLED.format(free=""), "https://ledger.example/world/2026/12/01/secret-deal")
+    assert article.kind == "empty" and "subscription wall" in article.reason and article.text == ""
+
+
+def test_a_walled_page_showing_its_first_paragraphs_is_a_paywalled_article():
+    # near-miss: the free lead the page shows is the story's start
+    free = (
+        "<p>A network of front companies in Dubai and Istanbul arranged the shipment of Iranian missiles to a "
+        "Russian port on the Caspian Sea last spring, according to documents seen by The Ledger.</p>"
+    )
+    article = extract_article(_WALLED.format(free=free), "https://ledger.example/world/2026/12/01/secret-deal")
+    assert article.is_article and article.paywalled and "front companies in Dubai" in article.text

@@ -15,6 +15,7 @@ from crawler.extraction.cleaning import (
     PageText,
     chrome_text,
     clean_blocks,
+    comparison_key,
     drop_heading_blocks,
     drop_screen_reader_phrases,
     normalize_space,
@@ -177,7 +178,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
 
     if is_index_page(tree, metadata, article.text, url):
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
-    elif (reason := no_story_reason(article.text, page_text.is_link_text, tree)) is not None:
+    elif (reason := no_story_reason(_story_of(article), page_text.is_link_text, tree)) is not None:
         if article.paywalled:  # the story is there for subscribers: say so, it is no empty page
             reason = f"behind a subscription wall: the page serves no story text ({reason})"
         _not_an_article(article, PageKind.EMPTY, reason)
@@ -188,6 +189,15 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
                 if entry["kept"]:
                     entry.update(kept=False, rule=f"page-kind:{article.kind}", detail=article.reason)
     return article
+
+
+def _story_of(article: Article) -> str:
+    """The text that must hold a story. Behind a wall, the deck the page declares as its description
+    is the teaser shown in the story's place, and no story of its own."""
+    if not article.paywalled or not article.description:
+        return article.text
+    deck = comparison_key(article.description)
+    return "\n".join(line for line in article.text.splitlines() if comparison_key(line) != deck)
 
 
 def _headline(tree: HtmlElement) -> str | None:
