@@ -256,10 +256,13 @@ def test_disclaimers_labels_and_skip_links_are_boilerplate(line):
         ("If you value independent reporting on Iran, please support us with a monthly gift.", True),
         ("5 photos · November 28, 2025", True),
         ("4 min read", True),
+        ("Просмотров: 1 284", True),
+        ("12,345 views", True),
         # near-misses: a story's sentences about support, channels and photos
         ("Russia will support Iran's bid for the S-400, the deputy minister said, if the talks succeed.", False),
         ("Если Россия поддержит Иран, Вашингтон введет новые санкции, предупредил сенатор.", False),
         ("5 photos of the plant were published by the ministry on Monday, showing new hangars.", False),
+        ("The video drew 12,345 views in its first hour, the channel said on Tuesday.", False),
     ],
 )
 def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_not(line, dropped):

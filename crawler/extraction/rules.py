@@ -127,6 +127,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # a photo or video page's count line ("5 photos · November 28, 2025", "12 фото", "3 min read")
     r"\d{1,3} (?:photos?|pictures|images|videos|фото|фотографий|снимков|bilder|fotos) ?(?:[·•|,-] ?.{0,40})?$",
     r"\d{1,3} (?:min|minutes?|мин\.?|минут[ы]?) (?:read|чтения|lesezeit)\b.{0,40}$",
+    # a view counter ("Просмотров: 1 284", "12,345 views", "بازدید: ۱۲۰")
+    r"(?:просмотр(?:ов|ы)|переглядів|перегляди|views|aufrufe|görüntülenme|vues|بازدید|مشاهدات)\s*:?\s*[\d\s.,۰-۹٠-٩]+$",
+    r"[\d\s.,]+(?:просмотр(?:ов|а)?|переглядів|views|aufrufe)$",
     r"already (?:a|an) (?:member|subscriber|customer|user)\b",
     r"not your account\??$",
     r"you are (?:commenting|logged in|signed in) as\b",
