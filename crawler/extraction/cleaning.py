@@ -741,9 +741,12 @@ def unwrap_layout_tables(body: etree._Element, page: PageText | None = None) -> 
     Unwrapped, each part meets the rules on its own. Returns how many blocks were unwrapped.
     """
     page = page or PageText()
-    layouts = {
-        block: _layout_blocks(block, page) for block in body if is_layout_table(block) or is_wrapper_paragraph(block)
-    }
+    layouts = {}
+    for block in body:
+        if is_layout_table(block) or is_wrapper_paragraph(block):
+            if block.tag == "table":
+                page.block_text(block)  # read whole first: unwrapping moves its cells' content out, furniture stays
+            layouts[block] = _layout_blocks(block, page)
     # An old page laid out as a table of tables: the one holding the story, and the menus, columns
     # and footer around it, each a table of its own. Those holding no story paragraph are its chrome.
     story = {block: _story_paragraphs(pieces, page) for block, pieces in layouts.items() if block.tag == "table"}
