@@ -27,7 +27,13 @@ from crawler.extraction.engine import extract_body
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import ARTICLE_TYPES, extract_metadata
 from crawler.extraction.outlets import outlet_selectors
-from crawler.extraction.pagekind import blocking_kind, is_index_page, no_story_reason, visible_text
+from crawler.extraction.pagekind import (
+    blocking_kind,
+    first_heading_text,
+    is_index_page,
+    no_story_reason,
+    visible_text,
+)
 from crawler.extraction.paywall import judge_paywall
 from crawler.extraction.recovery import (
     recover_missed_headings,
@@ -203,8 +209,7 @@ def _story_of(article: Article) -> str:
 def _headline(tree: HtmlElement) -> str | None:
     """The page's first <h1> of a headline's length: the headline, where the declared title is
     another wording of it (a JSON-LD headline shortened for search)."""
-    h1 = next(tree.iter("h1"), None)
-    text = normalize_space(h1.text_content()) if h1 is not None else ""
+    text = first_heading_text(tree)
     return text if len(text.split()) >= _HEADLINE_MIN_WORDS else None
 
 

@@ -227,13 +227,16 @@ def blocking_kind(
 _HEADLINE_MIN_WORDS = 4  # a site's name ("The City Courier") is no headline
 
 
+def first_heading_text(tree: HtmlElement) -> str:
+    """The text of the page's first <h1>, normalised ("" if none): its headline, or its masthead."""
+    h1 = next(tree.iter("h1"), None)
+    return normalize_space(h1.text_content()) if h1 is not None else ""
+
+
 def _headline_of_the_title(tree: HtmlElement, consent, challenges) -> bool:
     """The page's <h1> is the headline its <title> names, and no banner's heading ("Before you
     continue"): the page is a story's, typed or not, and a brief under the headline is its story."""
-    h1 = next(tree.iter("h1"), None)
-    if h1 is None:
-        return False
-    headline = normalize_space(h1.text_content()).lower()
+    headline = first_heading_text(tree).lower()
     if len(headline.split()) < _HEADLINE_MIN_WORDS or consent.search(headline) or challenges.find(headline):
         return False
     return comparison_key(headline) in comparison_key(_title_text(tree))
