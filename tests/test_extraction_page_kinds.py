@@ -336,3 +336,41 @@ def test_a_story_about_a_search_is_a_story():
     page = f"<html><head><title>Search for the pilot</title></head><body><h1>Search for the pilot</h1><p>{_BIO}</p></body></html>"
     article = extract_article(page, "https://www.khabar.example/news/search-for-downed-pilot-resumes?utm_source=x")
     assert article.is_article
+
+
+def _section(cards: list, og_type: str = "website", heading: str = "Defence", story: str = "") -> str:
+    teasers = "".join(
+        f"<div class='card'><h3><a href='/defence/{n}-story'>{title}</a></h3><p>{blurb}</p></div>"
+        for n, (title, blurb) in enumerate(cards)
+    )
+    return (
+        f"<html lang='en'><head><title>{heading} | Meridian Post</title><meta property='og:type' content='{og_type}'>"
+        "</head><body><header><nav><a href='/'>Home</a> <a href='/news/'>News</a> <a href='/defence/'>Defence</a>"
+        f"</nav></header><main><h1>{heading}</h1>{story}<div class='river'>{teasers}</div></main>"
+        "<footer><p>&copy; 2025 Meridian Post</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("path", ["/defence/", "/news", "/world/middle-east", "/ru/politika/"])
+def test_a_small_section_page_of_five_undated_cards_is_an_index(path):
+    # fewer headline links than a front page has, no dates for the archive rule: the text is the cards
+    article = extract_article(_section(_CARDS[:5]), f"https://www.meridianpost.com{path}")
+    assert article.kind is PageKind.INDEX, article.text[:200]
+
+
+def test_a_section_page_typed_as_an_article_under_its_sections_name_is_an_index():
+    article = extract_article(_section(_CARDS[:5], og_type="article"), "https://www.meridianpost.com/defence/")
+    assert article.kind is PageKind.INDEX, article.text[:200]
+
+
+def test_a_post_typed_as_an_article_at_a_one_word_address_under_its_headline_is_an_article():
+    # near-miss: a typed page at a section-like address whose <h1> is a headline, not the section's name
+    page = _section(_CARDS[:5], og_type="article", heading="Five stories on the drone trade we read this week")
+    assert extract_article(page, "https://blog.example.org/defence/").is_article
+
+
+def test_a_short_post_at_a_one_word_address_beside_four_related_cards_is_an_article():
+    # near-miss: the post's own prose over the cards makes most of its text
+    story = "".join(f"<p>{blurb} {blurb}</p>" for _, blurb in _CARDS[5:8])
+    page = _section(_CARDS[:4], heading="Drones", story=story)
+    assert extract_article(page, "https://blog.example.org/drones").is_article

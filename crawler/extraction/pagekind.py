@@ -134,6 +134,12 @@ _ARTICLE_PATH = re.compile(
     re.IGNORECASE,
 )
 _INDEX_MIN_CARDS = 2  # one card of its kind is a short blog post on its own page
+# A section's address: one or two plain words under an optional language prefix ("/defence/",
+# "/news/world", "/ru/politika/"), no date, slug or id. There a handful of cards is a section page
+# when the text is those cards; a page with its own headline of a story's length is no section.
+_SECTION_PATH = re.compile(r"(?:/[a-z]{2}(?:-[a-z]{2})?)?(?:/[^\W\d_]+(?:[-_][^\W\d_]+)?){1,2}/?", re.IGNORECASE)
+_SECTION_PAGE_MIN_CARDS = 4
+_SECTION_INTRO_MAX_WORDS = 60
 _LIST_MARK = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s+")  # how the text writes a list item
 # Script and style text sits directly in its element: the parent axis is enough, and cheap.
 _VISIBLE_TEXT = etree.XPath(
@@ -353,20 +359,29 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     blurbs and not the links), or at a listing's address (/tag/…, /authors/…, /page/2) with no more
     than a topic's intro of prose beside its cards. A page whose structured data declares an article
     is one. A page typed as one by og:type alone (CMSs set it on tag and section pages too) is told
-    by its address only: a blog's roundup of links is a post."""
+    by its address only: a blog's roundup of links is a post. At a section's address ("/defence/"),
+    a few cards make a section page when the text is those cards, or when the page is headed with the
+    section's name."""
     path = _path_of(url)
     story_address = _ARTICLE_PATH.search(path) is not None
     listing_address = not story_address and _LISTING_PATH.search(path) is not None
+    section_address = not story_address and not listing_address and _SECTION_PATH.fullmatch(unquote(path)) is not None
     typed_article = bool(metadata.page_types & ARTICLE_TYPES)
+    headed_section = section_address and _headed_as_its_section(tree, path)
     # a blog's roundup of links is a post: typed as an article (og:type), only its address can say more
-    if metadata.declares_article or typed_article and not listing_address:
+    if metadata.declares_article or typed_article and not (listing_address or headed_section):
         return False
     if not story_address and _is_search_address(url):
         return True  # a site search's results: no story lives at /search?q=…
     if _post_archive(tree, text, url, metadata.title):
         return True
     # an author's or a tag's own page lists few stories as often as many
-    min_cards = _TAG_PAGE_MIN_CARDS if listing_address and _TAG_PATH.search(path) else _INDEX_MIN_HEADLINE_LINKS
+    if listing_address and _TAG_PATH.search(path):
+        min_cards = _TAG_PAGE_MIN_CARDS
+    elif section_address:
+        min_cards = _SECTION_PAGE_MIN_CARDS
+    else:
+        min_cards = _INDEX_MIN_HEADLINE_LINKS
     headlines = [
         (anchor, link_text)
         for anchor, link_text in ((a, normalize_space(a.text_content())) for a in tree.iter("a"))
@@ -385,9 +400,15 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     if story_address and not listing_address:
         return False  # (at an article's address, with its date or its slug, a list of cards is a roundup post)
     cards = _teaser_cards(headlines)
-    if not typed_article and _teaser_share(cards, text) >= _INDEX_LINK_TEXT_SHARE:
+    # a section page with fewer headlines than a front page's: its text is several of its cards, and
+    # no more than an intro besides (a short post over a few related cards has its own prose)
+    few_cards = section_address and len(headlines) < _INDEX_MIN_HEADLINE_LINKS
+    if few_cards and prose_words("\n".join(_lines_outside(cards, text))) >= _SECTION_INTRO_MAX_WORDS:
+        return False
+    distinct = _SECTION_PAGE_MIN_CARDS if few_cards else _INDEX_MIN_CARDS
+    if (not typed_article or headed_section) and _teaser_share(cards, text, distinct) >= _INDEX_LINK_TEXT_SHARE:
         return True
-    if listing_address:
+    if listing_address or headed_section:
         # a listing shows its stories as cards with blurbs; a "Most read" rail is headline links only
         if sum(has_blurb for _, has_blurb in cards) >= min_cards:
             return prose_words("\n".join(_lines_outside(cards, text))) < _LISTING_MAX_PROSE_WORDS
@@ -476,6 +497,15 @@ def _is_dated(post: HtmlElement) -> bool:
     )
 
 
+def _headed_as_its_section(tree: HtmlElement, path: str) -> bool:
+    """The page's <h1> is the name its address gives the section ("/defence/" under "Defence"): a
+    section page typed as an article by a CMS that types every page so. (A blog's "/links" post
+    under its own headline is a post.)"""
+    heading = first_heading_text(tree)
+    section = unquote(path).rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+    return len(heading.split()) < _HEADLINE_MIN_WORDS and comparison_key(heading) == comparison_key(section)
+
+
 def _path_of(url: str | None) -> str:
     try:
         return urlsplit(url or "").path
@@ -521,12 +551,12 @@ def _lines_outside(cards: list[tuple[str, bool]], text: str) -> list[str]:
     return [line for line in _text_lines(text) if _card_of(line, cards) is None]
 
 
-def _teaser_share(cards: list[tuple[str, bool]], text: str) -> float:
-    """The share of `text` found in the page's teaser cards, when it comes from several of them (a
-    short blog post on its own page is one card of its kind)."""
+def _teaser_share(cards: list[tuple[str, bool]], text: str, min_cards: int = _INDEX_MIN_CARDS) -> float:
+    """The share of `text` found in the page's teaser cards, when it comes from `min_cards` of them
+    or more (a short blog post on its own page is one card of its kind)."""
     lines = _text_lines(text)
     found = [(line, _card_of(line, cards)) for line in lines]
-    if len({card for _, card in found if card is not None}) < _INDEX_MIN_CARDS:
+    if len({card for _, card in found if card is not None}) < min_cards:
         return 0.0
     teaser_chars = sum(len(line) for line, card in found if card is not None)
     return teaser_chars / max(sum(len(line) for line in lines), 1)
