@@ -471,3 +471,70 @@ def test_boilerplate_after_an_early_end_heading_is_no_story_prose_that_keeps_the
     )
     clean_blocks(body, PageText())
     assert [block.text for block in body] == [story]
+
+
+_WIDGET_STORY = [
+    f"Paragraph {n} says the Alabuga plant in Tatarstan raised its output of Geran-2 drones again this month, "
+    "according to satellite pictures and two people who work there." for n in range(1, 6)
+]
+
+
+def _wordpress_post(after_story: str, story_end: str = "") -> str:
+    story = "".join(f"<p>{text}</p>" for text in _WIDGET_STORY) + story_end
+    return (
+        "<html><head><title>Alabuga doubles output – Drone Desk</title></head><body><div id='content'>"
+        f"<div class='post'><h1>Alabuga doubles output</h1><div class='entry'>{story}</div></div>{after_story}"
+        "</div><div id='footer'>&copy; Drone Desk</div></body></html>"
+    )
+
+
+def test_popular_posts_with_counts_and_a_recent_comments_widget_after_the_story_go():
+    # WordPress widgets as trafilatura hands them back, their headings gone: "Title (506)", then
+    # "Name: linked excerpt" and "Name on Linked post"
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    for text in _WIDGET_STORY:
+        etree.SubElement(body, "p").text = text
+    titles = ["Free drone icons for your blog", "Ten maps of the Caspian ports", "Why the Su-35 deal stalled again"]
+    popular = etree.SubElement(body, "list")
+    for title, count in zip(titles, (506, 383, 341), strict=True):
+        etree.SubElement(popular, "item").text = f"{title} ({count})"
+    excerpts = ["Great piece, thanks for the", "Any source for the second", titles[1]]
+    recent = etree.SubElement(body, "list")
+    for item in ("Dana Khalil: " + excerpts[0], "M. Rahimi: " + excerpts[1], "shareef on " + excerpts[2]):
+        etree.SubElement(recent, "item").text = item
+    clean_blocks(body, PageText(links=titles + excerpts))
+    assert [block.text for block in body] == _WIDGET_STORY
+
+
+def test_a_closing_list_of_named_statements_without_links_stays():
+    # near-miss: "Name: words" items that are the story's, with no link in them
+    statements = (
+        "<ul><li>Tehran: the plant belongs to a private company.</li><li>Moscow: no comment on the pictures.</li>"
+        "<li>Kyiv: the drones keep coming every night.</li></ul>"
+    )
+    page = _wordpress_post("", story_end=statements)
+    text = extract_article(page, "https://dronedesk.example/alabuga-doubles-output").text
+    assert "Moscow: no comment on the pictures." in text
+
+
+def test_a_list_of_labelled_links_inside_the_story_stays():
+    # near-miss: the same "Name: linked text" items, with the story going on after them
+    from lxml import etree
+
+    from crawler.extraction.cleaning import PageText, clean_blocks
+
+    body = etree.Element("body")
+    for text in _WIDGET_STORY[:3]:
+        etree.SubElement(body, "p").text = text
+    links = ["the ministry's statement of Monday", "the satellite operator's pictures", "the plant's tender notice"]
+    sources = etree.SubElement(body, "list")
+    for label, link in zip(("Tehran", "Planet Labs", "Alabuga"), links, strict=True):
+        etree.SubElement(sources, "item").text = f"{label}: {link}"
+    for text in _WIDGET_STORY[3:]:
+        etree.SubElement(body, "p").text = text
+    clean_blocks(body, PageText(links=links))
+    assert len(body) == 6 and body[3] is sources

@@ -31,6 +31,7 @@ SCAN_BUDGET_CHARS = 200_000_000
 # Teaser detection: a link's first characters find it; a teaser is led by a link this big.
 _LINK_KEY_CHARS = 12
 _TEASER_LINK_SHARE = 0.3
+_LINK_LABEL_MAX_CHARS = 40  # a commenter's name and "on" before the linked comment or post
 _TRAILER_MAX_HEADING_CHARS = 80
 # In the run after the story, a block led by a headline link of this many words, with a blurb of at
 # most this many characters after it, is a teaser too.
@@ -510,6 +511,7 @@ class PageText:
         self._first_paragraph_of: dict[str, HtmlElement] | None = None
         self._links_by_start: dict[str, list[str]] = {}
         self._phrase_links: list[str] | None = None
+        self._links_by_end: dict[str, list[str]] | None = None
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
                 self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
@@ -533,6 +535,20 @@ class PageText:
         """True when `text` opens with the text of a link that makes up much of it (a teaser)."""
         for link in self._links_by_start.get(text[:_LINK_KEY_CHARS], ()):
             if text.startswith(link) and len(link) >= _TEASER_LINK_SHARE * len(text):
+                return True
+        return False
+
+    def ends_with_link(self, text: str) -> bool:
+        """True when `text` is a short label and then a link ("Dana: Great post, thanks", "Dana on
+        Why the Su-35 deal stalled"): a recent-comments widget's item, a linked note."""
+        if self._links_by_end is None:  # worked out once, on the first text asked about
+            self._links_by_end = {}
+            for link in chain.from_iterable(self._links_by_start.values()):
+                self._links_by_end.setdefault(link[-_LINK_KEY_CHARS:], []).append(link)
+        for link in self._links_by_end.get(text[-_LINK_KEY_CHARS:], ()):
+            label = len(text) - len(link)
+            long_enough = len(link) >= _TEASER_LINK_SHARE * len(text)
+            if 0 < label <= _LINK_LABEL_MAX_CHARS and long_enough and text.endswith(link):
                 return True
         return False
 
@@ -567,7 +583,12 @@ class PageText:
             return self.starts_with_link(self.block_text(block))
         marker = any_of(rules.TEASER_MARKER_PATTERNS)
         teasers = sum(
-            1 for item in items if self.starts_with_link(item) or self.is_headline_teaser(item) or marker.search(item)
+            1
+            for item in items
+            if self.starts_with_link(item)
+            or self.is_headline_teaser(item)
+            or marker.search(item)
+            or self.ends_with_link(item)
         )
         return teasers >= 0.75 * len(items)
 
