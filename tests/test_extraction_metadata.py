@@ -63,6 +63,31 @@ def test_a_masthead_h1_is_not_the_title():
     assert extract_article(html).title == "Caspian ports reopen after storm"
 
 
+_TABLE_STORY = "<tr><td class='body'>" + BODY + "</td></tr>"
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("خبرگزاری نمونه - تحویل جنگنده‌های سوخو ۳۵ به تعویق افتاد", "تحویل جنگنده‌های سوخو ۳۵ به تعویق افتاد"),
+        ("Caspian ferry fares rise for the third time | Каспийский вестник", "Caspian ferry fares rise for the third time"),
+    ],
+)
+def test_a_site_name_we_cannot_spell_goes_when_the_page_shows_the_headline_alone(title, headline):
+    # no <h1>, no og:site_name, a site name unlike the domain: the part shown as a cell's text is the headline
+    html = (f"<html><head><title>{title}</title></head><body><table><tr><td><img src='/logo.gif'></td></tr>"
+            f"<tr><td class='titr'><b>{headline}</b></td></tr>{_TABLE_STORY}</table></body></html>")
+    assert extract_article(html, "https://www.namoone.example/news/48219").title == headline
+
+
+def test_a_section_title_keeps_its_site_name_when_only_the_logo_shows_it():
+    # near-miss: "News - The Caspian Herald" on a section page; the site's name is shown only as its link home
+    html = ("<html><head><title>News - The Caspian Herald</title></head><body><header>"
+            "<a href='https://www.kaspi.example/'>The Caspian Herald</a></header>"
+            f"<main><div class='card'>{BODY}</div></main></body></html>")
+    assert extract_article(html, "https://www.kaspi.example/news").title == "News - The Caspian Herald"
+
+
 @pytest.mark.parametrize(("start", "end"), [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("<!--", "-->")])
 def test_json_ld_wrapped_in_cdata_or_a_comment_is_read(start, end):
     ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2024-12-06T22:00:40Z"}'

@@ -439,8 +439,45 @@ def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name:
         text = _first_text([candidate])
         if text and not _names_the_site(text, site_name) and not _names_the_site(text, masthead):
             stripped = strip_site_name(text, site_name, h1)
-            return strip_site_name(stripped, masthead) if masthead and stripped == text else stripped
+            if masthead and stripped == text:
+                stripped = strip_site_name(stripped, masthead)
+            if stripped == text and not h1:
+                stripped = _part_shown_alone(tree, text) or text
+            return stripped
     return None
+
+
+_SHOWN_ALONE = etree.XPath("//body//*[normalize-space(.) = $text]")
+_SHOWN_HEADLINE_MIN_WORDS = 3
+
+
+def _part_shown_alone(tree: HtmlElement, title: str) -> str | None:
+    """Of a "Site - Headline" title naming a site we cannot spell ("خبرگزاری نمونه" at namoone.ir), on
+    a page with no <h1>: the one part the page shows as an element's whole text (its headline cell),
+    and not as its logo's link home."""
+    parts = _SITE_SUFFIX_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return None
+    shown = [
+        part
+        for part in parts
+        if len(part.split()) >= _SHOWN_HEADLINE_MIN_WORDS
+        and any(not _in_home_link(element) for element in _SHOWN_ALONE(tree, text=part))
+    ]
+    return shown[0] if len(shown) == 1 else None
+
+
+def _in_home_link(element: HtmlElement) -> bool:
+    """The element is, holds or sits in a link to the site's home (its text the logo's)."""
+    links = (*element.iter("a"), *element.iterancestors("a"))
+    return any(_path_of(link.get("href") or "") in ("", "/", "./") for link in links)
+
+
+def _path_of(href: str) -> str:
+    try:
+        return urlsplit(href.strip()).path
+    except ValueError:
+        return href
 
 
 def _headline_beside_site_h1(tree: HtmlElement, h1: str, title_tag: str) -> str | None:
