@@ -538,3 +538,33 @@ def test_a_list_of_labelled_links_inside_the_story_stays():
         etree.SubElement(body, "p").text = text
     clean_blocks(body, PageText(links=links))
     assert len(body) == 6 and body[3] is sources
+
+
+@pytest.mark.parametrize(
+    ("row", "dropped"),
+    [
+        ("<a href='/print/1'>نسخه چاپی</a> | <a href='/send/1'>ارسال به دوستان</a>", True),
+        ("<a href='/share'>Share</a> · <a href='/tweet'>Tweet</a> · <a href='/mail'>Email</a>", True),
+        ("<a href='/ru'>Русский</a> | <a href='/en'>English</a> | <a href='/fa'>فارسی</a>", True),
+        # near-misses: a line with words of its own between the links, a line with one link
+        ("<a href='/a'>IRNA</a> | as the agency put it, <a href='/b'>the visit went well</a>", False),
+        ("<a href='/news'>News</a> | Tehran, 2 December", False),
+    ],
+)
+def test_a_line_of_links_and_separators_only_is_the_pages_tools(row, dropped):
+    from lxml import etree
+    from lxml.html import fromstring
+
+    from crawler.extraction.cleaning import block_text, chrome_text, clean_blocks
+
+    story = [f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month." for n in range(4)]
+    tree = fromstring(f"<html><body>{''.join(f'<p>{text}</p>' for text in story)}<div>{row}</div></body></html>")
+    body = etree.Element("body")
+    for text in story[:2]:
+        etree.SubElement(body, "p").text = text
+    line = etree.SubElement(body, "p")
+    line.text = block_text(fromstring(f"<div>{row}</div>"))
+    for text in story[2:]:
+        etree.SubElement(body, "p").text = text
+    clean_blocks(body, chrome_text(tree))
+    assert (line.getparent() is None) is dropped

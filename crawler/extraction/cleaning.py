@@ -100,6 +100,9 @@ _TEXT_STRINGS = etree.XPath("//text()", smart_strings=False)
 _CODE_TEXTS = etree.XPath("//script//text() | //style//text()", smart_strings=False)
 _PARAGRAPH_TEXT = etree.XPath("//p//text()", smart_strings=False)
 _LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
+_SHORT_LINKS = etree.XPath("//a[string-length(normalize-space()) < $min_chars]")
+_LINK_ROW_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_LINK_ROW_MAX_CHARS = 200
 _PARAGRAPHS = etree.XPath("//body//p")
 
 
@@ -474,6 +477,7 @@ def chrome_text(
         links=[normalize_space(anchor.text_content()) for anchor in _LINKS(tree, min_chars=_LINK_KEY_CHARS)],
         paragraphs=paragraphs,
         chrome_elements=chrome,
+        tree=tree,
     )
 
 
@@ -497,6 +501,7 @@ class PageText:
         links: Iterable[str] = (),
         paragraphs: dict[HtmlElement, str] | None = None,
         chrome_elements: set[HtmlElement] | None = None,
+        tree: HtmlElement | None = None,
     ) -> None:
         # The page's chrome containers; `chrome` is the text of the outermost ones.
         self._chrome_elements = chrome_elements or set()
@@ -512,6 +517,8 @@ class PageText:
         self._links_by_start: dict[str, list[str]] = {}
         self._phrase_links: list[str] | None = None
         self._links_by_end: dict[str, list[str]] | None = None
+        self._tree = tree  # for the short links ("Print", "Email"), read only when a block asks
+        self._short_links: set[str] | None = None
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
                 self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
@@ -555,6 +562,19 @@ class PageText:
     def is_link_text(self, text: str) -> bool:
         """True when `text` is the whole text of a link on the page."""
         return text in self._links_by_start.get(text[:_LINK_KEY_CHARS], ())
+
+    def is_link_row(self, text: str) -> bool:
+        """A line of links and separators only ("Print version | Send to a friend", "Share · Tweet ·
+        Email"): the page's tools or a menu, however short its links."""
+        if len(text) > _LINK_ROW_MAX_CHARS or not _LINK_ROW_SEPARATOR.search(text):
+            return False
+        pieces = [piece for piece in _LINK_ROW_SEPARATOR.split(text) if piece]
+        if len(pieces) < 2:
+            return False
+        if self._short_links is None:
+            anchors = _SHORT_LINKS(self._tree, min_chars=_LINK_KEY_CHARS) if self._tree is not None else []
+            self._short_links = {normalize_space(anchor.text_content()) for anchor in anchors}
+        return all(piece in self._short_links or self.is_link_text(piece) for piece in pieces)
 
     def has_link_in(self, block: etree._Element) -> bool:
         """True when the block's text holds the text of a link of the page (of a few words at least)."""
@@ -617,6 +637,7 @@ class PageText:
             chrome_elements={element for element in self._chrome_elements if element is not story_box},
         )
         seen._block_texts, seen._links_by_start = self._block_texts, self._links_by_start
+        seen._tree, seen._short_links = self._tree, self._short_links
         return seen
 
     def only_in_chrome(self, text: str) -> bool:
@@ -1045,6 +1066,8 @@ def clean_blocks(
             drop(block, "slideshow", "gallery captions with slide counters")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
+        elif page.is_link_row(text):
+            drop(block, "link-row", "links and separators only")
         elif boilerplate_at[index]:
             # which pattern, for --explain only: finding it tries each pattern again
             named = _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, lowered) if decisions is not None else ""

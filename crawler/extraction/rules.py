@@ -519,6 +519,7 @@ BLOCK_RULES: dict[str, str] = {
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
     "promo-link": "a short block of a label and a link, or all capitals and led by a link (PROMO_LABEL_PATTERN)",
+    "link-row": "a line of links and separators only (the page's tools, a menu: 'Print | Send to a friend')",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
     "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
