@@ -9,6 +9,8 @@ boilerplate and end-of-article cuts still apply to it).
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -121,9 +123,11 @@ def recover_missed_paragraphs(
     tail = None  # the last block recovered after the last kept one: the next goes after it
     for index, piece in enumerate(pieces):
         in_entry = bool(entries) and _in_entry(piece, entries)
-        if (piece.parent not in story_parents and not in_entry) or id(piece) in kept_ids:
+        # a post the story quotes (an embedded tweet's blockquote in the story's container), between its paragraphs
+        quoted = piece.parent not in story_parents and first < index < last and _quoted_in(piece, story_parents)
+        if (piece.parent not in story_parents and not in_entry and not quoted) or id(piece) in kept_ids:
             continue
-        if not _is_prose(piece, page, wrappers):
+        if not (_is_quoted_post(piece, page, wrappers) if quoted else _is_prose(piece, page, wrappers)):
             continue
         if piece.key in extracted or any(key in piece.text for key in block_keys):
             continue  # already there, or a larger run holding a kept paragraph
@@ -262,6 +266,34 @@ def _is_prose(piece: _Piece, page: PageText, wrappers: frozenset[HtmlElement] = 
     return (
         len(words) >= RECOVER_MIN_WORDS
         and piece.text.endswith(_SENTENCE_ENDS)
+        and not _outside_story(piece.element, wrappers)
+        and piece.link_chars() <= RECOVER_MAX_LINK_SHARE * len(piece.text)
+        and not page.only_in_chrome(piece.text)
+    )
+
+
+def _quoted_in(piece: _Piece, story_parents: set[HtmlElement]) -> bool:
+    """The paragraph sits in a <blockquote> (within a figure or an embed's box) of the story's container."""
+    quote = False
+    for level, ancestor in enumerate((piece.parent, *piece.parent.iterancestors())):
+        if level > _QUOTE_MAX_LEVELS:
+            return False
+        if ancestor in story_parents:
+            return quote
+        quote = quote or ancestor.tag == "blockquote"
+    return False
+
+
+_QUOTE_MAX_LEVELS = 3
+_QUOTED_SENTENCE = re.compile(r"[.!?…。؟](?:\s|$)")
+
+
+def _is_quoted_post(piece: _Piece, page: PageText, wrappers: frozenset[HtmlElement]) -> bool:
+    """A quoted post's text: a paragraph's length and a sentence in it, though it may end with a
+    hashtag or a link ("… it is a contract. #Shahed")."""
+    return (
+        count_words(piece.text) >= RECOVER_MIN_WORDS
+        and _QUOTED_SENTENCE.search(piece.text) is not None
         and not _outside_story(piece.element, wrappers)
         and piece.link_chars() <= RECOVER_MAX_LINK_SHARE * len(piece.text)
         and not page.only_in_chrome(piece.text)
