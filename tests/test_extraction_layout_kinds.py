@@ -518,3 +518,39 @@ def test_the_pages_headline_goes_when_the_declared_title_words_it_otherwise():
     article = extract_article(page, "https://www.example-news.com/world/2026/03/04/iran-su35")
     assert article.title == "Iran gets Su-35s"
     assert "first Su-35 fighter jets from Russia" not in article.text and LEAD[0] in article.text
+
+
+_ESSAY_CAPTIONS = [
+    "At 11.40 p.m. the sirens start, and residents who no longer go to the shelters move to the corridor, away from the windows.",
+    "A mobile fire group waits at the edge of the city; its truck-mounted machine gun has shot down eleven drones since October.",
+    "Shortly after 2 a.m. a drone hits a warehouse on the eastern bypass, and the engine noise is heard for almost a minute.",
+    "Firefighters work for four hours to put out the blaze in the warehouse, which stored furniture for the city's schools.",
+    "By 7 a.m. the trams are running again, and a pharmacist sweeps broken glass from the pavement before opening her shop.",
+]
+
+
+def _photo_post(story: list[str]) -> str:
+    figures = "".join(
+        f"<figure class='wp-block-image'><img src='/night-{n}.jpg' alt=''><figcaption class='wp-element-caption'>"
+        f"{caption}</figcaption></figure>"
+        for n, caption in enumerate(_ESSAY_CAPTIONS)
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in story)
+    return (
+        "<html><head><title>One night in Kharkiv</title></head><body><article class='post format-gallery'>"
+        f"<h1>One night in Kharkiv</h1><div class='entry-content'>{paragraphs}{figures}</div></article>"
+        "<footer>&copy; Kharkiv Daily</footer></body></html>"
+    )
+
+
+def test_a_photo_essays_captions_are_its_story_without_slide_counters():
+    # no counters: the captions, in sentences, outweigh the one-paragraph intro, so they are the story
+    article = extract_article(_photo_post(LEAD[:1]), "https://www.kharkivdaily.example/photos/2025/01/one-night")
+    assert all(caption in article.text for caption in [LEAD[0], *_ESSAY_CAPTIONS]), article.text
+
+
+def test_a_storys_photo_captions_stay_its_chrome():
+    # near-miss: the same five captioned photos under a story longer than them
+    article = extract_article(_photo_post(LEAD + REST), "https://www.kharkivdaily.example/news/2025/01/one-night")
+    assert LEAD[0] in article.text and REST[-1] in article.text
+    assert not any(caption in article.text for caption in _ESSAY_CAPTIONS)

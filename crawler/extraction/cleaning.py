@@ -646,6 +646,11 @@ class PageText:
             return False
         return self.whole.count(text) <= self.chrome.count(text)
 
+    def in_captions_only(self, text: str) -> bool:
+        """True when the chrome boxes holding `text` are all figures or captions (a photo's caption)."""
+        boxes = [box for box, box_text in zip(self._chrome_boxes, self._chrome_texts, strict=True) if text in box_text]
+        return bool(boxes) and all(_is_caption_box(box) for box in boxes)
+
 
 def block_text(block: etree._Element) -> str:
     return normalize_space(" ".join(block.itertext()))
@@ -931,6 +936,39 @@ def _in_chrome(texts: list[str], page: PageText, total: int) -> list[bool]:
     return [False] * len(texts)
 
 
+def _is_caption_box(box: HtmlElement) -> bool:
+    if box.tag in ("figure", "figcaption"):
+        return True
+    return _CAPTION_NAME.search(f"{box.get('class', '')} {box.get('id', '')}") is not None
+
+
+_CAPTION_NAME = re.compile(r"caption|gallery|slide", re.IGNORECASE)
+_ESSAY_MIN_CAPTIONS = 4
+
+
+def _photo_essay_captions(texts: list[str], in_chrome: list[bool], page: PageText) -> None:
+    """On a photo essay the captions are the story: when the captions written as sentences of a
+    paragraph's length outnumber (in words) the prose outside chrome, they are cleared of `in_chrome`,
+    in place. Beside a story longer than its photos' captions, they stay the story's chrome."""
+    captions = [
+        index
+        for index, (text, chrome) in enumerate(zip(texts, in_chrome, strict=True))
+        if chrome
+        and count_words(text) >= _ESSAY_CAPTION_MIN_WORDS
+        and text.endswith(SENTENCE_ENDS)
+        and page.in_captions_only(text)
+    ]
+    if len(captions) < _ESSAY_MIN_CAPTIONS:
+        return
+    prose = sum(count_words(text) for text, chrome in zip(texts, in_chrome, strict=True) if not chrome)
+    if sum(count_words(texts[index]) for index in captions) > prose:
+        for index in captions:
+            in_chrome[index] = False
+
+
+_ESSAY_CAPTION_MIN_WORDS = 15
+
+
 def _photo_page_counters(texts: list[str], in_chrome: list[bool]) -> set[int]:
     """On a photo page, the slide counters ("1 / 5") among the blocks; the captions between them are
     its story, wherever their class puts them (`in_chrome` is cleared for them, in place).
@@ -974,6 +1012,8 @@ def clean_blocks(
     total = sum(len(text) for text in texts) or 1
     in_chrome = _in_chrome(texts, page, total)
     counters = _photo_page_counters(texts, in_chrome)
+    if not counters:
+        _photo_essay_captions(texts, in_chrome, page)
     keys = [comparison_key(text) for text in texts]
     contained = _contained_in_larger(keys)
     lowered_texts = [text.lower() if len(text) <= rules.BOILERPLATE_MAX_CHARS else "" for text in texts]
