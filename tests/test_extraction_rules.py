@@ -568,3 +568,33 @@ def test_a_line_of_links_and_separators_only_is_the_pages_tools(row, dropped):
         etree.SubElement(body, "p").text = text
     clean_blocks(body, chrome_text(tree))
     assert (line.getparent() is None) is dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Les opinions exprimées dans cette tribune n'engagent que leur auteur et ne reflètent pas la position de la rédaction.", True),
+        ("Cette tribune n’engage que son auteur.", True),
+        ("Gastbeiträge geben nicht unbedingt die Meinung der Redaktion wieder.", True),
+        ("Las opiniones expresadas en este artículo no reflejan necesariamente la línea editorial del medio.", True),
+        ("Мнение автора может не совпадать с позицией редакции.", True),
+        ("Думка автора може не збігатися з позицією редакції.", True),
+        ("Yazının içeriğinden yazarı sorumludur.", True),
+        ("Bu içerik yatırım tavsiyesi değildir.", True),
+        ("This article is not investment advice. Do your own research before trading.", True),
+        ("Материал не является индивидуальной инвестиционной рекомендацией.", True),
+        ("مطالب منتشر شده در این بخش لزوماً بیانگر دیدگاه سردبیری نیست.", True),
+        ("الآراء الواردة في هذا المقال لا تعبر بالضرورة عن رأي الموقع.", True),
+        ("无人机在写字楼楼顶降落。记者 陈晓明 摄", True),
+        ("Get the Air Power newsletter", True),
+        # near-misses: story sentences about opinions, advice, photographers and newsletters
+        ("Les opinions exprimées par le ministre lors de la conférence ont surpris les diplomates russes présents.", False),
+        ("Мнение автора доклада, по словам источника, не совпадает с выводами разведки.", False),
+        ("The regulator said the bank's note was not investment advice but a forecast, and fined it anyway.", False),
+        ("记者 陈晓明 在现场看到，无人机在写字楼楼顶降落后被警方带走。", False),
+        ("Analysts get the newsletter's figures from the customs service, which publishes them monthly.", False),
+    ],
+)
+def test_disclaimers_credits_and_newsletter_boxes_in_many_languages_are_boilerplate(line, dropped):
+    text = _text_with_line(line)
+    assert (line not in text) is dropped and "Paragraph 6 of the story" in text

@@ -142,6 +142,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"billed (?:annually|monthly|yearly)\b",
     r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
     r"(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the) .{0,60}newsletters?",
+    r"get (?:the|our) [^.!?]{0,40}newsletters?\W{0,2}$",
     # a short line that ends by asking for a newsletter sign-up ("To get these by e-mail, sign up for …")
     r".{0,150}\b(?:subscribe|sign[ -]?up) (?:to|for) (?:our|the|my) .{0,60}newsletters?[.!]?$",
     r"advertisement[.:]?$", r"(?:sponsored|paid) (?:content|post)$", r"ad$",
@@ -162,6 +163,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,200}\b(?:opinions|views)\b[^.]{0,80}\bexpressed\b[^.]{0,120}\b(?:are (?:those|solely|the author|their own|not|my|our|his|her|personal)|"
     r"(?:do|does) not (?:necessarily )?(?:reflect|represent)|not necessarily|solely (?:those|the))\b.{0,300}$",
     r"tagged(?: with| in| as)? (?:[^,.!?]{1,40}, ){3,}[^.!?]{0,300}$",
+    # an investment disclaimer ("This article is not investment advice.")
+    r"(?:this|the) (?:content|article|information|post|material)\b[^.]{0,60}\b(?:is not|does not constitute|should not be "
+    r"(?:taken|construed) as) (?:\w+ )?(?:investment|financial) advice\b.{0,200}$", r"not (?:investment|financial) advice\.?$",
     # greetings to first-time visitors
     r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
     # follower counts of the site's social accounts
@@ -272,6 +276,26 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,100}ما را (?:در|از طر[یي]ق) .{0,60}دنبال کن[یي]د.{0,60}$", r".{0,100}به کانال .{0,60}بپ[یي]وند[یي]د.{0,40}$",
     r".{0,100}(?<![\u0600-\u06ff])تابع(?:ونا|وا)? .{0,40}(?:على|عبر) (?:تلغرام|تيليغرام|تليجرام|واتساب|تويتر|إكس|فيسبوك|يوتيوب|"
     r"[جغ]وجل نيوز|غوغل نيوز)\b.{0,80}$",
+    # an opinion desk's disclaimer and an investment disclaimer (fr, de, es, ru, uk, tr, fa, ar)
+    r".{0,100}\b(?:les )?(?:opinions|propos|points de vue|idées) (?:exprim[ée]e?s|émises?)\b.{0,120}"
+    r"(?:n['’]engagent|ne (?:reflètent|représentent|sauraient))\b.{0,200}$",
+    r".{0,60}(?:cette )?(?:tribune|chronique|opinion) n['’]engage que (?:son|leur|ses) auteurs?\b.{0,200}$",
+    r".{0,150}\b(?:gibt|geben|spiegelt|spiegeln) (?:nicht (?:unbedingt |notwendigerweise )?|ausschließlich |nur )?die "
+    r"(?:meinung|ansicht|position)(?:en)? (?:der|des|von) (?:redaktion|autor|autorin|verfasser|gastautor)\w*\b.{0,200}$",
+    r".{0,100}\blas opiniones (?:expresadas|vertidas)\b.{0,150}\b(?:no (?:reflejan|representan|necesariamente)|son (?:de )?"
+    r"(?:exclusiva )?responsabilidad)\b.{0,200}$",
+    r".{0,100}(?:мнение|точка зрения|позиция) (?:автора|авторов|редакции)\b.{0,60}(?:может не совпадать|не обязательно "
+    r"совпадает|не отражает)\b.{0,200}$",
+    r".{0,100}(?:думка|точка зору|позиція) (?:автора|авторів|редакції)\b.{0,60}(?:може не збігатися|не обов['’]язково "
+    r"збігається|не відображає)\b.{0,200}$",
+    r".{0,100}\byaz[ıi](?:n[ıi]n|lar[ıi]n) (?:içeriğinden|içeriklerinden) yazar(?:[ıi]|lar[ıi])? sorumludur\b.{0,200}$",
+    r".{0,100}\byazar(?:[ıi]n|lar[ıi]n)? görüşleri\b.{0,150}(?:yans[ıi]tmayabilir|yans[ıi]tmaz|ba[gğ]lamaz)\b.{0,200}$",
+    r".{0,100}\byat[ıi]r[ıi]m tavsiyesi (?:değildir|niteliği taşımaz)\b.{0,200}$",
+    r".{0,100}(?:не является|не є) (?:индивидуальной |індивідуальною )?(?:инвестиционной|інвестиційною) "
+    r"(?:рекомендацией|рекомендацією)\b.{0,200}$",
+    r".{0,100}\bstell(?:t|en) keine anlageberatung dar\b.{0,200}$",
+    r".{0,150}(?:لزوما|لزوماً) (?:بیانگر|بازتاب|منعکس[\u200c ]?کننده) (?:دیدگاه|نظر|موضع)\b.{0,200}$",
+    r".{0,150}(?:الآراء|الاراء) (?:الواردة|المنشورة|المذكورة)\b.{0,120}لا تعبر(?: بالضرورة)? عن\b.{0,200}$",
     # a wire story's sign-off, its sources and its photo credits
     r"(?:انتها[یي]|پا[یي]ان) پ[یي]ام\W*$",
     r"(?:фото(?:графия)?|источник|иллюстрация|коллаж|инфографика|джерело|foto|fotos|bild|bilder|quelle|grafik|"
@@ -302,6 +326,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"推薦閱讀|热门推荐|熱門推薦|関連(?:記事|ニュース)|(?:あわせて|合わせて)読みたい|こちらもおすすめ)\s?[】\]〕>》]?\s?[:：]?$",
     r"(?:(?:यह|ये) भी पढ़ें|(?:مز[یي]د|[یي][ہه] بھ[یي]) پڑھ[یي]ں)\s?[:：-]?.{0,150}(?<![।۔.!?؟])$",
     r"\|?\s?(?:baca juga|simak juga|xem thêm|đọc thêm|קראו (?:עוד|גם)|קרא (?:עוד|גם)|עוד (?:באותו |ב)נושא)\s?:.{0,150}$",
+    # a photo's credit after its caption ("无人机在楼顶降落。记者 陈晓明 摄", "新华社记者 王芳摄")
+    r".{0,120}(?:记者|通讯员)\s?[^\W\d_]{2,4}(?:[ 、][^\W\d_]{2,4}){0,2}\s?摄影?\W{0,3}$",
     # an editor's credit and the erratum link ("【纠错】 【责任编辑：李明】", "（编辑：王芳）"; not "责任编辑制度…")
     r"(?:\s?(?:[【\[](?:纠错|糾錯)[】\]]|[【\[（(]?(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|校对|校對|编审|編審|监制|監製)"
     r"\s?[:：]\s?[^\W\d_]{1,12}(?:[ 、,，/][^\W\d_]{1,12}){0,3}\s?[】\]）)]?))+$",
