@@ -602,3 +602,20 @@ def test_a_line_of_links_and_separators_only_is_the_pages_tools(row, dropped):
 )
 def test_disclaimers_credits_and_newsletter_boxes_in_many_languages_are_boilerplate(line, dropped):
     assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("12 December 2025, 10:45", True),
+        ("Обновлено 03.12.2025 в 14:30", True),
+        ("تاریخ انتشار: ۱۲ آذر ۱۴۰۵ - ۱۰:۴۵ | کد خبر: ۴۸۲۱۹", True),
+        ("سه‌شنبه ۱۲ آذر ۱۴۰۵ ساعت ۱۰:۴۵", True),
+        ("۱۲ آذر ۱۴۰۵ - ۱۰:۴۵", True),
+        # near-misses: a story's sentences holding a date and a time
+        ("The first Su-35 landed at Hamadan on 12 December 2025, 10:45 local time, officials said on Monday.", False),
+        ("به گزارش خبرگزاری، نخستین جنگنده روز ۱۲ آذر ۱۴۰۵ ساعت ۱۰:۴۵ در پایگاه همدان فرود آمد.", False),
+    ],
+)
+def test_a_date_and_time_line_standing_alone_is_the_pages_and_a_sentence_holding_one_is_the_storys(line, dropped):
+    assert _is_dropped(line) is dropped

@@ -114,8 +114,11 @@ CALL_TO_ACTION_MAX_CHARS = 400
 # --- block filtering after trafilatura ----------------------------------------------------------
 # A date with its time as news pages print them ("14:05 01.12.2026", "1 декабря 2026 г., 14:05"). A date
 # alone may be story (a list of dates, a date of birth): the time makes it the page's line.
-_DATE = r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|\d{1,2}\.? [^\W\d]{3,12}\.? (?:19|20)\d\d(?: г\.| года)?)"
-_WHEN = rf"(?:\d{{1,2}}:\d\d,? {_DATE}|{_DATE},? ?(?:[-–|]|в|um|à|saat)? ?\d{{1,2}}[:.]\d\d)"
+# (a Solar Hijri year too: "۱۲ آذر ۱۴۰۵")
+_DATE = (
+    r"(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|\d{1,2}\.? [^\W\d]{3,12}\.? (?:19|20|13|14|۱۳|۱۴|١٣|١٤)\d\d(?: г\.| года)?)"
+)
+_WHEN = rf"(?:\d{{1,2}}:\d\d,? {_DATE}|{_DATE},? ?(?:[-–|]|в|um|à|saat|ساعت|الساعة)? ?\d{{1,2}}[:.]\d\d)"
 # Up to six names of people or agencies, of one to three words, with a place ("Jane Doe in Kyiv"):
 # a credit line's list ("A, B and C"), never a clause (a list item holds no verb of four words or more).
 _NAME = r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}(?: (?:in|from) [^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)?"
@@ -313,8 +316,10 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:von|par) [^\W\d_][\w'’.-]* [^\W\d_][\w'’.-]*(?: (?:und|et) [^\W\d_][\w'’.-]* [^\W\d_][\w'’.-]*)?"
     r"(?:, [^.!?,]{1,40}| \([^()]{1,50}\))?$",
     r"(?:автор|текст|фото и текст|بقلم|نو[یي]سنده|گزارشگر|خبرنگار)\s?[:،]\s?[^.!?؟]{1,80}$",
-    r"(?:[^\W\d]+[.:,]? ){0,4}" + _WHEN + r"(?: ?[|·•-]? ?(?:son )?(?:güncelleme|обновлено|оновлено|aktualisiert(?: am)?|"
-    r"mis à jour(?: le)?|actualizado|به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی)\s?:? ?" + _WHEN + r")?$",
+    # (a Persian label's words hold a zero-width non-joiner: "سه‌شنبه"; a news code may close the line)
+    r"(?:[^\W\d](?:[^\W\d]|\u200c)*[.:,]? ){0,4}" + _WHEN + r"(?: ?[|·•-]? ?(?:son )?(?:güncelleme|обновлено|оновлено|"
+    r"aktualisiert(?: am)?|mis à jour(?: le)?|actualizado|به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی)\s?:? ?" + _WHEN + r")?"
+    r"(?: ?[|·•-] ?(?:[کك]د|شناسه) (?:خبر|مطلب)\s?:?\s?\d+)?$",
     # --- the same kinds in zh, ja, ko, hi, ur, id/ms, vi, he ---
     # (CJK has no spaces and `\b` finds no edge between its characters: a label is closed by a bracket or a
     # colon, and the headlines after it hold no full stop, which a story's sentence would end with)
