@@ -168,3 +168,32 @@ def test_a_tables_source_line_stays_and_a_photo_credit_goes():
     )
     text = _text(middle=table, end="<p>Source: Reuters</p>")
     assert "Source: US Treasury, Council of the EU." in text and "Source: Reuters" not in text
+
+
+_ABOUT = (
+    "<h3>About Aerosentry</h3><p>Aerosentry OÜ was founded in 2019 in Tallinn, Estonia, and develops sensing software "
+    "for air defence. The company employs 85 people in Estonia, Poland and Ukraine.</p>"
+)
+_FORWARD = (
+    "<h3>Forward-Looking Statements</h3><p>This press release may contain forward-looking statements. Actual results "
+    "may differ materially from those projected.</p>"
+)
+
+
+@pytest.mark.parametrize("end", [_ABOUT, _FORWARD, _ABOUT + _FORWARD, _FORWARD + _ABOUT])
+def test_a_press_releases_about_the_issuer_and_forward_looking_sections_are_dropped(end):
+    text = _text(end=end)
+    assert "founded in 2019" not in text and "forward-looking" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("heading", "paragraph"),
+    [
+        ("About the deal", "The deal, signed in Tehran in January, covers forty aircraft and their engines over six years."),
+        ("About Rheinmetall", "Analysts say the German group could supply the shells faster than any rival in Europe."),
+    ],
+)
+def test_a_late_about_subheading_over_the_storys_prose_stays(heading, paragraph):
+    # near-misses: "About" over the story's own prose, naming no issuer the paragraph opens with
+    text = _text(end=f"<h3>{heading}</h3><p>{paragraph}</p>")
+    assert paragraph in text

@@ -95,9 +95,11 @@ _NOT_FOUND = (
 )
 
 
-def test_a_page_titled_not_found_is_an_error_page_even_with_an_apology_sentence():
+@pytest.mark.parametrize("title", ["Page not found | Meridian Post", "Page not available | Meridian Post",
+                                   "This article is no longer available - Meridian Post"])
+def test_a_page_titled_not_found_is_an_error_page_even_with_an_apology_sentence(title):
     page = _NOT_FOUND.format(
-        title="Page not found | Meridian Post", heading="Sorry, we couldn't find that page",
+        title=title, heading="Sorry, we couldn't find that page",
         text="The page you were looking for may have been moved, renamed or deleted, or the address may be "
         "mistyped. Try our search, or go back to the home page to see today's top stories.",
     )

@@ -1006,6 +1006,7 @@ def clean_blocks(
     mid_story = lowercase_matcher(rules.MID_STORY_BOX_PATTERNS, anchored=True)
     machine_summary = lowercase_matcher(rules.AI_SUMMARY_HEADINGS, anchored=True)
     comments_heading = lowercase_matcher(rules.COMMENTS_HEADING_PATTERNS, anchored=True)
+    release_end = lowercase_matcher(rules.PRESS_RELEASE_END_HEADINGS, anchored=True)
     page = page or PageText()
     blocks = list(body)
     texts = [page.block_text(block) for block in blocks]
@@ -1043,10 +1044,11 @@ def clean_blocks(
         if index < skip_to:
             continue
         lowered = lowered_texts[index]
+        about = _about_the_issuer(text, texts[index + 1] if index + 1 < len(texts) else "")
         heading = (
             len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
             and not _ends_a_sentence(text)  # "Tags on the engine read 'Made in Iran'." is story
-            and end_of_article.match(lowered)
+            and (about or end_of_article.match(lowered))
         )
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
@@ -1064,6 +1066,7 @@ def clean_blocks(
             if (
                 not in_story_box
                 and not comments
+                and not (about or release_end.match(lowered))
                 and len(text.split()) >= 2
                 and ":" not in text  # a label ("Tags", "Topics: …") ends the story whatever follows
                 and prose_after >= _PROSE_AFTER_MIN_WORDS
@@ -1129,6 +1132,22 @@ def clean_blocks(
         if blocks[larger].getparent() is body:
             drop(block, "contained-duplicate", f"reappears inside block {larger + 1}")
     return body
+
+
+_ABOUT_HEADING = re.compile(rules.ABOUT_ISSUER_HEADING_PATTERN)
+_NO_NAME_WORDS = frozenset(
+    {"the", "this", "that", "these", "those", "our", "a", "an", "der", "die", "das", "le", "la", "les", "el", "los"}
+)
+
+
+def _about_the_issuer(text: str, following: str) -> bool:
+    """A press release's "About Aerosentry" heading: a name, and the paragraph under it opening with
+    that name ("Aerosentry OÜ was founded in 2019 …"). "About the deal" names no one."""
+    match = _ABOUT_HEADING.fullmatch(text)
+    if match is None:
+        return False
+    name = match["name"].split()[0].strip("«»\"“”")
+    return name[:1].isupper() and name.lower() not in _NO_NAME_WORDS and following.startswith(name)
 
 
 def _ends_a_sentence(text: str) -> bool:

@@ -488,6 +488,12 @@ _NATIVE_COMMENTS_HEADINGS: tuple[str, ...] = (
 )
 # A short heading-like block matching one of these opens the part of the page after the story
 # (teasers, comments). It and everything after it are dropped, when it comes late in the text.
+# A press release's boilerplate after the story: never a subheading of the story, whatever follows.
+PRESS_RELEASE_END_HEADINGS: tuple[str, ...] = (
+    r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
+    r"(?:cautionary (?:note|statement|language) (?:regarding|on|about|concerning) )?forward[- ]looking statements?:?$",
+    r"safe harbou?r(?: statement)?:?$",
+)
 END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"(?:related|more|other|latest|recent|top|similar) (?:articles|stories|posts|coverage|news|"
     r"reading|content|videos|headlines)$",
@@ -507,9 +513,13 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"(?:share this|share this (?:article|story|post)):?$",
     # the label alone, or with its list after a colon ("Topics on the agenda" is a story's subheading)
     r"(?:tags|filed under|topics|categories|related topics)(?::.{0,100})?$",
-    # a press release's boilerplate after the story
-    r"about (?:the company|us|the authors?)$", r"(?:media|press) contacts?:?$", r"for (?:media|press) (?:inquiries|enquiries)\b.{0,40}$",
+    *PRESS_RELEASE_END_HEADINGS,
     *_NATIVE_BOX_HEADINGS, *_NATIVE_COMMENTS_HEADINGS, *AI_SUMMARY_HEADINGS,
+)
+# A press release's heading over the issuer's boilerplate ("About Aerosentry", "Über Rheinmetall",
+# "О компании «Кронштадт»"), when the paragraph under it opens with that name (cleaning checks).
+ABOUT_ISSUER_HEADING_PATTERN = (
+    r"(?:About|Über|À propos (?:de |d['’])|Acerca de|Sobre|О компании|Про компанію)\s?[«\"“]?(?P<name>[^\W\d_].{1,60})"
 )
 # Of those, the headings of a recirculation box that news layouts also place inside the story: when
 # story prose follows the box, only the heading and its box are dropped.
@@ -592,6 +602,7 @@ NOT_FOUND_TITLE_PATTERNS: tuple[str, ...] = (
     r"(?:error )?404(?: error)?", r"(?:page|article|story|content|file) (?:was )?not found", r"not found",
     r"(?:page|article|story) (?:cannot|could not|can't|couldn't) be found", r"(?:oops|sorry)!? .{0,40}not found",
     r"(?:410 )?gone", r"(?:content|page|article|story) (?:removed|deleted|no longer available|unavailable)",
+    r"(?:content|page|article|story) (?:is )?(?:not|no longer) (?:available|exists?)",
     r"страница не найдена", r"ошибка 404", r"сторінк[уа] не знайдено", r"seite nicht gefunden",
     r"page (?:introuvable|non trouvée)", r"página no encontrada", r"sayfa bulunamad[ıi]",
     r"صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد", r"الصفحة غير موجودة", r"لم يتم العثور على الصفحة",
