@@ -619,3 +619,19 @@ def test_disclaimers_credits_and_newsletter_boxes_in_many_languages_are_boilerpl
 )
 def test_a_date_and_time_line_standing_alone_is_the_pages_and_a_sentence_holding_one_is_the_storys(line, dropped):
     assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("15 января 2025 09:41 |  | Просмотров: 11 204 | Комментарии: 38", True),
+        ("March 3, 2025 · 4 min read · 12 comments", True),
+        ("03.03.2025 14:20 · 1,204 views · 12 comments", True),
+        ("Yorum: 5 | Görüntülenme: 1.204", True),
+        # near-misses: a row with words of its own, a sentence with a separator
+        ("15 января 2025 09:41 | Москва | Комментарии: 38", False),
+        ("The plant made 2,700 drones | the report says the number will double by 2026.", False),
+    ],
+)
+def test_a_row_of_the_pages_facts_only_is_no_story(line, dropped):
+    assert _is_dropped(line) is dropped

@@ -1111,6 +1111,8 @@ def clean_blocks(
             drop(block, "promo-link", "an inline promo link in capitals")
         elif page.is_link_row(text):
             drop(block, "link-row", "links and separators only")
+        elif _is_meta_row(text):
+            drop(block, "meta-row", "page facts only between separators")
         elif boilerplate_at[index]:
             # which pattern, for --explain only: finding it tries each pattern again
             named = _pattern_of(rules.BOILERPLATE_BLOCK_PATTERNS, lowered) if decisions is not None else ""
@@ -1148,6 +1150,17 @@ def _about_the_issuer(text: str, following: str) -> bool:
         return False
     name = match["name"].split()[0].strip("«»\"“”")
     return name[:1].isupper() and name.lower() not in _NO_NAME_WORDS and following.startswith(name)
+
+
+def _is_meta_row(text: str) -> bool:
+    """A row of the page's facts only ("15 января 2025 09:41 | Просмотров: 11 204 | Комментарии: 38")."""
+    if len(text) > _LINK_ROW_MAX_CHARS or not _LINK_ROW_SEPARATOR.search(text):
+        return False
+    pieces = [piece for piece in _LINK_ROW_SEPARATOR.split(text.lower()) if piece]
+    return len(pieces) >= 2 and all(_META_PIECE(piece) for piece in pieces)
+
+
+_META_PIECE = re.compile("|".join(f"(?:{pattern})" for pattern in rules.META_PIECE_PATTERNS)).fullmatch
 
 
 def _ends_a_sentence(text: str) -> bool:

@@ -123,6 +123,16 @@ _WHEN = rf"(?:\d{{1,2}}:\d\d,? {_DATE}|{_DATE},? ?(?:[-–|]|в|um|à|saat|سا�
 # a credit line's list ("A, B and C"), never a clause (a list item holds no verb of four words or more).
 _NAME = r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}(?: (?:in|from) [^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)?"
 _NAMES = _NAME + r"(?:(?:,| and|, and| &) " + _NAME + r"){0,5}"
+# The pieces of a page's info row ("15 января 2025 09:41 | Просмотров: 11 204 | Комментарии: 38"):
+# a row made only of them, between separators, is no story (matched whole, on lower-cased text).
+META_PIECE_PATTERNS: tuple[str, ...] = (
+    _WHEN, _DATE, r"\d{1,2}:\d\d", r"[^\W\d]{3,9}\.? \d{1,2},? (?:19|20)\d\d(?:,? \d{1,2}:\d\d(?: ?[ap]\.?m\.?)?)?",
+    r"(?:просмотр(?:ов|ы)|переглядів|перегляди|views|aufrufe|görüntülenme|vues|بازدید|مشاهدات|reads)\s*:?\s*[\d\s.,]+k?",
+    r"[\d\s.,]+k? ?(?:просмотр(?:ов|а)?|переглядів|views|aufrufe|reads)",
+    r"(?:комментари(?:и|ев)|коментар(?:і|ів)|comments?|kommentare|commentaires|yorum(?:lar)?|نظرات|تعليقات)\s*:?\s*\(?\d+\)?",
+    r"\d+ (?:comments?|комментари(?:й|я|ев)|коментар(?:ів|і|я)|kommentare?|commentaires?|yorum)",
+    r"\d{1,3} (?:min|minutes?|мин\.?|минут[ы]?|хв\.?) (?:read|чтения|читання|lesezeit)",
+)
 # A short block (a paragraph, list item or heading of the extracted text) matching one of these
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
@@ -560,6 +570,7 @@ BLOCK_RULES: dict[str, str] = {
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
     "promo-link": "a short block of a label and a link, or all capitals and led by a link (PROMO_LABEL_PATTERN)",
+    "meta-row": "a line of page facts only between separators: date, views, comments, reading time (META_PIECE_PATTERNS)",
     "link-row": "a line of links and separators only (the page's tools, a menu: 'Print | Send to a friend')",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
