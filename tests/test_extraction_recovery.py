@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from lxml import etree
 from lxml.html import fromstring
@@ -339,3 +341,26 @@ def test_an_embedded_post_after_the_story_or_in_a_sidebar_stays_out(where):
         tree = _page(story, extra=f"<aside class='rail'><h3>Follow us</h3>{_embedded_tweet()}</aside>")
     body = _body(*SENTENCES[:4])
     assert recover_missed_paragraphs(tree, body, chrome_text(tree)) == 0
+
+
+def _client_rendered(article_body: str, visible: str = "") -> str:
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Su-35 deliveries stall",
+                     "articleBody": article_body})
+    return (
+        f"<html><head><title>Su-35 deliveries stall | Ledger</title><script type='application/ld+json'>{ld}</script>"
+        f"</head><body><div id='__next'>{visible}</div><script src='/_next/main.js'></script></body></html>"
+    )
+
+
+@pytest.mark.parametrize("joined", ["\n\n".join(SENTENCES[:3]), "".join(f"<p>{text}</p>" for text in SENTENCES[:3])])
+def test_a_client_rendered_pages_declared_body_comes_in_its_paragraphs(joined):
+    # trafilatura falls back on the JSON-LD articleBody as one block: it is split where the body is
+    article = extract_article(_client_rendered(joined), "https://ledger.example/2026/11/20/su35-stall")
+    assert article.text.split("\n") == SENTENCES[:3]
+
+
+def test_a_declared_body_unlike_the_shown_story_changes_nothing():
+    # near-miss: a stale articleBody beside the story the page shows
+    shown = "".join(f"<p>{text}</p>" for text in SENTENCES[3:])
+    article = extract_article(_client_rendered("\n\n".join(SENTENCES[:3]), shown), "https://ledger.example/a/b-c-d-e")
+    assert article.text.split("\n") == SENTENCES[3:]

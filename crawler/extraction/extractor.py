@@ -166,7 +166,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
         split_at_blank_lines(document.body)
-        split_lumped_block(tree, document.body, page_text)
+        split_lumped_block(tree, document.body, page_text, metadata.declared_body)
         recovered: list = []
         live_blog = "liveblogposting" in metadata.page_types
         recover_missed_paragraphs(tree, document.body, page_text, recovered, live_blog=live_blog)

@@ -20,7 +20,7 @@ from itertools import accumulate, chain
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fragment_fromstring
 
 from crawler.extraction import rules
 from crawler.extraction.cleaning import PageNames, any_of, normalize_space
@@ -250,6 +250,9 @@ class Metadata:
     declares_article: bool = False
     free_to_read: bool | None = None  # schema.org isAccessibleForFree of the article
     paywalled_selectors: list[str] = field(default_factory=list)  # hasPart cssSelectors behind the wall
+    # The article's text as its JSON-LD declares it (articleBody), in paragraphs: a client-rendered
+    # page's only copy of the story.
+    declared_body: list[str] = field(default_factory=list)
 
 
 def extract_metadata(
@@ -284,7 +287,31 @@ def extract_metadata(
         tree, meta, article_ld, now or datetime.now(UTC), bylines, result.language, (url, result.canonical_url), names
     )
     result.free_to_read, result.paywalled_selectors = _access(article_ld)
+    result.declared_body = _declared_body(article_ld.get("articleBody"))
     return result
+
+
+def _declared_body(value: object) -> list[str]:
+    """JSON-LD articleBody as paragraphs: plain text split at its line breaks, or HTML's block texts."""
+    if isinstance(value, list):
+        value = "\n\n".join(part for part in value if isinstance(part, str))
+    if not isinstance(value, str) or not value.strip():
+        return []
+    text = unescape(value)
+    if "<" in text and ">" in text:
+        try:
+            fragment = fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return []
+        blocks = [element for element in fragment.iter(*_BODY_BLOCK_TAGS) if not any(
+            ancestor.tag in _BODY_BLOCK_TAGS for ancestor in element.iterancestors())]
+        parts = [element.text_content() for element in blocks] or [fragment.text_content()]
+    else:
+        parts = re.split(r"\n\s*\n|\r?\n", text)
+    return [paragraph for paragraph in (normalize_space(part) for part in parts) if paragraph]
+
+
+_BODY_BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
 
 
 # --- sources ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ boilerplate and end-of-article cuts still apply to it).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -492,15 +493,24 @@ _BLOCK_TAGS = frozenset(
 _UNREAD_TAGS = frozenset({"script", "style", "template", "noscript"})
 
 
-def split_lumped_block(tree: HtmlElement, body: etree._Element, page: PageText) -> int:
+def split_lumped_block(
+    tree: HtmlElement, body: etree._Element, page: PageText, declared: Sequence[str] = ()
+) -> int:
     """When trafilatura's text is one block holding the whole text of a container of the page, put
-    the container's own blocks (headings, paragraphs, lines) in its place; returns how many."""
+    the container's own blocks (headings, paragraphs, lines) in its place; returns how many. The
+    block may be the page's JSON-LD articleBody (trafilatura's fallback on a page rendered in the
+    browser): `declared` is that body's paragraphs, put in its place."""
     if len(body) != 1 or len(body[0]):
         return 0
     lump = page.block_text(body[0])
     if count_words(lump) < _LUMP_MIN_WORDS:
         return 0
     compact = "".join(lump.split())
+    if len(declared) > 1 and compact == "".join("".join(declared).split()):
+        body.remove(body[0])
+        for paragraph in declared:
+            etree.SubElement(body, "p").text = paragraph
+        return len(declared)
     found: list[tuple[int, list[tuple[str, str]]]] = []
     for container in tree.iter(*_LUMP_CONTAINERS):
         runs = _block_runs(container)
