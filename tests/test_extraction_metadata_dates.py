@@ -218,3 +218,18 @@ def test_a_posted_line_below_the_story_is_no_date_of_it():
     assert _published(page) is None
     in_comments = _page("<div class='comments'><p><i>Posted October 30, 2023</i></p></div>")
     assert _published(in_comments) is None
+
+
+def test_a_persian_update_label_written_with_a_zero_width_non_joiner_marks_the_update_not_the_publication():
+    # "آخرین به‌روزرسانی" holds a ZWNJ, which extraction hides from lxml and trafilatura as another
+    # character: the label must be read in either form, or the update's date passes for the published one
+    paragraphs = "".join(
+        f"<p>پاراگراف شماره {n} خبر می‌گوید که مهندسان ایرانی از کارخانه آلابوگا در تاتارستان بازدید کردند.</p>"
+        for n in range(4)
+    )
+    html = (
+        "<html lang='fa'><head><title>t</title></head><body><article><h1>عنوان خبر درباره پهپاد</h1>"
+        "<div class='date'>آخرین به\u200cروزرسانی: <time datetime='2025-03-05'>۱۵ اسفند</time> | تاریخ انتشار: "
+        f"<time datetime='2025-03-01'>۱۱ اسفند ۱۴۰۳</time></div>{paragraphs}</article></body></html>"
+    )
+    assert extract_article(html, "https://khabar.example/news/1").published == "2025-03-01"

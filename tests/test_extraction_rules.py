@@ -635,3 +635,18 @@ def test_a_date_and_time_line_standing_alone_is_the_pages_and_a_sentence_holding
 )
 def test_a_row_of_the_pages_facts_only_is_no_story(line, dropped):
     assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("Topics: uber, libertarians, Sydney, Editor's Picks, sharing economy", True),
+        ("Темы: Иран, Россия, беспилотники, санкции", True),
+        ("برچسب‌ها: ایران، روسیه، پهپاد", True),
+        ("Themen: Iran, Russland, Drohnen", True),
+        # near-miss: a story's sentence opening with the word
+        ("Topics on the agenda, officials said, include drones, jets, air defence and the rail corridor.", False),
+    ],
+)
+def test_a_topics_line_is_no_story_wherever_it_stands(line, dropped):
+    assert _is_dropped(line) is dropped

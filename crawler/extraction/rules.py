@@ -171,6 +171,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"\d+ (?:comments?|responses?|replies)(?: (?:to|on) [\"“”'‘’«].{0,200})?$",
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
+    # a topics line wherever it stands ("Topics: uber, libertarians, Sydney, …"): a label, then a list
+    r"(?:topics?|themen|schlagw(?:o|ö)rter|mots[- ]cl[ée]s|th[èe]mes|темы|теги|теми|мітки|etiketler|konular|"
+    r"برچسب(?:[\u200c\ua66e ]?ها)?|موضوعات|الوسوم|كلمات مفتاحية)\s?:\s?(?:[^,،.!?:]{1,40}[,،] ){2,}[^.!?:]{1,40}$",
     # an opinion desk's disclaimer
     # (whose they are, or that they are not the outlet's: a story's "the views expressed in this week's reports" stays)
     r".{0,200}\b(?:opinions|views)\b[^.]{0,80}\bexpressed\b[^.]{0,120}\b(?:are (?:those|solely|the author|their own|not|my|our|his|her|personal)|"
@@ -783,7 +786,7 @@ UPDATED_LABEL_PATTERNS: tuple[str, ...] = (
     r"(?:last )?(?:updated|modified|edited|revised)", r"update",
     r"(?:mis à jour|mise à jour|modifié)(?: le)?", r"(?:zuletzt )?(?:aktualisiert|geändert)(?: am)?", r"aktualisierung",
     r"(?:actualizado|actualización|modificado)(?: el)?", r"обновлен[оа]?", r"изменен[оа]?",
-    r"güncelle(?:nme|me)(?: tarihi)?", r"güncellendi", r"(?:آخرین )?(?:به‌روزرسانی|بروزرسانی|به روز رسانی)",
+    r"güncelle(?:nme|me)(?: tarihi)?", r"güncellendi", r"(?:آخرین )?(?:به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی|بروزرسانی)",
     r"(?:آخر )?تحديث", r"محدث",
 )
 # A publication label: ends a dateline segment opened by an update label ("Updated … · Published …").
