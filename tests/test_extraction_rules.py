@@ -650,3 +650,33 @@ def test_a_row_of_the_pages_facts_only_is_no_story(line, dropped):
 )
 def test_a_topics_line_is_no_story_wherever_it_stands(line, dropped):
     assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize(("line", "dropped"), [("1 / 3", True), ("2 of 12", True), ("1 из 5", True),
+                                               ("Only 1 / 3 of the drones reached their targets, the ministry said.", False)])
+def test_a_slide_counter_standing_alone_beside_a_story_is_no_story(line, dropped):
+    assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize("inside", ["<div class='paywall'>{}</div>", "<div class='story'>{}</div>"])
+def test_a_list_written_without_spaces_between_its_items_is_found_in_the_chrome_it_sits_in(inside):
+    # "<li>Unlimited articles</li><li>Weekly briefing</li>" reads "Unlimited articlesWeekly briefing" as the
+    # box's text: the list's items are compared without spaces, so the offer's list goes with its box;
+    # the same list in the story stays (the near-miss)
+    from lxml import etree
+    from lxml.html import fromstring
+
+    from crawler.extraction.cleaning import chrome_text, clean_blocks
+
+    items = ["Unlimited articles on any device", "Weekly intelligence briefing", "Full archive since 1998"]
+    story = [f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month." for n in range(4)]
+    listing = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    tree = fromstring(f"<html><body>{''.join(f'<p>{t}</p>' for t in story)}{inside.format(listing)}</body></html>")
+    body = etree.Element("body")
+    for text in story:
+        etree.SubElement(body, "p").text = text
+    block = etree.SubElement(body, "list")
+    for item in items:
+        etree.SubElement(block, "item").text = item
+    clean_blocks(body, chrome_text(tree))
+    assert (block.getparent() is None) is ("paywall" in inside)

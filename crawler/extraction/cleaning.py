@@ -519,6 +519,7 @@ class PageText:
         self._links_by_end: dict[str, list[str]] | None = None
         self._tree = tree  # for the short links ("Print", "Email"), read only when a block asks
         self._short_links: set[str] | None = None
+        self._compact: tuple[str, str] | None = None  # the chrome's and the page's text without spaces
         for link in links:
             if len(link) >= _LINK_KEY_CHARS:
                 self._links_by_start.setdefault(link[:_LINK_KEY_CHARS], []).append(link)
@@ -640,11 +641,21 @@ class PageText:
         seen._tree, seen._short_links = self._tree, self._short_links
         return seen
 
-    def only_in_chrome(self, text: str) -> bool:
-        """True when every copy of `text` on the page sits inside chrome."""
-        if not text or text not in self.chrome:
+    def only_in_chrome(self, text: str, items: bool = False) -> bool:
+        """True when every copy of `text` on the page sits inside chrome. `items`: the text joins a
+        list's items or a table's cells, which the page may write with no space between them
+        ("<li>Unlimited articles</li><li>Weekly briefing</li>"): they are compared without spaces."""
+        if not text:
             return False
-        return self.whole.count(text) <= self.chrome.count(text)
+        if text in self.chrome:
+            return self.whole.count(text) <= self.chrome.count(text)
+        if not items:
+            return False
+        if self._compact is None:
+            self._compact = ("".join(self.chrome.split()), "".join(self.whole.split()))
+        compact_chrome, compact_whole = self._compact
+        compact = "".join(text.split())
+        return compact in compact_chrome and compact_whole.count(compact) <= compact_chrome.count(compact)
 
     def in_captions_only(self, text: str) -> bool:
         """True when the chrome boxes holding `text` are all figures or captions (a photo's caption)."""
@@ -917,7 +928,10 @@ _HEADLINE_PREFIX_MIN_CHARS = 20  # a title this long that a heading opens with i
 Decisions = dict  # block element -> (rule name, detail); see rules.BLOCK_RULES
 
 
-def _in_chrome(texts: list[str], page: PageText, total: int) -> list[bool]:
+_ITEM_BLOCKS = frozenset({"list", "table"})
+
+
+def _in_chrome(blocks: list[etree._Element], texts: list[str], page: PageText, total: int) -> list[bool]:
     """Which blocks sit only in chrome. When nearly everything does, the story's own container is
     named like chrome ("paywall-article"): seen as the story's, the chrome around and inside it
     still counts. Failing that, the "chrome" is the story: a photo page whose captions are it."""
@@ -925,12 +939,13 @@ def _in_chrome(texts: list[str], page: PageText, total: int) -> list[bool]:
     def outside(flags: list[bool]) -> int:
         return sum(len(text) for text, chrome in zip(texts, flags, strict=True) if not chrome)
 
-    in_chrome = [page.only_in_chrome(text) for text in texts]
+    items = [block.tag in _ITEM_BLOCKS for block in blocks]
+    in_chrome = [page.only_in_chrome(text, joined) for text, joined in zip(texts, items, strict=True)]
     if outside(in_chrome) >= _MIN_STORY_SHARE * total:
         return in_chrome
     seen = page.without_story_box(texts)
     if seen is not None:
-        in_chrome = [seen.only_in_chrome(text) for text in texts]
+        in_chrome = [seen.only_in_chrome(text, joined) for text, joined in zip(texts, items, strict=True)]
         if outside(in_chrome) >= _MIN_STORY_SHARE * total:
             return in_chrome
     return [False] * len(texts)
@@ -1011,7 +1026,7 @@ def clean_blocks(
     blocks = list(body)
     texts = [page.block_text(block) for block in blocks]
     total = sum(len(text) for text in texts) or 1
-    in_chrome = _in_chrome(texts, page, total)
+    in_chrome = _in_chrome(blocks, texts, page, total)
     counters = _photo_page_counters(texts, in_chrome)
     if not counters:
         _photo_essay_captions(texts, in_chrome, page)

@@ -137,6 +137,8 @@ META_PIECE_PATTERNS: tuple[str, ...] = (
 # is dropped. Anchored at the start of the block.
 BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"skip to (?:main )?(?:content|navigation|article|main|sidebar|footer)\b.{0,40}$",
+    # a gallery's slide counter standing alone ("1 / 3", "2 of 12", "1 из 5") beside a story
+    r"\d{1,3} ?(?:/|of|из|з|von|sur|de|از|من) ?\d{1,3}$",
     # a photo or video page's count line ("5 photos · November 28, 2025", "12 фото", "3 min read")
     r"\d{1,3} (?:photos?|pictures|images|videos|фото|фотографий|снимков|bilder|fotos) ?(?:[·•|,-] ?.{0,40})?$",
     r"\d{1,3} (?:min|minutes?|мин\.?|минут[ы]?) (?:read|чтения|lesezeit)\b.{0,40}$",
