@@ -56,3 +56,25 @@ def test_a_walled_page_showing_its_first_paragraphs_is_a_paywalled_article():
     )
     article = extract_article(_WALLED.format(free=free), "https://ledger.example/world/2026/12/01/secret-deal")
     assert article.is_article and article.paywalled and "front companies in Dubai" in article.text
+
+
+_FREE_LEAD = (
+    "<p>A network of front companies in Dubai and Istanbul arranged the shipment of Iranian missiles to a "
+    "Russian port on the Caspian Sea last spring, according to documents seen by The Ledger.</p>"
+)
+_DECK = "Documents seen by The Ledger reveal how a network of front companies arranged the transfer."
+
+
+def test_a_paywalled_pages_deck_is_its_description_and_no_part_of_the_free_text():
+    article = extract_article(_WALLED.format(free=_FREE_LEAD), "https://ledger.example/world/2026/12/01/secret-deal")
+    assert article.paywalled and article.description == _DECK
+    assert _DECK not in article.text and "front companies in Dubai" in article.text
+
+
+def test_a_free_pages_deck_stays_in_the_text():
+    # near-miss: the same page with no wall keeps its deck, as the devset's hand-marked bodies do
+    free = _WALLED.replace('"isAccessibleForFree": false', '"isAccessibleForFree": true').replace(
+        "<div class='paywall'><h3>Subscribe to unlock this article</h3><p>Try unlimited access for $1.</p></div>", ""
+    )
+    article = extract_article(free.format(free=_FREE_LEAD), "https://ledger.example/world/2026/12/01/secret-deal")
+    assert not article.paywalled and _DECK in article.text

@@ -681,6 +681,23 @@ def _is_slideshow(block: etree._Element, page: PageText) -> bool:
     )
 
 
+def drop_paywall_deck(
+    body: etree._Element, description: str | None, decisions: dict | None = None, page: PageText | None = None
+) -> None:
+    """On a paywalled page, the deck over the free part that is the page's declared description: the
+    teaser shown in the story's place, no story of its own (the description keeps it)."""
+    if not description:
+        return
+    key = comparison_key(description)
+    page = page or PageText()
+    for block in list(body)[:_HEADING_BLOCKS]:
+        if comparison_key(page.block_text(block)) == key:
+            body.remove(block)
+            if decisions is not None:
+                decisions[block] = ("paywall-deck", "the declared description, over a paywalled page's free part")
+            return
+
+
 def drop_heading_blocks(
     body: etree._Element, *headings: str | None, decisions: dict | None = None, page: PageText | None = None
 ) -> None:

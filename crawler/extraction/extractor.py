@@ -17,6 +17,7 @@ from crawler.extraction.cleaning import (
     clean_blocks,
     comparison_key,
     drop_heading_blocks,
+    drop_paywall_deck,
     drop_screen_reader_phrases,
     normalize_space,
     split_at_blank_lines,
@@ -175,6 +176,8 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
         drop_heading_blocks(document.body, metadata.title, _headline(tree), decisions=decisions, page=page_text)
+        if article.paywalled:
+            drop_paywall_deck(document.body, metadata.description, decisions, page_text)
         if options.explain:
             article.explanation = _explain(given, decisions, recovered, page_text)
         article.text = xmltotxt(document.body, False).strip()

@@ -572,6 +572,7 @@ SLIDESHOW_MIN_SLIDES = 3
 BLOCK_RULES: dict[str, str] = {
     "headline": "the headline at the top of the text: a field of its own",
     "above-headline": "a short line over the headline (masthead, tagline, section label)",
+    "paywall-deck": "on a paywalled page, the deck over the free part that is the declared description (a teaser)",
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
     "promo-link": "a short block of a label and a link, or all capitals and led by a link (PROMO_LABEL_PATTERN)",
