@@ -1189,9 +1189,18 @@ def _is_meta_row(text: str) -> bool:
     if len(text) > _LINK_ROW_MAX_CHARS or not _LINK_ROW_SEPARATOR.search(text):
         return False
     pieces = [piece for piece in _LINK_ROW_SEPARATOR.split(text.lower()) if piece]
-    return len(pieces) >= 2 and all(_META_PIECE(piece) for piece in pieces)
+    facts = sum(1 for piece in pieces if _META_PIECE(piece))
+    # (the row may open with its source or writer: "Agency - agencies | Published: … | Reads: 1842")
+    source_first = (
+        facts >= 2
+        and facts == len(pieces) - 1
+        and not _META_PIECE(pieces[0])
+        and count_words(pieces[0]) <= _ROW_SOURCE_MAX_WORDS
+    )
+    return len(pieces) >= 2 and (facts == len(pieces) or source_first)
 
 
+_ROW_SOURCE_MAX_WORDS = 4
 _META_PIECE = re.compile("|".join(f"(?:{pattern})" for pattern in rules.META_PIECE_PATTERNS)).fullmatch
 
 

@@ -127,7 +127,9 @@ _NAMES = _NAME + r"(?:(?:,| and|, and| &) " + _NAME + r"){0,5}"
 # a row made only of them, between separators, is no story (matched whole, on lower-cased text).
 META_PIECE_PATTERNS: tuple[str, ...] = (
     _WHEN, _DATE, r"\d{1,2}:\d\d", r"[^\W\d]{3,9}\.? \d{1,2},? (?:19|20)\d\d(?:,? \d{1,2}:\d\d(?: ?[ap]\.?m\.?)?)?",
-    r"(?:просмотр(?:ов|ы)|переглядів|перегляди|views|aufrufe|görüntülenme|vues|بازدید|مشاهدات|reads)\s*:?\s*[\d\s.,]+k?",
+    r"(?:просмотр(?:ов|ы)|переглядів|перегляди|views|aufrufe|görüntülenme|vues|بازدید|مشاهدات|قراءات|reads)\s*:?\s*[\d\s.,]+k?",
+    # a labelled date ("نشر في: 28/11/2025 - 14:32", "Опубликовано: 12.03.2025 14:30")
+    r"(?:[^\W\d]+ ){0,2}[^\W\d]+\s?:\s?(?:" + _WHEN + "|" + _DATE + ")",
     r"[\d\s.,]+k? ?(?:просмотр(?:ов|а)?|переглядів|views|aufrufe|reads)",
     r"(?:комментари(?:и|ев)|коментар(?:і|ів)|comments?|kommentare|commentaires|yorum(?:lar)?|نظرات|تعليقات)\s*:?\s*\(?\d+\)?",
     r"\d+ (?:comments?|комментари(?:й|я|ев)|коментар(?:ів|і|я)|kommentare?|commentaires?|yorum)",
