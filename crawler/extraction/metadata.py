@@ -474,8 +474,12 @@ def _title(tree: HtmlElement, meta: dict[str, str], article_ld: dict, site_name:
     return None
 
 
-_SHOWN_ALONE = etree.XPath("//body//*[normalize-space(.) = $text]")
+# Text nodes holding a part's opening words: the elements shown alone are looked for above them only
+# (a normalize-space() test on every element reads the page's text once per level of nesting).
+_TEXT_HOLDING = etree.XPath("//body//text()[contains(., $words)]", smart_strings=True)
 _SHOWN_HEADLINE_MIN_WORDS = 3
+_SHOWN_MAX_LEVELS = 3
+_PROBE_WORDS = 2  # (a headline split by markup within its first words is rare)
 
 
 def _part_shown_alone(tree: HtmlElement, title: str) -> str | None:
@@ -489,9 +493,23 @@ def _part_shown_alone(tree: HtmlElement, title: str) -> str | None:
         part
         for part in parts
         if len(part.split()) >= _SHOWN_HEADLINE_MIN_WORDS
-        and any(not _in_home_link(element) for element in _SHOWN_ALONE(tree, text=part))
+        and any(not _in_home_link(element) for element in _shown_alone(tree, part))
     ]
     return shown[0] if len(shown) == 1 else None
+
+
+def _shown_alone(tree: HtmlElement, text: str) -> Iterator[HtmlElement]:
+    """The elements whose whole text is `text`, found above the text nodes holding its first words."""
+    seen: set[HtmlElement] = set()
+    for node in _TEXT_HOLDING(tree, words=" ".join(text.split()[:_PROBE_WORDS])):
+        element = node.getparent()
+        for _ in range(_SHOWN_MAX_LEVELS):
+            if element is None or element in seen:
+                break
+            seen.add(element)
+            if normalize_space(element.text_content()) == text:
+                yield element
+            element = element.getparent()
 
 
 def _in_home_link(element: HtmlElement) -> bool:
