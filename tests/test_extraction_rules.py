@@ -684,3 +684,25 @@ def test_a_list_written_without_spaces_between_its_items_is_found_in_the_chrome_
         etree.SubElement(block, "item").text = item
     clean_blocks(body, chrome_text(tree))
     assert (block.getparent() is None) is ("paywall" in inside)
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("TAHRAN (AA)", True),
+        ("MOSCOW (AP) —", True),
+        ("Show transcript", True),
+        ("Video Ad Feedback", True),
+        ("Шановні читачі, просимо вас дотримуватися правил коментування", True),
+        ("Anadolu Ajansı web sitesinde sunulan haberler özetlenerek yayımlanmaktadır. Abonelik için lütfen iletişime geçiniz.", True),
+        ("See more on: Iran, Russia, Vladimir V. Putin", True),
+        ("17.09.2025 - Güncelleme : 17.09.2025", True),
+        # near-misses: a dateline opening the story's paragraph, a sentence about transcripts and comment rules
+        ("MOSCOW (AP) — Russia launched an Iranian satellite on Tuesday, the space agency said in a statement.", False),
+        ("The court asked for the transcript of the call, which the ministry has refused to show.", False),
+        ("Шановні читачі пишуть нам про обстріли щодня, і ми публікуємо їхні свідчення з дозволу авторів.", False),
+        ("Moscow - Tehran talks resumed on Monday, officials in both capitals said.", False),
+    ],
+)
+def test_datelines_player_labels_comment_pleas_and_dated_rows_standing_alone_are_no_story(line, dropped):
+    assert _is_dropped(line) is dropped

@@ -1185,10 +1185,19 @@ def _about_the_issuer(text: str, following: str) -> bool:
 
 
 def _is_meta_row(text: str) -> bool:
-    """A row of the page's facts only ("15 января 2025 09:41 | Просмотров: 11 204 | Комментарии: 38")."""
-    if len(text) > _LINK_ROW_MAX_CHARS or not _LINK_ROW_SEPARATOR.search(text):
+    """A row of the page's facts only ("15 января 2025 09:41 | Просмотров: 11 204 | Комментарии: 38"),
+    maybe opened by its source or writer; a dash set apart by spaces parts facts too ("17.09.2025 -
+    Güncelleme : 17.09.2025")."""
+    if len(text) > _LINK_ROW_MAX_CHARS:
         return False
-    pieces = [piece for piece in _LINK_ROW_SEPARATOR.split(text.lower()) if piece]
+    lowered = text.lower()
+    return any(_facts_only(separator, lowered) for separator in (_LINK_ROW_SEPARATOR, _DASHED_SEPARATOR))
+
+
+def _facts_only(separator: re.Pattern, text: str) -> bool:
+    if not separator.search(text):
+        return False
+    pieces = [piece for piece in separator.split(text) if piece]
     facts = sum(1 for piece in pieces if _META_PIECE(piece))
     # (the row may open with its source or writer: "Agency - agencies | Published: … | Reads: 1842")
     source_first = (
@@ -1201,6 +1210,7 @@ def _is_meta_row(text: str) -> bool:
 
 
 _ROW_SOURCE_MAX_WORDS = 4
+_DASHED_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[-–—]\s+")
 _META_PIECE = re.compile("|".join(f"(?:{pattern})" for pattern in rules.META_PIECE_PATTERNS)).fullmatch
 
 

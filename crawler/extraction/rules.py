@@ -176,8 +176,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:leave|post|add|write) a (?:reply|comment)\b.{0,40}$",
     r".{0,80}\|\s*tag(?:s|ged)(?: with| in)?:", r"(?:tag(?:s|ged)(?: with| in| as)?|labels?): .{0,300}$",
     # a topics line wherever it stands ("Topics: uber, libertarians, Sydney, …"): a label, then a list
-    r"(?:topics?|themen|schlagw(?:o|ö)rter|mots[- ]cl[ée]s|th[èe]mes|темы|теги|теми|мітки|etiketler|konular|"
-    r"برچسب(?:[\u200c\ua66e ]?ها)?|موضوعات|الوسوم|كلمات مفتاحية)\s?:\s?(?:[^,،.!?:]{1,40}[,،] ){2,}[^.!?:]{1,40}$",
+    r"(?:see more on|more on|topics?|themen|schlagw(?:o|ö)rter|mots[- ]cl[ée]s|th[èe]mes|темы|теги|теми|мітки|etiketler|konular|"
+    r"برچسب(?:[\u200c\ua66e ]?ها)?|موضوعات|الوسوم|كلمات مفتاحية)\s?:\s?(?:[^,،.!?:]{1,40}[,،] ){2,}[^!?:]{1,40}(?<!\.)$",
     # an opinion desk's disclaimer
     # (whose they are, or that they are not the outlet's: a story's "the views expressed in this week's reports" stays)
     r".{0,200}\b(?:opinions|views)\b[^.]{0,80}\bexpressed\b[^.]{0,120}\b(?:are (?:those|solely|the author|their own|not|my|our|his|her|personal)|"
@@ -321,6 +321,15 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:фото(?:графия)?|источник|иллюстрация|коллаж|инфографика|джерело|foto|fotos|bild|bilder|quelle|grafik|"
     r"crédits?(?: photo)?|photos?|sources?|fotoğraf|görsel|kaynak|fuente|imagen|عکس|منبع|تصو[یي]ر|المصدر|المصادر|"
     r"الصورة|تصوير)\s?: ?.{0,80}$",
+    # a standalone agency dateline ("TAHRAN (AA)", "MOSCOW (AP) —"): the story's first paragraph follows
+    r"[^\W\d][\w .'’-]{1,30} \((?:aa|ap|afp|reuters|dpa|irna|isna|tass|тасс|ria|риа новости|interfax|интерфакс|"
+    r"xinhua|anadolu|ukrinform|укрінформ)\)\s?[-—–]?$",
+    # a video player's transcript toggle and ad feedback
+    r"(?:show|hide) transcript$", r"video ad feedback$",
+    # a plea to keep to the comment rules, a wire's subscription notice
+    r"(?:шановні читачі|уважаемые читатели|dear readers),? (?:просимо|просим|please)\b.{0,60}"
+    r"(?:правил|коментуван|комментирован|comment)\w*\b.{0,100}$",
+    r".{0,200}\babonelik için (?:lütfen )?iletişime geçiniz\.?$",
     r".{0,300}\b(?:фото|foto|fotoğraf|عکس|الصورة)\s?: [^.]{0,80}$",
     r".{0,200}\S / (?:[^/]{1,40} / ){0,3}(?:ap|afp|reuters|dpa|epa|tass|тасс|риа новости|aa|anadolu|sputnik|"
     r"getty images|scanpix|leta|imago|picture alliance|xinhua|global look press|irna|isna)\.?$",
