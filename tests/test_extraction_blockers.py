@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.blocker_robustness import BANNERS, with_banner
-from crawler.extraction import PageKind, extract_article
+from crawler.extraction import ExtractOptions, PageKind, extract_article
 from crawler.extraction.pagekind import blocking_kind, prose_beside_banners
 from tests.conftest import page_expectations
 
@@ -170,3 +170,13 @@ def test_a_wall_headed_as_a_wall_is_a_wall_whatever_its_title():
         "personalise ads and content. Accept all or manage your preferences to continue.",
     ).replace("Drone strike hits Odesa port | ", "We value your privacy | ")
     assert extract_article(with_banner(wall, BANNERS["cookie bar"])).kind is PageKind.CONSENT
+
+
+@pytest.mark.parametrize("page", [
+    "<html><head><title>Just a moment...</title></head><body><p>Checking your browser before accessing.</p></body></html>",
+    "<html><head><title>Page not found</title></head><body><h1>Sorry</h1><p>No such page.</p></body></html>",
+])
+def test_a_page_that_is_no_article_asked_for_markdown_has_an_empty_one_whatever_stopped_it(page):
+    # a blocker returns before extraction, an error page after it: both say "markdown": "" alike
+    article = extract_article(page, options=ExtractOptions(markdown=True))
+    assert not article.is_article and article.text == "" and article.to_dict()["markdown"] == ""

@@ -155,6 +155,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     if blocked:
         article.kind, article.reason = blocked
         article.explanation = [] if options.explain else None
+        article.markdown = "" if options.markdown else None  # as on every page that is no article
         article.language = article.language or detect_language(visible_text(tree))
         return article
 
