@@ -706,3 +706,19 @@ def test_a_list_written_without_spaces_between_its_items_is_found_in_the_chrome_
 )
 def test_datelines_player_labels_comment_pleas_and_dated_rows_standing_alone_are_no_story(line, dropped):
     assert _is_dropped(line) is dropped
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("۱۸ مرداد ۱۴۰۴ - ۱۱:۳۲ کد خبر: ۳۳۷۲۸۱۵", True),
+        ("رادیو فردا را در تلگرام دنبال کنید: radiofarda_official", True),
+        ("«Медуза» внесена в реестр «иностранных агентов» и признана «нежелательной организацией».", True),
+        ("ДАННОЕ СООБЩЕНИЕ (МАТЕРИАЛ) СОЗДАНО И (ИЛИ) РАСПРОСТРАНЕНО ИНОСТРАННЫМ СРЕДСТВОМ МАССОВОЙ ИНФОРМАЦИИ", True),
+        # near-misses: stories about a channel and about the register
+        ("Издание было внесено в реестр иностранных агентов в апреле 2021 года, напомнил Минюст в своем заявлении.", False),
+        ("کاربران این کانال را در تلگرام دنبال می‌کنند و شمار آنها به یک میلیون رسیده است، به گفته مدیر آن.", False),
+    ],
+)
+def test_persian_date_rows_follow_lines_and_russian_foreign_agent_notices_are_boilerplate(line, dropped):
+    assert _is_dropped(line) is dropped

@@ -293,7 +293,11 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:folgen sie (?:uns|\w+) (?:auf|bei|in)|abonnieren sie (?:uns|unseren))\b.{0,100}$",
     r"(?:suivez-nous|abonnez-vous|inscrivez-vous)\b.{0,150}$", r"(?:síguenos|suscríbete)\b.{0,150}$",
     r".{0,150}\b(?:bizi|bizleri) .{0,60}takip edi(?:n|niz)\b.{0,100}$", r".{0,150}\babone olun(?:uz)?[.!]?$",
-    r".{0,100}ما را (?:در|از طر[یي]ق) .{0,60}دنبال کن[یي]د.{0,60}$", r".{0,100}به کانال .{0,60}بپ[یي]وند[یي]د.{0,40}$",
+    r".{0,100}ما را (?:در|از طر[یي]ق) .{0,60}دنبال کن[یي]د.{0,60}$",
+    r".{0,60} را (?:در|از طر[یي]ق) (?:تلگرام|اینستاگرام|توییتر|توئیتر|ایکس|یوتیوب|واتس[\u200c\ua66e ]?اپ|فیسبوک)\b.{0,20}دنبال کن[یي]د.{0,60}$",
+    # a Russian outlet's foreign-agent notice, the label the law requires ("«Медуза» внесена в реестр …")
+    r"[«\"“]?[^\s«»\"“”]{2,30}[»\"”]? (?:внесен[аоы]?|признан[аоы]?) .{0,200}иностранн\w+ агент\w*.{0,300}$",
+    r"(?:данное )?сообщение \(материал\) создано и \(или\) распространено\b.{0,300}$", r".{0,100}به کانال .{0,60}بپ[یي]وند[یي]د.{0,40}$",
     r".{0,100}(?<![\u0600-\u06ff])تابع(?:ونا|وا)? .{0,40}(?:على|عبر) (?:تلغرام|تيليغرام|تليجرام|واتساب|تويتر|إكس|فيسبوك|يوتيوب|"
     r"[جغ]وجل نيوز|غوغل نيوز)\b.{0,80}$",
     # an opinion desk's disclaimer and an investment disclaimer (fr, de, es, ru, uk, tr, fa, ar)
@@ -345,7 +349,7 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # (a Persian label's words hold a zero-width non-joiner: "سه‌شنبه"; a news code may close the line)
     r"(?:[^\W\d](?:[^\W\d]|\u200c)*[.:,]? ){0,4}" + _WHEN + r"(?: ?[|·•-]? ?(?:son )?(?:güncelleme|обновлено|оновлено|"
     r"aktualisiert(?: am)?|mis à jour(?: le)?|actualizado|به[\u200c\ua66e ]?روز[\u200c\ua66e ]?رسانی)\s?:? ?" + _WHEN + r")?"
-    r"(?: ?[|·•-] ?(?:[کك]د|شناسه) (?:خبر|مطلب)\s?:?\s?\d+)?$",
+    r"(?: ?[|·•-]? ?(?:[کك]د|شناسه) (?:خبر|مطلب)\s?:?\s?\d+)?$",
     # --- the same kinds in zh, ja, ko, hi, ur, id/ms, vi, he ---
     # (CJK has no spaces and `\b` finds no edge between its characters: a label is closed by a bracket or a
     # colon, and the headlines after it hold no full stop, which a story's sentence would end with)
