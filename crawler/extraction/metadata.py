@@ -515,14 +515,15 @@ def _shown_alone(tree: HtmlElement, text: str) -> Iterator[HtmlElement]:
 def _in_home_link(element: HtmlElement) -> bool:
     """The element is, holds or sits in a link to the site's home (its text the logo's)."""
     links = (*element.iter("a"), *element.iterancestors("a"))
-    return any(_path_of(link.get("href") or "") in ("", "/", "./") for link in links)
+    return any(url_path((link.get("href") or "").strip()) in ("", "/", "./") for link in links)
 
 
-def _path_of(href: str) -> str:
+def url_path(url: str | None) -> str:
+    """The path of an address ("" for none, or for a malformed one such as "http://[::1")."""
     try:
-        return urlsplit(href.strip()).path
+        return urlsplit(url or "").path
     except ValueError:
-        return href
+        return ""
 
 
 def _headline_beside_site_h1(tree: HtmlElement, h1: str, title_tag: str) -> str | None:

@@ -20,7 +20,7 @@ from crawler.extraction.cleaning import (
     lowercase_matcher,
     normalize_space,
 )
-from crawler.extraction.metadata import ARTICLE_TYPES, PAGE_COLLECTION_TYPES, Metadata
+from crawler.extraction.metadata import ARTICLE_TYPES, PAGE_COLLECTION_TYPES, Metadata, url_path
 
 # A challenge or consent page says little besides its message.
 _BLOCKER_MAX_CHARS = 2500
@@ -362,7 +362,7 @@ def is_index_page(tree: HtmlElement, metadata: Metadata, text: str, url: str | N
     by its address only: a blog's roundup of links is a post. At a section's address ("/defence/"),
     a few cards make a section page when the text is those cards, or when the page is headed with the
     section's name."""
-    path = _path_of(url)
+    path = url_path(url)
     story_address = _ARTICLE_PATH.search(path) is not None
     listing_address = not story_address and _LISTING_PATH.search(path) is not None
     section_address = not story_address and not listing_address and _SECTION_PATH.fullmatch(unquote(path)) is not None
@@ -504,13 +504,6 @@ def _headed_as_its_section(tree: HtmlElement, path: str) -> bool:
     heading = first_heading_text(tree)
     section = unquote(path).rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
     return len(heading.split()) < _HEADLINE_MIN_WORDS and comparison_key(heading) == comparison_key(section)
-
-
-def _path_of(url: str | None) -> str:
-    try:
-        return urlsplit(url or "").path
-    except ValueError:  # a malformed address ("http://[::1") names no path
-        return ""
 
 
 def _teaser_cards(headlines: list[tuple[HtmlElement, str]]) -> list[tuple[str, bool]]:
