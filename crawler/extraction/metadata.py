@@ -250,9 +250,9 @@ class Metadata:
     declares_article: bool = False
     free_to_read: bool | None = None  # schema.org isAccessibleForFree of the article
     paywalled_selectors: list[str] = field(default_factory=list)  # hasPart cssSelectors behind the wall
-    # The article's text as its JSON-LD declares it (articleBody), in paragraphs: a client-rendered
-    # page's only copy of the story.
-    declared_body: list[str] = field(default_factory=list)
+    # The article's text as its JSON-LD declares it (articleBody), as written: a client-rendered
+    # page's only copy of the story (`declared_paragraphs` reads it, only when it is wanted).
+    declared_body: str | None = None
 
 
 def extract_metadata(
@@ -287,17 +287,18 @@ def extract_metadata(
         tree, meta, article_ld, now or datetime.now(UTC), bylines, result.language, (url, result.canonical_url), names
     )
     result.free_to_read, result.paywalled_selectors = _access(article_ld)
-    result.declared_body = _declared_body(article_ld.get("articleBody"))
+    body = article_ld.get("articleBody")
+    if isinstance(body, list):
+        body = "\n\n".join(part for part in body if isinstance(part, str))
+    result.declared_body = body if isinstance(body, str) and body.strip() else None
     return result
 
 
-def _declared_body(value: object) -> list[str]:
-    """JSON-LD articleBody as paragraphs: plain text split at its line breaks, or HTML's block texts."""
-    if isinstance(value, list):
-        value = "\n\n".join(part for part in value if isinstance(part, str))
-    if not isinstance(value, str) or not value.strip():
+def declared_paragraphs(body: str | None) -> list[str]:
+    """A JSON-LD articleBody as paragraphs: plain text split at its line breaks, or HTML's block texts."""
+    if not body:
         return []
-    text = unescape(value)
+    text = unescape(body)
     if "<" in text and ">" in text:
         try:
             fragment = fragment_fromstring(text, create_parent="div")

@@ -10,7 +10,6 @@ boilerplate and end-of-article cuts still apply to it).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -25,6 +24,7 @@ from crawler.extraction.cleaning import (
     normalize_space,
     paragraph_texts,
 )
+from crawler.extraction.metadata import declared_paragraphs
 
 # A recovered paragraph is prose: this many words, ending a sentence, few of them links.
 RECOVER_MIN_WORDS = 15
@@ -494,18 +494,19 @@ _UNREAD_TAGS = frozenset({"script", "style", "template", "noscript"})
 
 
 def split_lumped_block(
-    tree: HtmlElement, body: etree._Element, page: PageText, declared: Sequence[str] = ()
+    tree: HtmlElement, body: etree._Element, page: PageText, declared_body: str | None = None
 ) -> int:
     """When trafilatura's text is one block holding the whole text of a container of the page, put
     the container's own blocks (headings, paragraphs, lines) in its place; returns how many. The
     block may be the page's JSON-LD articleBody (trafilatura's fallback on a page rendered in the
-    browser): `declared` is that body's paragraphs, put in its place."""
+    browser): `declared_body` is that body as written, and its paragraphs go in its place."""
     if len(body) != 1 or len(body[0]):
         return 0
     lump = page.block_text(body[0])
     if count_words(lump) < _LUMP_MIN_WORDS:
         return 0
     compact = "".join(lump.split())
+    declared = declared_paragraphs(declared_body)
     if len(declared) > 1 and compact == "".join("".join(declared).split()):
         body.remove(body[0])
         for paragraph in declared:
