@@ -1076,12 +1076,10 @@ def clean_blocks(
         if index < skip_to:
             continue
         lowered = lowered_texts[index]
-        about = _about_the_issuer(text, texts[index + 1] if index + 1 < len(texts) else "")
-        heading = (
-            len(text) <= rules.END_OF_ARTICLE_MAX_CHARS
-            and not _ends_a_sentence(text)  # "Tags on the engine read 'Made in Iran'." is story
-            and (about or end_of_article.match(lowered))
-        )
+        # "Tags on the engine read 'Made in Iran'." is story
+        short_line = len(text) <= rules.END_OF_ARTICLE_MAX_CHARS and not _ends_a_sentence(text)
+        about = short_line and _about_the_issuer(text, texts[index + 1] if index + 1 < len(texts) else "")
+        heading = short_line and (about or end_of_article.match(lowered))
         if heading:
             box_end = _box_end(blocks, texts, not_story, index, page)
             if machine_summary.match(lowered) and box_end < len(blocks) and blocks[box_end].tag == "list":
