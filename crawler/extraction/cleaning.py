@@ -567,10 +567,7 @@ class PageText:
     def is_link_row(self, text: str) -> bool:
         """A line of links and separators only ("Print version | Send to a friend", "Share · Tweet ·
         Email"): the page's tools or a menu, however short its links."""
-        if len(text) > _LINK_ROW_MAX_CHARS or not _LINK_ROW_SEPARATOR.search(text):
-            return False
-        pieces = [piece for piece in _LINK_ROW_SEPARATOR.split(text) if piece]
-        if len(pieces) < 2:
+        if len(text) > _LINK_ROW_MAX_CHARS or not (pieces := _row_pieces(_LINK_ROW_SEPARATOR, text)):
             return False
         if self._short_links is None:
             anchors = _SHORT_LINKS(self._tree, min_chars=_LINK_KEY_CHARS) if self._tree is not None else []
@@ -663,6 +660,15 @@ class PageText:
         return bool(boxes) and all(_is_caption_box(box) for box in boxes)
 
 
+def _row_pieces(separator: re.Pattern[str], text: str) -> list[str]:
+    """The pieces of a row between its separators ("Print | Email" -> ["Print", "Email"]); [] when
+    the line is no row of two pieces or more."""
+    if not separator.search(text):
+        return []
+    pieces = [piece for piece in separator.split(text) if piece]
+    return pieces if len(pieces) >= 2 else []
+
+
 def block_text(block: etree._Element) -> str:
     return normalize_space(" ".join(block.itertext()))
 
@@ -671,14 +677,20 @@ def _is_slideshow(block: etree._Element, page: PageText) -> bool:
     """A list of gallery captions, each opened by a slide counter counting up to the same total."""
     if block.tag != "list":
         return False
-    counter = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
-    matches = [counter.match(page.block_text(item)) for item in block.iter("item")]
-    if len(matches) < rules.SLIDESHOW_MIN_SLIDES or not all(matches):
+    matches = [_SLIDE_COUNTER.match(page.block_text(item)) for item in block.iter("item")]
+    return all(matches) and _counts_up(matches)
+
+
+_SLIDE_COUNTER = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
+
+
+def _counts_up(counters: Sequence[re.Match[str]]) -> bool:
+    """Enough slide counters ("1 / 5", "2 / 5" …), counting up by one to the same total."""
+    if len(counters) < rules.SLIDESHOW_MIN_SLIDES:
         return False
-    numbers = [(int(match[1]), int(match[2])) for match in matches]
-    return all(
-        total == numbers[0][1] and number == numbers[0][0] + offset for offset, (number, total) in enumerate(numbers)
-    )
+    numbers = [(int(counter[1]), int(counter[2])) for counter in counters]
+    first, total = numbers[0]
+    return all(pair == (first + offset, total) for offset, pair in enumerate(numbers))
 
 
 def drop_paywall_deck(
@@ -974,7 +986,7 @@ def _is_caption_box(box: HtmlElement) -> bool:
     return _CAPTION_NAME.search(f"{box.get('class', '')} {box.get('id', '')}") is not None
 
 
-_CAPTION_NAME = re.compile(r"caption|gallery|slide", re.IGNORECASE)
+_CAPTION_NAME = re.compile("|".join(rules.CAPTION_BOX_NAME_PARTS), re.IGNORECASE)
 _ESSAY_MIN_CAPTIONS = 4
 
 
@@ -1007,12 +1019,8 @@ def _photo_page_counters(texts: list[str], in_chrome: list[bool]) -> set[int]:
 
     A slideshow is the page's story when no story prose stands outside it; beside a story, it is a
     gallery in the story's chrome, and nothing changes."""
-    counter = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)
-    found = [(index, match) for index, text in enumerate(texts) if (match := counter.fullmatch(text))]
-    numbers = [(int(match[1]), int(match[2])) for _, match in found]
-    if len(found) < rules.SLIDESHOW_MIN_SLIDES or any(
-        total != numbers[0][1] or number != numbers[0][0] + offset for offset, (number, total) in enumerate(numbers)
-    ):
+    found = [(index, match) for index, text in enumerate(texts) if (match := _SLIDE_COUNTER.fullmatch(text))]
+    if not _counts_up([match for _, match in found]):
         return set()
     first, last = found[0][0], found[-1][0]
     end = min(len(texts), last + 1 + (last - first) // (len(found) - 1))  # the last slide's caption too
@@ -1193,9 +1201,8 @@ def _is_meta_row(text: str) -> bool:
 
 
 def _facts_only(separator: re.Pattern, text: str) -> bool:
-    if not separator.search(text):
+    if not (pieces := _row_pieces(separator, text)):
         return False
-    pieces = [piece for piece in separator.split(text) if piece]
     facts = sum(1 for piece in pieces if _META_PIECE(piece))
     # (the row may open with its source or writer: "Agency - agencies | Published: … | Reads: 1842")
     source_first = (
@@ -1204,7 +1211,7 @@ def _facts_only(separator: re.Pattern, text: str) -> bool:
         and not _META_PIECE(pieces[0])
         and count_words(pieces[0]) <= _ROW_SOURCE_MAX_WORDS
     )
-    return len(pieces) >= 2 and (facts == len(pieces) or source_first)
+    return facts == len(pieces) or source_first
 
 
 _ROW_SOURCE_MAX_WORDS = 4

@@ -582,6 +582,9 @@ TEASER_MARKER_PATTERNS: tuple[str, ...] = (
 # photo gallery's captions, not the story. Groups: the slide's number, the total.
 SLIDESHOW_COUNTER_PATTERN = r"(\d{1,3}) ?(?:/|of) ?(\d{1,3})\b"
 SLIDESHOW_MIN_SLIDES = 3
+# The chrome boxes that hold a photo's caption, by a part of their class or id (and any <figure> or
+# <figcaption>): on a photo essay, the captions they hold are the story.
+CAPTION_BOX_NAME_PARTS = ("caption", "gallery", "slide")
 
 # --- names of the block rules (what `--explain` says dropped a block) -------------------------
 BLOCK_RULES: dict[str, str] = {
