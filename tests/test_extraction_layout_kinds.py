@@ -356,6 +356,35 @@ def test_a_short_bio_in_its_own_container_after_a_late_box_still_ends_the_story(
     assert explained[-1]["text"].startswith("Sara Karimi covers")
 
 
+# --- a recirculation box written as one nested list, its heading inside it ----------------------
+def _nested_box(items: str) -> str:
+    return f"<ol class='grid'><li><div class='title'>Don't miss these Defence stories</div><ol class='stories'>{items}</ol></li></ol>"
+
+
+_LINKED_TEASERS = (
+    "<li><a href='/x1'>Russia tests a new long-range drone over the Caspian</a>"
+    "<p class='abstract'>The test was the third this year, the defence ministry said in a statement.</p></li>"
+    "<li><a href='/x2'>Sanctions widen on Iran's state airlines and their agents</a></li>"
+    "<li><a href='/x3'>Why the Su-35 deliveries to Tehran keep slipping</a></li>"
+)
+
+
+def test_a_box_of_teasers_headed_inside_its_own_list_goes_and_the_story_after_it_stays():
+    page = _page(_paragraphs(LEAD) + _nested_box(_LINKED_TEASERS) + _paragraphs(REST))
+    explained = extract_article(page, options=ExtractOptions(explain=True)).explanation
+    box = next(entry for entry in explained if entry["text"].startswith("Don't miss"))
+    assert box["rule"] == "mid-story-box"
+    kept = [entry["text"] for entry in explained if entry["kept"]]
+    assert kept[-len(REST):] == REST and not any("long-range drone" in text for text in kept)
+
+
+def test_a_story_list_under_a_heading_worded_like_a_box_stays():
+    # near-miss: the same heading over items of the story's own, no links among them
+    items = "".join(f"<li>{text}</li>" for text in ["Two Su-35 jets in March", "Four more in June", "Ten by 2027"])
+    article = extract_article(_page(_paragraphs(LEAD) + _nested_box(items) + _paragraphs(REST)))
+    assert "Four more in June" in article.text
+
+
 # --- readability's extraction, inside the page's divisions ---------------------------------------
 def test_blocks_inside_divisions_are_unwrapped_so_each_meets_the_rules():
     from lxml import etree

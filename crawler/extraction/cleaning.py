@@ -1145,6 +1145,8 @@ def clean_blocks(
             contained_in.append((block, contained[index]))  # dropped at the end, if the larger block stays
         elif _is_slideshow(block, page):
             drop(block, "slideshow", "gallery captions with slide counters")
+        elif (box_heading := _teaser_list_heading(block, page, mid_story, end_of_article)) is not None:
+            drop(block, "mid-story-box", f"{box_heading!r} heads a list of teasers")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
         elif page.is_link_row(text):
@@ -1241,6 +1243,30 @@ def _postal_kinds(text: str) -> int:
 
 
 _DIGIT_OR_AT = re.compile(r"[\d@]")
+
+
+def _teaser_list_heading(
+    block: etree._Element, page: PageText, *headings: re.Pattern[str]
+) -> str | None:
+    """The recirculation heading a list of teasers opens with inside itself ("Don't miss these
+    stories" over the list's linked headlines), or None."""
+    if block.tag != "list":
+        return None
+    first = next(block.iter("item"), None)
+    if first is None:
+        return None
+    lead = normalize_space(first.text or "")
+    if not lead and len(first) and first[0].tag in ("head", "hi", "p"):
+        lead = normalize_space("".join(first[0].itertext()))
+    if not lead or count_words(lead) > _BOX_HEADING_MAX_WORDS or _ends_a_sentence(lead):
+        return None
+    lowered = lead.lower()
+    if not any(heading.match(lowered) for heading in headings) or not page.is_link_list(block):
+        return None
+    return lead
+
+
+_BOX_HEADING_MAX_WORDS = 10
 
 
 def _is_promo_link(text: str, page: PageText) -> bool:
