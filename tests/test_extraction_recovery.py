@@ -307,6 +307,49 @@ def test_a_skipped_subheading_goes_back_over_its_paragraph_inside_the_story_only
     assert recovered == [body[1]]
 
 
+def _list_block(*items: str) -> etree._Element:
+    block = etree.Element("list")
+    for text in items:
+        etree.SubElement(block, "item").text = text
+    return block
+
+
+def test_skipped_subheadings_go_back_over_the_lists_they_head_in_page_order():
+    from crawler.extraction.recovery import recover_missed_headings
+
+    drones, shells = ["Range: 2,000 km, one way", "Built at Alabuga"], ["Calibres: 122 mm and 152 mm", "By ship"]
+    tree = fromstring(
+        f"<html><body><article><p>{SENTENCES[0]}</p>"
+        "<h3>Shahed-136 drones</h3><figure><img src='/d.jpg'></figure>"  # a picture between heading and list
+        f"<ul>{''.join(f'<li>{item}</li>' for item in drones)}</ul>"
+        f"<h3>Artillery shells</h3><ul>{''.join(f'<li>{item}</li>' for item in shells)}</ul>"
+        f"<h3>What Russia sent back</h3><p>{SENTENCES[1]}</p></article></body></html>"
+    )
+    body = _body(SENTENCES[0])
+    body.append(_list_block(*drones))
+    body.append(_list_block(*shells))
+    etree.SubElement(body, "p").text = SENTENCES[1]
+    assert recover_missed_headings(tree, body, chrome_text(tree)) == 3
+    assert [(block.tag, block.text) for block in body if block.tag in ("head", "p")] == [
+        ("p", SENTENCES[0]), ("head", "Shahed-136 drones"), ("head", "Artillery shells"),
+        ("head", "What Russia sent back"), ("p", SENTENCES[1]),
+    ]
+    assert [block.tag for block in body] == ["p", "head", "list", "head", "list", "head", "p"]
+
+
+def test_a_heading_over_a_list_that_was_not_kept_heads_no_later_paragraph():
+    # near-miss: the box's list went; its heading must not land over the story paragraph after it
+    from crawler.extraction.recovery import recover_missed_headings
+
+    tree = fromstring(
+        f"<html><body><article><p>{SENTENCES[0]}</p><h3>Popular this week</h3>"
+        f"<ul><li>One story elsewhere today</li><li>Another story elsewhere</li></ul><p>{SENTENCES[1]}</p>"
+        "</article></body></html>"
+    )
+    body = _body(*SENTENCES[:2])
+    assert recover_missed_headings(tree, body, chrome_text(tree)) == 0
+
+
 _TWEET = "Our friends in Moscow know that Iranian engineering works. 2,000 more units this year is a contract. #Shahed"
 
 

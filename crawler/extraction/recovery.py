@@ -582,14 +582,26 @@ def _compact_key(text: str) -> str:
     return "".join(text.split())[:_KEY_CHARS]
 
 
-def _next_paragraph(heading: HtmlElement) -> HtmlElement | None:
-    """The first <p> after `heading` in its own container (its later siblings and what they hold)."""
+def _headed_block(heading: HtmlElement, opening: dict[str, etree._Element], page: PageText) -> etree._Element | None:
+    """The kept block `heading` stands over: the first story block after it in its own container (a
+    paragraph, a list, a table, or the first paragraph a division holds), past what holds none (a
+    figure, an ad). None when that block is none that was kept, or another heading comes first."""
     for sibling in heading.itersiblings():
-        if sibling.tag == "p":
-            return sibling
-        if isinstance(sibling.tag, str) and (paragraph := next(sibling.iter("p"), None)) is not None:
-            return paragraph
+        if not isinstance(sibling.tag, str) or sibling.tag in _UNREAD_TAGS:
+            continue
+        if sibling.tag in _HEADING_TAGS:
+            return None
+        if sibling.tag == "p" or sibling.tag in _HEADED_ITEM_TAGS:
+            first = sibling
+        elif (first := next(sibling.iter("p"), None)) is None:
+            continue
+        text = page.paragraphs.get(first) or first.text_content()
+        if text.strip():
+            return opening.get(_compact_key(text))
     return None
+
+
+_HEADED_ITEM_TAGS = frozenset({"ul", "ol", "dl", "table"})
 
 
 def recover_missed_headings(
@@ -613,10 +625,7 @@ def recover_missed_headings(
     for heading in tree.iter(*_SUBHEADING_TAGS):
         if next(heading.iter("a"), None) is not None or is_marked_hidden(heading):
             continue  # (a linked heading is a teaser's headline)
-        following = _next_paragraph(heading)
-        if following is None:
-            continue
-        block = opening.get(_compact_key(page.paragraphs.get(following) or following.text_content()))
+        block = _headed_block(heading, opening, page)
         if block is None:
             continue
         text = normalize_space(heading.text_content())
