@@ -117,6 +117,28 @@ def test_a_story_about_a_not_found_page_is_a_story():
     assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/caspian-wreck").is_article
 
 
+@pytest.mark.parametrize("title", ["Sign in | Sentinel Intelligence", "Log in to continue - Meridian Post",
+                                   "Subscribe to read | Meridian Post", "Вход в систему | Коммерсантъ"])
+def test_a_sign_in_page_in_the_storys_place_is_no_article(title):
+    page = _NOT_FOUND.format(
+        title=title, heading="Sign in to continue",
+        text="The content you requested, Country Briefing: Iran-Russia Military-Technical Cooperation, is "
+        "available to Sentinel subscribers only. Sign in with your work email, or ask your administrator for access.",
+    ).replace("</main>", "<form><input type='email'><input type='password'><button>Sign in</button></form></main>")
+    article = extract_article(page, "https://www.meridianpost.com/intel/briefings/iran-russia-q3")
+    assert article.kind is PageKind.EMPTY and "sign-in page" in article.reason
+
+
+def test_a_story_about_a_login_is_a_story():
+    # near-miss: sign-in words only in a headline that says more
+    page = _NOT_FOUND.format(
+        title="Iranian hackers stole the log in details of 300 officials | Meridian Post",
+        heading="Iranian hackers stole the log in details of 300 officials",
+        text=" ".join(blurb for _, blurb in _CARDS[:5]),
+    )
+    assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/hackers").is_article
+
+
 def test_a_story_about_geographic_blocking_is_a_story():
     story = (
         "<html><head><title>Russia blocks foreign news sites</title></head><body><main><h1>Russia blocks foreign "

@@ -581,6 +581,9 @@ def no_story_reason(
     if prose < MIN_ARTICLE_WORDS and count_words(text) < MIN_VERSE_WORDS:
         return f"no story body ({prose} words of prose)"
     if tree is not None and prose < _NOT_FOUND_MAX_PROSE_WORDS:
-        if (match := _titled_as(guarded_matcher(rules.NOT_FOUND_TITLE_PATTERNS), _title_text(tree))) is not None:
+        title = _title_text(tree)
+        if (match := _titled_as(guarded_matcher(rules.NOT_FOUND_TITLE_PATTERNS), title)) is not None:
             return f"an error page ({match.group(0)!r} in its title)"
+        if (match := _titled_as(guarded_matcher(rules.SIGN_IN_TITLE_PATTERNS), title)) is not None:
+            return f"a sign-in page in the story's place ({match.group(0)!r} in its title)"
     return None

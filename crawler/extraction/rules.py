@@ -642,6 +642,14 @@ NOT_FOUND_TITLE_PATTERNS: tuple[str, ...] = (
     r"page (?:introuvable|non trouvée)", r"página no encontrada", r"sayfa bulunamad[ıi]",
     r"صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد", r"الصفحة غير موجودة", r"لم يتم العثور على الصفحة",
 )
+# A page titled so is a sign-in or subscribe wall in the story's place when it holds little prose.
+SIGN_IN_TITLE_PATTERNS: tuple[str, ...] = (
+    r"(?:please )?(?:sign|log) ?in(?: (?:to|or) (?:continue|read|register|subscribe|your account))?",
+    r"login", r"subscribe to (?:read|continue)", r"(?:for )?(?:subscribers|members) only",
+    r"вход(?: в (?:систему|аккаунт))?", r"авторизация", r"вхід", r"увійти", r"ورود(?: به (?:حساب|سایت))?",
+    r"تسجيل الدخول", r"anmelden", r"anmeldung", r"connexion", r"se connecter", r"iniciar sesión",
+    r"giriş(?: yap)?", r"登录", r"התחברות",
+)
 CONSENT_PATTERNS: tuple[str, ...] = (
     r"we value your privacy", r"(?:this|our) (?:site|website) uses cookies", r"we use cookies",
     r"accept (?:all|cookies)", r"reject all", r"manage (?:preferences|options|cookies|settings)",
