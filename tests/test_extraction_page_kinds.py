@@ -95,48 +95,48 @@ _NOT_FOUND = (
 )
 
 
-@pytest.mark.parametrize("title", ["Page not found | Meridian Post", "Page not available | Meridian Post",
-                                   "This article is no longer available - Meridian Post"])
-def test_a_page_titled_not_found_is_an_error_page_even_with_an_apology_sentence(title):
-    page = _NOT_FOUND.format(
-        title=title, heading="Sorry, we couldn't find that page",
-        text="The page you were looking for may have been moved, renamed or deleted, or the address may be "
-        "mistyped. Try our search, or go back to the home page to see today's top stories.",
-    )
+_APOLOGY = (
+    "Sorry, we couldn't find that page",
+    "The page you were looking for may have been moved, renamed or deleted, or the address may be "
+    "mistyped. Try our search, or go back to the home page to see today's top stories.",
+    "error page",
+)
+_SIGN_IN = (
+    "Sign in to continue",
+    "The content you requested, Country Briefing: Iran-Russia Military-Technical Cooperation, is "
+    "available to Sentinel subscribers only. Sign in with your work email, or ask your administrator for access."
+    "<form><input type='email'><input type='password'><button>Sign in</button></form>",
+    "sign-in page",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Page not found | Meridian Post", _APOLOGY), ("Page not available | Meridian Post", _APOLOGY),
+        ("This article is no longer available - Meridian Post", _APOLOGY),
+        ("Sign in | Sentinel Intelligence", _SIGN_IN), ("Log in to continue - Meridian Post", _SIGN_IN),
+        ("Subscribe to read | Meridian Post", _SIGN_IN), ("Вход в систему | Коммерсантъ", _SIGN_IN),
+    ],
+)
+def test_a_page_titled_as_an_error_or_sign_in_page_is_no_article_even_with_a_sentence(title, shown):
+    heading, text, reason = shown
+    page = _NOT_FOUND.format(title=title, heading=heading, text=text)
     article = extract_article(page, "https://www.meridianpost.com/world/2025/10/iran-russia-deal-collapses")
-    assert article.kind is PageKind.EMPTY and "error page" in article.reason
+    assert article.kind is PageKind.EMPTY and reason in article.reason
 
 
-def test_a_story_about_a_not_found_page_is_a_story():
-    # near-miss: "not found" only in a headline that says more, and a story's prose
+@pytest.mark.parametrize(
+    "heading",
+    ["Bodies not found in search of Caspian wreck", "Iranian hackers stole the log in details of 300 officials"],
+)
+def test_a_story_about_a_not_found_page_or_a_login_is_a_story(heading):
+    # near-miss: "not found" or "log in" only in a headline that says more, and a story's prose
     page = _NOT_FOUND.format(
-        title="Bodies not found in search of Caspian wreck, officials say | Meridian Post",
-        heading="Bodies not found in search of Caspian wreck",
+        title=f"{heading}, officials say | Meridian Post", heading=heading,
         text=" ".join(blurb for _, blurb in _CARDS[:5]),
     )
     assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/caspian-wreck").is_article
-
-
-@pytest.mark.parametrize("title", ["Sign in | Sentinel Intelligence", "Log in to continue - Meridian Post",
-                                   "Subscribe to read | Meridian Post", "Вход в систему | Коммерсантъ"])
-def test_a_sign_in_page_in_the_storys_place_is_no_article(title):
-    page = _NOT_FOUND.format(
-        title=title, heading="Sign in to continue",
-        text="The content you requested, Country Briefing: Iran-Russia Military-Technical Cooperation, is "
-        "available to Sentinel subscribers only. Sign in with your work email, or ask your administrator for access.",
-    ).replace("</main>", "<form><input type='email'><input type='password'><button>Sign in</button></form></main>")
-    article = extract_article(page, "https://www.meridianpost.com/intel/briefings/iran-russia-q3")
-    assert article.kind is PageKind.EMPTY and "sign-in page" in article.reason
-
-
-def test_a_story_about_a_login_is_a_story():
-    # near-miss: sign-in words only in a headline that says more
-    page = _NOT_FOUND.format(
-        title="Iranian hackers stole the log in details of 300 officials | Meridian Post",
-        heading="Iranian hackers stole the log in details of 300 officials",
-        text=" ".join(blurb for _, blurb in _CARDS[:5]),
-    )
-    assert extract_article(page, "https://www.meridianpost.com/world/2025/10/14/hackers").is_article
 
 
 def test_a_story_about_geographic_blocking_is_a_story():
