@@ -313,7 +313,7 @@ class Daemon:
         if self.cluster is not None:
             self.enqueue(name)
             return
-        command = CrawlCommand(name, self.settings.db_url, loaded.config.path, self.settings.watches_path)
+        command = self.crawl_command(name)
         with self.lock:
             if self.stopping or name in self.children:
                 if name in self.children:
@@ -329,10 +329,24 @@ class Daemon:
                 self.children.pop(name, None)
         if timed_out:
             mark_timed_out(self.engine, name, child.started_at)
+        self._close_runs_left_by(name)
         outcome = "timed out" if timed_out else "stopped" if child.stop_requested else f"exit {code}"
         log.info("crawl:%s done in %.1f s (%s)", name, child.seconds, outcome)
         self.crawls_done += 1
         self._schedule_health_check()
+
+    def crawl_command(self, name: str) -> CrawlCommand:
+        loaded = self.loaded
+        return CrawlCommand(name, self.settings.db_url, loaded.config.path, self.settings.watches_path)
+
+    def _close_runs_left_by(self, name: str) -> None:
+        """A child stopped before Scrapy could close its run (a SIGTERM during its start-up, a crash)
+        leaves it `running`: closed now as `interrupted`, not at the next daemon start."""
+        try:
+            if left := close_interrupted_runs(self.engine, [name]):
+                log.warning("crawl:%s: %d run(s) its process left running marked interrupted", name, left)
+        except Exception as error:  # the database away: the next start closes them
+            log.warning("crawl:%s: cannot close the runs its process left running: %s", name, self._safe(error))
 
     def enqueue(self, name: str) -> int | None:
         """Open a cluster run of `name` and queue its job (unless its run is still open); the run's id."""

@@ -170,3 +170,42 @@ def test_a_real_crawl_past_its_time_limit_is_gone_with_its_workers(
     with session_scope(engine) as session:
         assert session.scalars(select(CrawlRun.source)).all() == ["alpha"]
     engine.dispose()
+
+
+def test_a_child_killed_before_scrapy_closes_its_run_leaves_no_run_running(tmp_path: Path) -> None:
+    # A SIGTERM that lands while a crawl starts up (its run opened, Scrapy's handlers not yet in
+    # place) ends the child without closing its run: the daemon closes it when the child is gone.
+    from crawler.scheduler import Daemon, Settings, load
+
+    db_url = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[[source]]\nname = "alpha"\ntitle = "Alpha"\nhomepage = "http://127.0.0.1:9/"\n'
+        'feeds = ["http://127.0.0.1:9/feed.xml"]\nschedule = "every 1h"\n',
+        "utf-8",
+    )
+    watches = tmp_path / "watches.toml"
+    watches.write_text("", "utf-8")
+    opens_a_run_then_dies = "\n".join(
+        [
+            "import os, signal, socket",
+            "from storage.db import make_engine, session_scope",
+            "from storage.runs import CrawlRuns",
+            f"engine = make_engine({db_url!r})",
+            "with session_scope(engine) as session:",
+            "    CrawlRuns(session).start('alpha', host=socket.gethostname(), pid=os.getpid())",
+            "os.kill(os.getpid(), signal.SIGKILL)",
+        ]
+    )
+
+    class ScriptDaemon(Daemon):
+        def crawl_command(self, name: str) -> CrawlCommand:
+            return ScriptCommand(name, db_url, config, watches, script=opens_a_run_then_dies)
+
+    settings = Settings(db_url=db_url, config_path=config, watches_path=watches)
+    daemon = ScriptDaemon(settings, load(settings))
+    daemon.crawl("alpha")
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        assert session.scalars(select(CrawlRun.status)).all() == ["interrupted"]
+    engine.dispose()
