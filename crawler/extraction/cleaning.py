@@ -1478,6 +1478,11 @@ def _drop_trailing_teasers(
     texts = [page.block_text(block) for block in blocks]
     date_line = any_of((rules.DATE_LINE_PATTERN,), anchored=True)
     dated = [len(text) <= rules.DATE_LINE_MAX_CHARS and date_line.match(text) is not None for text in texts]
+    # a posting stamp over a paragraph longer than a blurb, past the story's own dateline: a live blog's entry
+    stamped_entries = any(
+        dated[index] and _POSTING_STAMP.search(texts[index]) and len(texts[index + 1]) > rules.DATED_TEASER_MAX_CHARS
+        for index in range(_HEADING_BLOCKS, len(texts) - 1)
+    )
     kept = sum(map(len, texts))
     trailer: list[etree._Element] = []
     found_teasers = linked = False
@@ -1503,7 +1508,13 @@ def _drop_trailing_teasers(
             break
         trailer.append(block)
         kept -= len(text)
-        if kept < rules.TRAILER_MIN_KEPT_SHARE * total:
+        if kept < rules.TRAILER_MIN_KEPT_SHARE * total and not (
+            stamped >= rules.STAMPED_TRAILER_MIN_DATES
+            and kept >= rules.STAMPED_TRAILER_MIN_KEPT_SHARE * total
+            and not stamped_entries
+            # a stamp, a blurb under one, or a heading: the story's last sentence above the first stamp stays
+            and (dated[index] or index > 0 and dated[index - 1] or not text.endswith(SENTENCE_ENDS))
+        ):
             break
         linked = linked or stamped >= rules.DATED_TEASER_MIN_DATES or page.has_link_in(block)
         if found_teasers or dates >= rules.DATED_TEASER_MIN_DATES and linked:

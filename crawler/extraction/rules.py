@@ -432,6 +432,10 @@ DATED_TEASER_MAX_CHARS = 250
 DATED_TEASER_MIN_DATES = 2
 # A run of teasers is cut from the end only while this share of the text is left before it.
 TRAILER_MIN_KEPT_SHARE = 0.5
+# ... or this share, when the run is teasers stamped with their posting time ("updated 10:57 AM EST, …")
+# and the story's own text, past its dateline, carries no such stamp (a live blog's entries do).
+STAMPED_TRAILER_MIN_DATES = 3
+STAMPED_TRAILER_MIN_KEPT_SHARE = 0.2
 
 # A short block in capitals led by a link is an inline promo ("READ MORE: …", "WATCH: …").
 PROMO_LINK_MAX_CHARS = 120
