@@ -275,6 +275,26 @@ def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_
     assert _is_dropped(line) is dropped
 
 
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("You should like Thought Catalog on Facebook here.", True),
+        ("Please follow The Drone Desk on Twitter!", True),
+        ("Follow on Twitter »", True),
+        ("*Follow me @simon_har and subscribe ;)", True),
+        ("Login or register to post comments", True),
+        ("Submit comments on this post to <editor@example.org>.", True),
+        ("This website and all documents on it are licensed under a Creative Commons Attribution 3.0 License.", True),
+        # near-misses: the story's sentences about following, registering and licensing
+        ("Millions follow him on Twitter, where he posts the ministry's drone footage every night.", False),
+        ("Buyers must register to post a bid, the auction house said of the Su-35 parts.", False),
+        ("The footage, which the ministry licensed under a Creative Commons license, shows the launch site.", False),
+    ],
+)
+def test_follow_login_and_license_lines_are_boilerplate_and_story_sentences_are_not(line, dropped):
+    assert _is_dropped(line) is dropped
+
+
 def test_an_early_end_heading_ends_the_story_when_only_teasers_follow_it():
     from lxml import etree
 

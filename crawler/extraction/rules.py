@@ -155,6 +155,14 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,150}\bplease keep (?:your )?comments (?:civil|relevant|respectful|on[- ]topic)\b.{0,300}$",
     # a line sending the reader to the outlet's social accounts ("… Tell us on Facebook!")
     r".{0,200}\b(?:tell|message|ask|talk to|join|find|follow|like) us on (?:facebook|twitter|instagram|x)\b[.!]?(?: ?»)?$",
+    # ... or to a blogger's or outlet's own ("You should like Thought Catalog on Facebook here.", "Follow on Twitter »")
+    r"(?:you should|please|be sure to|don't forget to|do) (?:like|follow) [^.!?]{1,40} on "
+    r"(?:facebook|twitter|instagram|x|linkedin|youtube|tiktok|telegram)(?: here)?[.!]?$",
+    r"\W*follow (?:me |us )?(?:on (?:facebook|twitter|instagram|x|linkedin|youtube|tiktok|telegram)|@\w{1,15})\b.{0,60}$",
+    r"(?:please )?(?:log ?in|sign in) or (?:register|sign up) to (?:post|leave|add|write) (?:a )?(?:comments?|replies)\.?$",
+    r"(?:send|submit|e-?mail) (?:your )?comments (?:on|about) this (?:post|article|story|entry) to\b.{0,80}$",
+    # a site's license footer ("This website and all documents on it are licensed under a Creative Commons …")
+    r".{0,120}\b(?:is|are) licensed under (?:a |the )?creative commons\b.{0,200}$",
     r"[$€£]\s?\d+(?:[.,]\d\d)?\s*(?:/|per)\s*(?:month|mo|year|yr|week)\b",
     r"billed (?:annually|monthly|yearly)\b",
     r"(?:subscribe|sign up|register)(?: now| today| here)?[.!]?$",
