@@ -238,7 +238,7 @@ def test_a_brief_handed_back_as_one_block_keeps_its_story_and_loses_the_pitch_in
     <div class="signup"><strong>Get our morning briefing</strong> Sign up for the newsletter, free every weekday.</div>
     </article><footer>© Gulf Wire 2026</footer></body></html>"""
     article = extract_article(page)
-    assert article.is_article and article.text == story
+    assert article.is_article and article.text == f"Iran tests new drone\n{story}"
 
 
 _POSTS = [

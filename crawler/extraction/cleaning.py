@@ -711,32 +711,51 @@ def drop_paywall_deck(
 
 
 def drop_heading_blocks(
-    body: etree._Element, *headings: str | None, decisions: dict | None = None, page: PageText | None = None
+    body: etree._Element,
+    title: str | None,
+    headline: str | None = None,
+    *,
+    decisions: dict | None = None,
+    page: PageText | None = None,
 ) -> None:
-    """Headings that are fields of their own (the headline) are dropped from the top of the text.
+    """The story starts at its headline: the short lines over it (a masthead, a tagline, a section
+    label) are dropped, the headline itself stays the text's first line, as the page prints it.
 
-    The top is the first three blocks, or up to eight while no prose has come (a masthead, a
-    tagline and a date come first on a page laid out with tables). The short lines over the
-    headline go with it: the story starts at its headline.
+    The headline is the block worded as the title, or as the page's first <h1> (`headline`: the
+    title may be a shortened wording of it). An <h1> over a block worded as the title is the site's
+    name set as a heading, and goes with the rest of the masthead. The top is the first three
+    blocks, or up to eight while no prose has come (a masthead, a tagline and a date come first on a
+    page laid out with tables).
     """
-    keys = {comparison_key(heading) for heading in headings if heading}
     page = page or PageText()
+    title_key = comparison_key(title) if title else None
+    h1_key = comparison_key(headline) if headline else None
     above: list[etree._Element] = []
+    h1_blocks: list[etree._Element] = []  # blocks worded as the <h1> only, which a title block may follow
     prose_seen = False
+
+    def drop(block: etree._Element, rule: str, detail: str) -> None:
+        body.remove(block)
+        if decisions is not None:
+            decisions[block] = (rule, detail)
+
+    def opens_with(key: str, heading: str | None) -> bool:
+        # a heading that opens with the headline and runs on ("Live: … too close to call as results come in")
+        return bool(heading) and len(heading) >= _HEADLINE_PREFIX_MIN_CHARS and key.startswith(heading)
+
     for index, block in enumerate(list(body)[:_HEADING_BLOCKS_MAX]):
         text = page.block_text(block)
         key = comparison_key(text)
-        # or a heading that opens with the headline and runs on ("Live: … too close to call as results come in")
-        if key in keys or block.tag == "head" and any(
-            len(heading) >= _HEADLINE_PREFIX_MIN_CHARS and key.startswith(heading) for heading in keys
-        ):
-            body.remove(block)
-            if decisions is not None:
-                decisions[block] = ("headline", "the same as the title")
-            for furniture in above:  # the masthead, tagline or section label over the headline
-                body.remove(furniture)
-                if decisions is not None:
-                    decisions[furniture] = ("above-headline", "a short line over the headline")
+        by_title = key == title_key or block.tag == "head" and opens_with(key, title_key)
+        if by_title or key == h1_key or block.tag == "head" and opens_with(key, h1_key):
+            if by_title:
+                for masthead in h1_blocks:
+                    drop(masthead, "masthead-heading", "the site's name set as the <h1>, over the headline")
+                h1_blocks = []
+            else:
+                h1_blocks.append(block)
+            for furniture in above:
+                drop(furniture, "above-headline", "a short line over the headline")
             above = []
         elif count_words(text) < _PROSE_BLOCK_MIN_WORDS:
             if prose_seen and text.endswith(SENTENCE_ENDS):

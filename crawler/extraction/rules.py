@@ -278,6 +278,12 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r".{0,300}(?:\b\w+/){1,3}(?:afp|ap|reuters|getty images|sputnik|epa|tass|anadolu|bloomberg|"
     r"shutterstock|efe|xinhua|ria novosti|pool)(?: via getty images)?\.?$",
     r".{0,300}\bvia getty images\.?$",
+    # a widget's status line and an author archive link ("Please wait...", "View all posts by Becky")
+    r"(?:please wait|loading)(?:\.{2,}|…)?$", r"this feature is (?:temporarily |currently )?unavailable\b.{0,60}$",
+    r".{0,80}\bview all (?:posts|articles|stories) by\b.{0,100}$",
+    # a caption closed by its credit in brackets ("… with their son. (@drewbrees/Twitter)", "(AP Photo/Evan Vucci)")
+    r".{0,300}\((?:@\w{1,30}/(?:twitter|instagram|facebook|x|tiktok)|(?:ap|afp|reuters|epa|getty|\w+) photos?/[^()]{1,60}|"
+    r"(?:photo )?courtesy(?: of)? [^()]{1,60})\)\.?$",
     # a row of site navigation: five or more short labels between pipes
     # (the lookahead, four pipes, fails fast on the blocks with none: the row's own test backtracks)
     r"(?=(?:[^|]*\|){4})\|?\s*(?:(?:[^|.!?]|\.(?=\S|\s*\|)){1,30}\|\s*){4,}(?:[^|.!?]|\.(?=\S)){0,30}$",  # "U.S." is a label
@@ -600,7 +606,7 @@ CAPTION_BOX_NAME_PARTS = ("caption", "gallery", "slide")
 
 # --- names of the block rules (what `--explain` says dropped a block) -------------------------
 BLOCK_RULES: dict[str, str] = {
-    "headline": "the headline at the top of the text: a field of its own",
+    "masthead-heading": "the site's name set as the <h1>, over a block worded as the title",
     "above-headline": "a short line over the headline (masthead, tagline, section label)",
     "paywall-deck": "on a paywalled page, the deck over the free part that is the declared description (a teaser)",
     "chrome-only": "every copy of the text sits in chrome containers (CHROME_CLASS_ID_PARTS, CHROME_ROLES, pitch boxes)",
