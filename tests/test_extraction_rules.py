@@ -141,10 +141,26 @@ def test_a_data_table_stays_a_table_and_a_layout_table_is_unwrapped():
     )
     article = extract_article(layout, options=ExtractOptions(explain=True))
     assert article.title == "Deliveries rise"
-    assert article.text.startswith("Paragraph 1 of the story") and "|" not in article.text
+    assert article.text.startswith("Deliveries rise\nParagraph 1 of the story") and "|" not in article.text
     assert "Be kind" not in article.text
     rules_by_text = {entry["text"]: entry["rule"] for entry in article.explanation}
-    assert rules_by_text["Ledger"] == "above-headline" and rules_by_text["Deliveries rise"] == "headline"
+    assert rules_by_text["Ledger"] == "above-headline" and rules_by_text["Deliveries rise"] is None
+
+
+def test_a_site_name_set_as_the_h1_over_the_headline_goes_and_the_headline_leads_the_text():
+    page = (
+        "<html><head><title>How drone makers split up</title><meta property='og:title' content='How drone makers split up'>"
+        "</head><body><div class='post'>"
+        f"<h1>Notes on Security</h1><div class='date'>November 9</div><h2>How drone makers split up</h2>{BODY}"
+        "</div></body></html>"
+    )
+    article = extract_article(page, options=ExtractOptions(explain=True))
+    assert article.text.startswith("How drone makers split up\nParagraph 1 of the story")
+    rules_by_text = {entry["text"]: entry["rule"] for entry in article.explanation}
+    assert rules_by_text["Notes on Security"] == "masthead-heading"
+    # near-miss: with no block worded as the title, the <h1> is the headline and leads the text
+    alone = page.replace("<h2>How drone makers split up</h2>", "").replace("Notes on Security", "Drone makers part ways")
+    assert extract_article(alone).text.startswith("Drone makers part ways\n")
 
 
 def _page_with(ld_type: str, story: str) -> str:
@@ -283,15 +299,23 @@ def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_
         ("Follow on Twitter »", True),
         ("*Follow me @simon_har and subscribe ;)", True),
         ("Login or register to post comments", True),
+        ("Please wait...", True),
+        ("This feature is temporarily unavailable. Please try again later.", True),
+        ("Posted by Becky | View all posts by Becky Leave a comment! | Published in Holidays", True),
+        ("Drew Brees and his wife pose with their son Baylen. (@drewbrees/Twitter)", True),
+        ("Workers at the Alabuga plant load a drone onto a truck. (AP Photo/Evan Vucci)", True),
+        ("The new launcher at the range near Semnan. (Photo courtesy of the ministry)", True),
         ("Submit comments on this post to <editor@example.org>.", True),
         ("This website and all documents on it are licensed under a Creative Commons Attribution 3.0 License.", True),
         # near-misses: the story's sentences about following, registering and licensing
         ("Millions follow him on Twitter, where he posts the ministry's drone footage every night.", False),
         ("Buyers must register to post a bid, the auction house said of the Su-35 parts.", False),
+        ("The ministry posted the video on its account (@mod_russia) late on Tuesday.", False),
+        ("Please wait for the second launch, the officer told reporters at the range near Semnan.", False),
         ("The footage, which the ministry licensed under a Creative Commons license, shows the launch site.", False),
     ],
 )
-def test_follow_login_and_license_lines_are_boilerplate_and_story_sentences_are_not(line, dropped):
+def test_follow_login_license_and_caption_credit_lines_are_boilerplate_and_story_sentences_are_not(line, dropped):
     assert _is_dropped(line) is dropped
 
 
