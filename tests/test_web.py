@@ -91,6 +91,21 @@ def test_the_article_page_has_text_metadata_diff_and_matched_terms(client: TestC
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_the_article_page_shows_the_headline_once_above_the_story(client: TestClient) -> None:
+    engine = create_engine(client.db)  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        article_id, title, text = connection.execute(
+            select(Article.id, Article.title, Article.text).where(Article.text.startswith(Article.title)).limit(1)
+        ).one()
+    engine.dispose()
+    page = client.get(f"/articles/{article_id}").text
+    shown = page[page.index('<section class="text">') :]
+    first = re.search(r"<p>(.*?)</p>", shown, re.S)
+    assert first is not None and html.unescape(first.group(1)) == text.split("\n")[1]
+    assert html.escape(title) not in shown.split("</section>")[0]
+    assert f'<h1 id="article-title">{html.escape(title)}</h1>' in page
+
+
 def test_hostile_content_is_text_everywhere(client: TestClient, hostile_id: int) -> None:
     for page in ("/", f"/articles/{hostile_id}", "/search?q=shahed", "/rules/drones"):
         _escaped_only(client.get(page).text)

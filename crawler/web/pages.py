@@ -149,7 +149,7 @@ async def article_page(request: Request) -> Response:
     watches = watches_of(request)
     hits = views.matched_rules(watches, views.rule_matcher(watches), data)
     marks = {mark["rule"]: mark for mark in triage.marks_of(settings.db, [article_id]).get(article_id, [])}
-    paragraphs = [p for p in re.split(r"\n\s*\n|\n", data["text"] or "") if p.strip()]
+    paragraphs = views.reading_paragraphs(data["text"], data["title"])
     return render(
         request,
         "article.html",

@@ -4,6 +4,7 @@ and a 30-day SVG chart. Plain data for the templates and the JSON API alike."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -131,6 +132,19 @@ def source_names(db: Database) -> list[str]:
 def languages(db: Database) -> list[str]:
     with engine_scope(db) as engine, session_scope(engine) as session:
         return [lang for lang in session.scalars(select(Article.language).distinct()) if lang]
+
+
+def reading_paragraphs(text: str | None, title: str | None) -> list[str]:
+    """The stored text's paragraphs as the article page shows them: the text opens with the headline
+    as the page printed it, and the page shows the title above the text already."""
+    paragraphs = [line for line in re.split(r"\n\s*\n|\n", text or "") if line.strip()]
+    if paragraphs and title and _letters(paragraphs[0]) == _letters(title):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
 
 
 def word_diff(old: str, new: str, context: int = 12) -> list[list[tuple[str, str]]]:
