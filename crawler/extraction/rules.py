@@ -160,6 +160,17 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:facebook|twitter|instagram|x|linkedin|youtube|tiktok|telegram)(?: here)?[.!]?$",
     r"\W*follow (?:me |us )?(?:on (?:facebook|twitter|instagram|x|linkedin|youtube|tiktok|telegram)|@\w{1,15})\b.{0,60}$",
     r"(?:please )?(?:log ?in|sign in) or (?:register|sign up) to (?:post|leave|add|write) (?:a )?(?:comments?|replies)\.?$",
+    r"(?:connect|stay connected|keep in touch) with (?:us|me) on (?:facebook|twitter|instagram|x|linkedin|youtube)"
+    r"(?:,? (?:and|or) (?:facebook|twitter|instagram|x|linkedin|youtube))?\W*$",
+    # the comment count beside its button, standing alone ("2 Comments Leave a comment")
+    r"(?:\d+|no|one) (?:comments?|responses?|replies)\W*(?:leave|post|add|write) (?:a |your )?(?:comment|reply|response)\W*$",
+    # a post's footer line: who posted it and when, alone (share buttons may open it)
+    r"(?:(?:tweet|share|like|email|print)\s+)*posted by:? [^.!?]{1,60}? (?:on|at) [^!?]{0,40}\b(?:19|20)\d\d\b[^!?]{0,25}$",
+    # a countdown widget ("Countdown to Election Day: 105 days")
+    r"(?:countdown to [^:]{1,60}: \d+ (?:days?|hours?|weeks?)\s*)+$",
+    # a sign-up offer's lines ("Sign Up for PROFIT CONFIDENTIAL and", "receive a FREE copy of our exclusive report:")
+    r"sign up for [^.!?]{1,50} and(?: (?:receive|get) a free copy of (?:our|the)\b.{0,120})?$",
+    r"(?:and )?(?:receive|get) a free copy of (?:our|the) [^.!?]{0,30}(?:report|guide|e-?book|newsletter|issue)\W*$",
     r"(?:send|submit|e-?mail) (?:your )?comments (?:on|about) this (?:post|article|story|entry) to\b.{0,80}$",
     # a site's license footer ("This website and all documents on it are licensed under a Creative Commons …")
     r".{0,120}\b(?:is|are) licensed under (?:a |the )?creative commons\b.{0,200}$",
