@@ -585,3 +585,17 @@ def test_a_storys_photo_captions_stay_its_chrome():
     article = extract_article(_photo_post(LEAD + REST), "https://www.kharkivdaily.example/news/2025/01/one-night")
     assert LEAD[0] in article.text and REST[-1] in article.text
     assert not any(caption in article.text for caption in _ESSAY_CAPTIONS)
+
+
+def test_a_menu_laid_out_as_a_table_of_links_goes_and_a_table_of_facts_stays():
+    links = ["Weekly edition", "Kernel", "Security", "Distributions", "Contact us", "Archives", "Calendar"]
+    menu = "<table><tr>" + "".join(f"<td><a href='/{n}'>{name}</a></td>" for n, name in enumerate(links)) + "</tr></table>"
+    facts = (
+        "<table><tr><th>Drone</th><th>Range</th><th>Maker</th></tr>"
+        "<tr><td><a href='/shahed-136'>Shahed-136</a></td><td>2,500 km</td><td>HESA</td></tr>"
+        "<tr><td><a href='/mohajer-6'>Mohajer-6</a></td><td>200 km</td><td>Qods</td></tr></table>"
+    )
+    article = extract_article(_page(_paragraphs(LEAD) + facts + _paragraphs(REST) + menu))
+    assert "Shahed-136" in article.text and "2,500 km" in article.text
+    assert not any(name in article.text for name in ("Weekly edition", "Distributions", "Calendar"))
+    assert REST[-1] in article.text

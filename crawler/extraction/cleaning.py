@@ -1168,7 +1168,7 @@ def clean_blocks(
             drop(block, "mid-story-box", f"{box_heading!r} heads a list of teasers")
         elif _is_promo_link(text, page):
             drop(block, "promo-link", "an inline promo link in capitals")
-        elif page.is_link_row(text):
+        elif page.is_link_row(text) or block.tag == "table" and page.is_link_row(_cells_as_row(block, page)):
             drop(block, "link-row", "links and separators only")
         elif _is_meta_row(text):
             drop(block, "meta-row", "page facts only between separators")
@@ -1209,6 +1209,15 @@ def _about_the_issuer(text: str, following: str) -> bool:
         return False
     name = match["name"].split()[0].strip("«»\"“”")
     return name[:1].isupper() and name.lower() not in _NO_NAME_WORDS and following.startswith(name)
+
+
+def _cells_as_row(table: etree._Element, page: PageText) -> str:
+    """A table's cells as one row between separators (a menu laid out as a table: "Kernel | Security | …")."""
+    cells = [text for cell in table.iter("cell") if (text := page.block_text(cell))]
+    return " | ".join(cells) if len(cells) >= _MENU_TABLE_MIN_CELLS else ""
+
+
+_MENU_TABLE_MIN_CELLS = 3
 
 
 def _is_meta_row(text: str) -> bool:
