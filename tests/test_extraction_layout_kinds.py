@@ -599,3 +599,11 @@ def test_a_menu_laid_out_as_a_table_of_links_goes_and_a_table_of_facts_stays():
     assert "Shahed-136" in article.text and "2,500 km" in article.text
     assert not any(name in article.text for name in ("Weekly edition", "Distributions", "Calendar"))
     assert REST[-1] in article.text
+
+
+def test_a_breadcrumb_trail_in_the_story_goes_and_a_route_written_with_arrows_stays():
+    trail = "<p><a href='/world'>World</a> &gt; <a href='/mideast'>Middle East</a> &gt; <a href='/iran'>Iran</a> &gt; Article</p>"
+    route = "<p>Kazan &gt; Makhachkala &gt; Bandar Anzali &gt; Tehran</p>"
+    article = extract_article(_page(trail + _paragraphs(LEAD) + route + _paragraphs(REST)))
+    assert "Middle East" not in article.text
+    assert "Kazan > Makhachkala > Bandar Anzali > Tehran" in article.text

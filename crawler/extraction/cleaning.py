@@ -103,6 +103,9 @@ _LINKS = etree.XPath("//a[string-length(normalize-space()) >= $min_chars]")
 _SHORT_LINKS = etree.XPath("//a[string-length(normalize-space()) < $min_chars]")
 _LINK_ROW_SEPARATOR = re.compile(r"\s*[|·•]\s*")
 _LINK_ROW_MAX_CHARS = 200
+_BREADCRUMB_SEPARATOR = re.compile(r"\s+[>›»/]\s+")
+_BREADCRUMB_MIN_PIECES = 3
+_BREADCRUMB_MAX_WORDS = 4
 _PARAGRAPHS = etree.XPath("//body//p")
 
 
@@ -567,12 +570,25 @@ class PageText:
     def is_link_row(self, text: str) -> bool:
         """A line of links and separators only ("Print version | Send to a friend", "Share · Tweet ·
         Email"): the page's tools or a menu, however short its links."""
-        if len(text) > _LINK_ROW_MAX_CHARS or not (pieces := _row_pieces(_LINK_ROW_SEPARATOR, text)):
+        if len(text) > _LINK_ROW_MAX_CHARS:
             return False
+        if pieces := _row_pieces(_LINK_ROW_SEPARATOR, text):
+            return all(self._is_link_piece(piece) for piece in pieces)
+        # a breadcrumb trail ("World > Middle East > Iran > Article"): links but for the page's own place
+        crumbs = _row_pieces(_BREADCRUMB_SEPARATOR, text)
+        return (
+            len(crumbs) >= _BREADCRUMB_MIN_PIECES
+            and all(
+                count_words(crumb) <= _BREADCRUMB_MAX_WORDS and len(crumb) <= _LINK_LABEL_MAX_CHARS for crumb in crumbs
+            )
+            and all(self._is_link_piece(crumb) for crumb in crumbs[:-1])
+        )
+
+    def _is_link_piece(self, piece: str) -> bool:
         if self._short_links is None:
             anchors = _SHORT_LINKS(self._tree, min_chars=_LINK_KEY_CHARS) if self._tree is not None else []
             self._short_links = {normalize_space(anchor.text_content()) for anchor in anchors}
-        return all(piece in self._short_links or self.is_link_text(piece) for piece in pieces)
+        return piece in self._short_links or self.is_link_text(piece)
 
     def has_link_in(self, block: etree._Element) -> bool:
         """True when the block's text holds the text of a link of the page (of a few words at least)."""

@@ -624,7 +624,7 @@ BLOCK_RULES: dict[str, str] = {
     "boilerplate": "a short block matching BOILERPLATE_BLOCK_PATTERNS",
     "promo-link": "a short block of a label and a link, or all capitals and led by a link (PROMO_LABEL_PATTERN)",
     "meta-row": "a line of page facts only between separators: date, views, comments, reading time (META_PIECE_PATTERNS)",
-    "link-row": "a line of links and separators only (the page's tools, a menu: 'Print | Send to a friend')",
+    "link-row": "a line of links and separators only (the page's tools, a menu: 'Print | Send to a friend'; a breadcrumb trail)",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
     "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
