@@ -53,6 +53,13 @@ def test_a_late_related_heading_with_no_story_after_it_still_ends_the_text():
     assert "Paragraph 5 says" in text and "Related stories" not in text and "Short note" not in text
 
 
+def test_a_box_of_the_sites_front_page_after_the_story_ends_the_text():
+    box = "<h3>Today on Tehran Monitor</h3><ul><li><a href='/a'>Caspian ferry adds a third ship</a></li></ul>"
+    body = "".join(PROSE.format(n=n) for n in range(1, 6)) + box
+    text = extract_article(f"<html><body><article>{body}</article></body></html>").text
+    assert "Paragraph 5 says" in text and "Today on" not in text and "Caspian ferry" not in text
+
+
 def test_an_all_caps_promo_link_between_paragraphs_goes():
     promo = "<p><a href='/x'>READ MORE: CASPIAN FERRY ADDS A THIRD SHIP</a></p><p><a href='/y'>WATCH: AKTAU PORT AT NIGHT</a></p>"
     body = "".join(PROSE.format(n=n) for n in range(1, 4)) + promo + "".join(PROSE.format(n=n) for n in range(4, 7))

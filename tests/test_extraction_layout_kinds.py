@@ -190,6 +190,7 @@ def _analysis_with(subheading: str, tag: str = "h2") -> str:
         ("Tags and Serial Numbers on the Wreckage", "h2"),
         ("Categories of Targets", "h3"),
         ("3 Responses to the Drone Threat", "h2"),
+        ("Today on the Front Line", "h2"),
         ("Tags on the recovered engine read 'Made in Iran'.", "p"),
     ],
 )

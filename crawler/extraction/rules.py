@@ -166,6 +166,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     r"(?:\d+|no|one) (?:comments?|responses?|replies)\W*(?:leave|post|add|write) (?:a |your )?(?:comment|reply|response)\W*$",
     # a post's footer line: who posted it and when, alone (share buttons may open it)
     r"(?:(?:tweet|share|like|email|print)\s+)*posted by:? [^.!?]{1,60}? (?:on|at) [^!?]{0,40}\b(?:19|20)\d\d\b[^!?]{0,25}$",
+    # an app's download prompt ("Now check your email … to download your new app.")
+    r".{0,100}\bto download (?:your|our|the) (?:new |free )?(?:[\w-]+ )?app\b[.!]?$",
     # a countdown widget ("Countdown to Election Day: 105 days")
     r"(?:countdown to [^:]{1,60}: \d+ (?:days?|hours?|weeks?)\s*)+$",
     # a sign-up offer's lines ("Sign Up for PROFIT CONFIDENTIAL and", "receive a FREE copy of our exclusive report:")
@@ -560,6 +562,8 @@ END_OF_ARTICLE_PATTERNS: tuple[str, ...] = (
     r"related (?:posts|content|links|items|videos):?$", r"recently \w+ed$", r"(?:other|more) .{0,30}(?:columns|stories|articles|posts|news)$",
     r"(?:don'?t|do not) miss\b.{0,50}$", r"follow (?:us|me)\b.{0,40}$", r"connect with us\b.{0,40}$",
     r"people who (?:liked|read|viewed|bought) this\b.{0,60}$", r"previously posted\b.{0,30}$",
+    # the site's own front page in a box ("Today on WebMD", "This week on Salon")
+    r"(?:today|tonight|this week|now|new) on [^\W\d][\w.]*(?: [^\W\d][\w.]*)?$",
     r"read (?:more|next)(?: on [^.!?]{1,60})?:?$", r"(?:see|read) also:?$", r"also read:?$",
     r"read more on\b.{0,80}(?<![.!?])$",
     r"(?:what to|you should|must) read next$",
