@@ -608,3 +608,14 @@ def test_a_breadcrumb_trail_in_the_story_goes_and_a_route_written_with_arrows_st
     article = extract_article(_page(trail + _paragraphs(LEAD) + route + _paragraphs(REST)))
     assert "Middle East" not in article.text
     assert "Kazan > Makhachkala > Bandar Anzali > Tehran" in article.text
+
+
+def test_a_carousel_of_slides_with_previous_and_next_buttons_goes_and_the_story_stays():
+    slides = "".join(
+        f"<li><ul><li>Previous</li><li>Next</li></ul><h4>Drone factory photo essay slideshow</h4>"
+        f"<p>Slide {n}: workers at the plant in Yelabuga assemble the airframes of Geran-2 drones on the night shift.</p></li>"
+        for n in range(1, 5)
+    )
+    article = extract_article(_page(_paragraphs(LEAD + REST) + f"<ul>{slides}</ul>"))
+    assert REST[-1] in article.text
+    assert "Slide 2" not in article.text and "Previous" not in article.text

@@ -690,11 +690,26 @@ def block_text(block: etree._Element) -> str:
 
 
 def _is_slideshow(block: etree._Element, page: PageText) -> bool:
-    """A list of gallery captions, each opened by a slide counter counting up to the same total."""
+    """A list of gallery captions, each opened by a slide counter counting up to the same total, or
+    a carousel's slides, each carrying its "Previous"/"Next" buttons."""
     if block.tag != "list":
         return False
+    slides = block.findall("item")
+    if sum(1 for slide in slides if _has_pager_buttons(slide, page)) >= rules.SLIDESHOW_MIN_SLIDES:
+        return True
     matches = [_SLIDE_COUNTER.match(page.block_text(item)) for item in block.iter("item")]
     return all(matches) and _counts_up(matches)
+
+
+def _has_pager_buttons(slide: etree._Element, page: PageText) -> bool:
+    buttons = slide.find("list")
+    if buttons is None:
+        return False
+    labels = [page.block_text(item).lower() for item in buttons.findall("item")]
+    return len(labels) >= 2 and all(_PAGER_BUTTON.fullmatch(label) for label in labels)
+
+
+_PAGER_BUTTON = re.compile(rules.PAGER_BUTTON_PATTERN)
 
 
 _SLIDE_COUNTER = re.compile(rules.SLIDESHOW_COUNTER_PATTERN)

@@ -615,6 +615,9 @@ TEASER_MARKER_PATTERNS: tuple[str, ...] = (
 # photo gallery's captions, not the story. Groups: the slide's number, the total.
 SLIDESHOW_COUNTER_PATTERN = r"(\d{1,3}) ?(?:/|of) ?(\d{1,3})\b"
 SLIDESHOW_MIN_SLIDES = 3
+# A carousel's buttons ("Previous", "Next", "‹", "»"): a list of slides each carrying a list of
+# only these is a gallery too (lower case, matched whole).
+PAGER_BUTTON_PATTERN = r"(?:previous|prev|next|back|forward|[‹›«»<>←→]|назад|далее|вперёд|vorherige|nächste|précédent|suivant|anterior|siguiente)"
 # The chrome boxes that hold a photo's caption, by a part of their class or id (and any <figure> or
 # <figcaption>): on a photo essay, the captions they hold are the story.
 CAPTION_BOX_NAME_PARTS = ("caption", "gallery", "slide")
@@ -631,7 +634,7 @@ BLOCK_RULES: dict[str, str] = {
     "link-row": "a line of links and separators only (the page's tools, a menu: 'Print | Send to a friend'; a breadcrumb trail)",
     "duplicate": "a repeat of an earlier block: the lead, a doubled line, a long paragraph or caption",
     "contained-duplicate": "a block whose text reappears inside a larger block",
-    "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN)",
+    "slideshow": "gallery captions opened by slide counters (SLIDESHOW_COUNTER_PATTERN) or carrying pager buttons (PAGER_BUTTON_PATTERN)",
     "mid-story-box": "a recirculation heading inside the story (MID_STORY_BOX_PATTERNS) and its teasers",
     "end-of-article": "a late END_OF_ARTICLE_PATTERNS heading and everything after it",
     "trailing-teasers": "the run of link teasers after the story",
