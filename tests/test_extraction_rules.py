@@ -720,6 +720,7 @@ def test_a_date_and_time_line_standing_alone_is_the_pages_and_a_sentence_holding
         ("March 3, 2025 · 4 min read · 12 comments", True),
         ("03.03.2025 14:20 · 1,204 views · 12 comments", True),
         ("Yorum: 5 | Görüntülenme: 1.204", True),
+        ("Tweet 334 comments | Add comment | 0 recs |", True),
         # opened by the row's source or writer
         ("الوطن أخبار - وكالات | نشر في: 28/11/2025 - 14:32 | قراءات: 1842", True),
         ("By Dana Khalil | March 3, 2025 | 5 min read", True),
@@ -727,6 +728,7 @@ def test_a_date_and_time_line_standing_alone_is_the_pages_and_a_sentence_holding
         # near-misses: a row with words of its own, a sentence with a separator
         ("15 января 2025 09:41 | Москва | Комментарии: 38", False),
         ("The plant made 2,700 drones | the report says the number will double by 2026.", False),
+        ("Leave a comment | the ministry asked readers to report drone sightings near the plant.", False),
     ],
 )
 def test_a_row_of_the_pages_facts_only_is_no_story(line, dropped):

@@ -134,6 +134,9 @@ META_PIECE_PATTERNS: tuple[str, ...] = (
     r"(?:комментари(?:и|ев)|коментар(?:і|ів)|comments?|kommentare|commentaires|yorum(?:lar)?|نظرات|تعليقات)\s*:?\s*\(?\d+\)?",
     r"\d+ (?:comments?|комментари(?:й|я|ев)|коментар(?:ів|і|я)|kommentare?|commentaires?|yorum)",
     r"\d{1,3} (?:min|minutes?|мин\.?|минут[ы]?|хв\.?) (?:read|чтения|читання|lesezeit)",
+    # the counters and buttons beside them ("Tweet 334 comments | Add comment | 0 recs")
+    r"(?:(?:tweet|share|like|email|print) )?\d+ (?:comments?|recs?|likes?|shares?|votes?)",
+    r"(?:add|post|leave|write) (?:a )?comment",
 )
 # A short block (a paragraph, list item or heading of the extracted text) matching one of these
 # is dropped. Anchored at the start of the block.
