@@ -383,6 +383,9 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # --- the same kinds in zh, ja, ko, hi, ur, id/ms, vi, he ---
     # (CJK has no spaces and `\b` finds no edge between its characters: a label is closed by a bracket or a
     # colon, and the headlines after it hold no full stop, which a story's sentence would end with)
+    # a Chinese story's date and source line ("2017-03-10 09:58　来源：网易科学人", "来源：新华社　作者：李明")
+    r"(?:(?:19|20)\d\d[-/年]\d{1,2}[-/月]\d{1,2}日?\s*(?:\d{1,2}:\d\d(?::\d\d)?)?\s*)?"
+    r"(?:(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯)\s?[:：]\s?[^\s。！？]{1,30}\s*){1,3}$",
     # a recirculation label with the headlines after it
     r"[【\[〔<《]?\s?(?:相[关關](?:阅读|閱讀|新闻|新聞|文章|报道|報導|链接|鏈接)|延伸(?:阅读|閱讀)|[关關]联(?:阅读|閱讀)|推荐阅读|"
     r"推薦閱讀|関連(?:記事|ニュース)|(?:あわせて|合わせて)読みたい|관련\s?(?:기사|뉴스))\s?(?:[】\]〕>》]\s?[:：]?|[:：])[^。！？.!?]{0,100}$",
