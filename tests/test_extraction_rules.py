@@ -314,6 +314,8 @@ def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_
         ("Tweet Posted by mickmel at August 9, 2012 8:27 AM", True),
         ("Countdown to Election Day: 105 days", True),
         ("Now check your email account on your mobile phone to download your new app.", True),
+        ("You should always seek independent financial advice and thoroughly read terms and conditions relating to"
+         " any insurance, tax, legal, or financial issue, service, or product.", True),
         ("Countdown to GOP convention: 34 days Countdown to Election Day: 105 days", True),
         ("Sign Up for PROFIT CONFIDENTIAL and receive a FREE copy of our exclusive report: “A GOLDEN OPPORTUNITY”", True),
         ("Sign Up for PROFIT CONFIDENTIAL and", True),
@@ -322,6 +324,7 @@ def test_pleas_channels_and_count_lines_are_boilerplate_and_story_sentences_are_
         ("The ministry will connect with us on Twitter after the launch, a spokesman said.", False),
         ("Two comments left by the minister on the post were deleted within an hour.", False),
         ("The video was posted by the ministry on November 1, 2012, and shows the Shahed factory.", False),
+        ("You should always seek a second opinion, the engineer said of the drone's flight logs.", False),
         ("Soldiers were told not to download the app, which tracked their phones, the ministry said.", False),
         ("The countdown to the launch of the Su-35 deliveries began in March, officials said.", False),
         ("Readers who sign up for the briefing receive a free copy of the ministry's annual report, it said.", False),

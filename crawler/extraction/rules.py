@@ -210,6 +210,8 @@ BOILERPLATE_BLOCK_PATTERNS: tuple[str, ...] = (
     # an investment disclaimer ("This article is not investment advice.")
     r"(?:this|the) (?:content|article|information|post|material)\b[^.]{0,60}\b(?:is not|does not constitute|should not be "
     r"(?:taken|construed) as) (?:\w+ )?(?:investment|financial) advice\b.{0,200}$", r"not (?:investment|financial) advice\.?$",
+    r"(?:you should|please) (?:always )?(?:seek|consult|get) (?:independent |professional |qualified )?(?:financial|legal|tax|"
+    r"investment|professional) advice\b.{0,300}$",
     # greetings to first-time visitors
     r"(?:welcome to .{1,60}[.!] +)?if (?:this is your first (?:time )?(?:visit|visiting|here)|you(?:'re| are) new here)\b.*",
     # follower counts of the site's social accounts
