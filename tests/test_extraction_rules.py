@@ -375,59 +375,49 @@ def test_a_table_of_links_after_the_story_is_a_teaser_run():
     assert [block.text for block in body] == story
 
 
-def test_a_sidebar_of_dated_blurbs_after_the_story_goes_and_a_dated_last_paragraph_stays():
+def _alabuga_story(paragraphs: int) -> list[str]:
+    return [
+        f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month, "
+        "according to a report the investigators published on Tuesday in Kyiv." for n in range(paragraphs)
+    ]
+
+
+def _cleaned_paragraphs(blocks: list[str]) -> list[str]:
+    """The paragraphs `blocks` left once the block rules have run over them."""
     from lxml import etree
 
     from crawler.extraction.cleaning import PageText, clean_blocks
 
-    story = [
-        f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month, "
-        "according to a report the investigators published on Tuesday in Kyiv." for n in range(8)
-    ]
+    body = etree.Element("body")
+    for text in blocks:
+        etree.SubElement(body, "p").text = text
+    clean_blocks(body, PageText())
+    return [block.text for block in body]
+
+
+def test_a_sidebar_of_dated_blurbs_after_the_story_goes_and_a_dated_last_paragraph_stays():
+    story = _alabuga_story(8)
     sidebar = []
     for n in range(1, 4):
         sidebar += [f"updated 10:0{n} AM EST, Wed November 7, 2012", f"Another story's blurb number {n} in a sentence."]
-
-    def cleaned(blocks: list[str]) -> list[str]:
-        body = etree.Element("body")
-        for text in blocks:
-            etree.SubElement(body, "p").text = text
-        clean_blocks(body, PageText())
-        return [block.text for block in body]
-
-    assert cleaned(story + ["Part of complete coverage on"] + sidebar) == story
+    assert _cleaned_paragraphs(story + ["Part of complete coverage on"] + sidebar) == story
     ending = story + ["The last word of the story, short as it is.", "Updated March 5, 2024"]
-    assert cleaned(ending)[: len(story) + 1] == ending[:-1]
+    assert _cleaned_paragraphs(ending)[: len(story) + 1] == ending[:-1]
 
 
 def test_a_sidebar_of_stamped_blurbs_longer_than_a_short_story_goes_but_a_live_blogs_stamped_entries_stay():
-    from lxml import etree
-
-    from crawler.extraction.cleaning import PageText, clean_blocks
-
-    story = [
-        f"Paragraph {n} says the Alabuga plant raised its output of Geran-2 drones again this month, "
-        "according to a report the investigators published on Tuesday in Kyiv." for n in range(3)
-    ]
+    story = _alabuga_story(3)
     sidebar = []
     for n in range(1, 9):
         sidebar += [
             f"updated {n}:15 PM EST, Tue November 6, 2012",
             f"Another story's blurb number {n}, a sentence or two long, that says what the linked report is about.",
         ]
-
-    def cleaned(blocks: list[str]) -> list[str]:
-        body = etree.Element("body")
-        for text in blocks:
-            etree.SubElement(body, "p").text = text
-        clean_blocks(body, PageText())
-        return [block.text for block in body]
-
-    assert cleaned(story + ["Part of complete coverage on"] + sidebar) == story
+    assert _cleaned_paragraphs(story + ["Part of complete coverage on"] + sidebar) == story
     # a live blog: its entries are stamped too, and one runs longer than a blurb: no more than half the text goes
     entry = "An entry of the live blog that runs on, " + "with more detail on the Shahed strikes overnight, " * 5
     live = story + ["updated 9:05 PM EST, Tue November 6, 2012", entry] + sidebar
-    kept = cleaned(live)
+    kept = _cleaned_paragraphs(live)
     assert entry in kept and sum(map(len, kept)) >= 0.5 * sum(map(len, live))
 
 
