@@ -406,7 +406,9 @@ def test_a_short_page_taken_from_readability_still_loses_its_box():
     # trafilatura falls back to readability on a short page and hands its <div>s over whole
     page = _page(_paragraphs(LEAD + REST[:2]) + _BOX).replace("</main>", _SIDEBAR + "</main>")
     explained = extract_article(page, options=ExtractOptions(explain=True)).explanation
-    assert len(explained) == len(LEAD) + 3 and explained[-1]["rule"] == "end-of-article"
+    # (the headline trafilatura left out opens the text, put back)
+    assert explained[0]["recovered"] and explained[0]["text"] == "Iran receives Su-35 jets"
+    assert len(explained) == 1 + len(LEAD) + 3 and explained[-1]["rule"] == "end-of-article"
 
 
 def test_a_repeated_copy_of_the_story_goes_with_its_byline():
@@ -619,3 +621,47 @@ def test_a_carousel_of_slides_with_previous_and_next_buttons_goes_and_the_story_
     article = extract_article(_page(_paragraphs(LEAD + REST) + f"<ul>{slides}</ul>"))
     assert REST[-1] in article.text
     assert "Slide 2" not in article.text and "Previous" not in article.text
+
+
+def _headed_page(h1: str, title: str, body: str) -> str:
+    return (
+        f"<html lang='en'><head><title>{title}</title></head><body><header class='page-head'><h1>{h1}</h1></header>"
+        f"<main><article><div class='article-body'>{body}</div></article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "title", ["Iran receives its first Su-35 jets", "Iran receives its first Su-35 jets | Tehran Monitor"]
+)
+def test_the_headline_trafilatura_left_out_opens_the_text_once(title):
+    article = extract_article(_headed_page("Iran receives its first Su-35 jets", title, _paragraphs(LEAD + REST)))
+    assert article.text.startswith("Iran receives its first Su-35 jets\n" + LEAD[0])
+    assert article.text.count("Iran receives its first Su-35 jets") == 1
+    assert extract_article(_headed_page("Iran receives its first Su-35 jets", title, _paragraphs(LEAD + REST)),
+                           options=ExtractOptions(markdown=True)).markdown.startswith("# Iran receives its first Su-35 jets")
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "put"),
+    [
+        ("Iran receives its first Su-35 jets | Tehran Monitor", "Iran receives its first Su-35 jets", True),
+        ("Tehran Monitor Defence Blog: Iran receives its first Su-35 jets after a long wait", "Tehran Monitor Defence Blog",
+         False),  # the blog's name set as the <h1>, over "Blog: Headline"
+        ("Iran receives its first Su-35 jets", "Russia and Iran: the week in review", False),  # a heading of its own
+    ],
+)
+def test_only_an_h1_worded_as_the_title_is_put_over_the_text_as_its_headline(title, h1, put):
+    from lxml import etree
+
+    from crawler.extraction.cleaning import lead_with_headline
+
+    body = etree.Element("body")
+    etree.SubElement(body, "p").text = LEAD[0]
+    assert (lead_with_headline(body, title, h1) is not None) is put
+    assert body[0].text == (h1 if put else LEAD[0])
+
+
+def test_a_page_with_only_its_headline_and_a_line_is_still_no_article():
+    article = extract_article(_headed_page("Iran receives its first Su-35 jets", "Iran receives its first Su-35 jets",
+                                           "<p>Subscribe to read.</p>"))
+    assert not article.is_article and article.text == ""

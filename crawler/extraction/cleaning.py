@@ -741,6 +741,33 @@ def drop_paywall_deck(
             return
 
 
+def lead_with_headline(
+    body: etree._Element, title: str | None, headline: str | None, page: PageText | None = None
+) -> etree._Element | None:
+    """Open the text with the headline where trafilatura left it out: the page's first <h1>, when it
+    is worded as the title (or the title opens with it, a site's name after it) and the text's top
+    holds neither. Returns the heading put in, or None."""
+    if not title or not headline or not len(body):
+        return None
+    page = page or PageText()
+    title_key, h1_key = comparison_key(title), comparison_key(headline)
+    opens_title = title_key.startswith(h1_key) and len(h1_key) >= _LEAD_MIN_TITLE_SHARE * len(title_key)
+    if len(h1_key) < _HEADLINE_PREFIX_MIN_CHARS or not (h1_key.startswith(title_key) or opens_title):
+        return None  # the <h1> is the masthead (a blog's name over "Blog: Headline"), or a heading of its own
+    for block in list(body)[:_HEADING_BLOCKS_MAX]:
+        key = comparison_key(page.block_text(block))
+        if key and (h1_key in key or title_key in key or h1_key.startswith(key)):
+            return None  # the text opens with it already
+    heading = etree.Element("head", rend="h1")
+    heading.text = normalize_space(headline)
+    body.insert(0, heading)
+    return heading
+
+
+# An <h1> the title only opens with is its headline when it holds this share of it ("Headline | Site").
+_LEAD_MIN_TITLE_SHARE = 0.5
+
+
 def drop_heading_blocks(
     body: etree._Element,
     title: str | None,

@@ -19,6 +19,7 @@ from crawler.extraction.cleaning import (
     drop_heading_blocks,
     drop_paywall_deck,
     drop_screen_reader_phrases,
+    lead_with_headline,
     normalize_space,
     split_at_blank_lines,
     unwrap_layout_tables,
@@ -165,6 +166,7 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     page_text = chrome_text(tree, outlet_selectors(url, options.drop_selectors), whole, names)
     document = extract_body(tree, url, formatting=options.markdown)
     decisions: dict | None = {} if options.explain else None
+    lead = None
     if document is not None and document.body is not None:
         unwrap_layout_tables(document.body, page_text)
         split_at_blank_lines(document.body)
@@ -176,9 +178,14 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
         recover_standfirst(tree, document.body, metadata.description, metadata.title, page_text, recovered)
         given = list(document.body) if options.explain else []
         clean_blocks(document.body, page_text, decisions)
-        drop_heading_blocks(document.body, metadata.title, _headline(tree), decisions=decisions, page=page_text)
+        headline = _headline(tree)
+        drop_heading_blocks(document.body, metadata.title, headline, decisions=decisions, page=page_text)
         if article.paywalled:
             drop_paywall_deck(document.body, metadata.description, decisions, page_text)
+        if (lead := lead_with_headline(document.body, metadata.title, headline, page_text)) is not None:
+            recovered.append(lead)
+            if options.explain:
+                given.insert(0, lead)
         if options.explain:
             article.explanation = _explain(given, decisions, recovered, page_text)
         article.text = xmltotxt(document.body, False).strip()
@@ -186,9 +193,11 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
             article.markdown = xmltotxt(document.body, True).strip()
     article.language = article.language or detect_language(article.text or visible_text(tree))
 
-    if is_index_page(tree, metadata, article.text, url):
+    # the page's kind is judged on what trafilatura and the rules gave, not on a headline put over it
+    story = article.text.partition("\n")[2] if lead is not None else article.text
+    if is_index_page(tree, metadata, story, url):
         _not_an_article(article, PageKind.INDEX, "section or index page: a list of other stories")
-    elif (reason := no_story_reason(_story_of(article), page_text.is_link_text, tree)) is not None:
+    elif (reason := no_story_reason(_story_of(article, story), page_text.is_link_text, tree)) is not None:
         if article.paywalled:  # the story is there for subscribers: say so, it is no empty page
             reason = f"behind a subscription wall: the page serves no story text ({reason})"
         _not_an_article(article, PageKind.EMPTY, reason)
@@ -201,13 +210,13 @@ def _extract(tree: HtmlElement, url: str | None, source: str | None, options: Ex
     return article
 
 
-def _story_of(article: Article) -> str:
-    """The text that must hold a story. Behind a wall, the deck the page declares as its description
-    is the teaser shown in the story's place, and no story of its own."""
+def _story_of(article: Article, text: str) -> str:
+    """The part of `text` that must hold a story. Behind a wall, the deck the page declares as its
+    description is the teaser shown in the story's place, and no story of its own."""
     if not article.paywalled or not article.description:
-        return article.text
+        return text
     deck = comparison_key(article.description)
-    return "\n".join(line for line in article.text.splitlines() if comparison_key(line) != deck)
+    return "\n".join(line for line in text.splitlines() if comparison_key(line) != deck)
 
 
 def _headline(tree: HtmlElement) -> str | None:
